@@ -11,6 +11,7 @@ const esmOnly = [
   'pdf-parse',
   'pdfjs-dist',
   'uuid',
+  'content-disposition',
 ];
 
 module.exports = {
@@ -40,5 +41,7 @@ module.exports = {
     ),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
+  reporters: ['default', path.join(root, 'scripts/jest-summary-reporter.js')],
 };

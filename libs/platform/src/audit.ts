@@ -1,0 +1,103 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { RequestContext } from './request-context';
+
+/**
+ * One audited change (X-2): who, when, from which source, to what, and the record before and
+ * after. Secrets (PIN, password hashes) are never put in `before`/`after`; bank details are masked.
+ * Every service keeps its own `audit_log` table (created by its own migration).
+ */
+@Entity('audit_log')
+@Index('IDX_audit_log_entity', ['entityType', 'entityId', 'occurredAt'])
+export class AuditRecord {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_audit_log' })
+  id: string;
+
+  @CreateDateColumn({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ name: 'actor_id', type: 'text' })
+  actorId: string;
+
+  @Column({ name: 'actor_roles', type: 'text', array: true, default: () => "'{}'" })
+  actorRoles: string[];
+
+  /** Where the change came from: 'api', 'cis-broadcast', 'self-service', 'system', a service name… */
+  @Column({ type: 'text' })
+  source: string;
+
+  @Column({ name: 'entity_type', type: 'text' })
+  entityType: string;
+
+  @Column({ name: 'entity_id', type: 'text' })
+  entityId: string;
+
+  @Column({ type: 'text' })
+  action: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  before: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  after: Record<string, unknown> | null;
+
+  @Column({ name: 'request_id', type: 'text', nullable: true })
+  requestId: string | null;
+}
+
+/** What a caller supplies for one audit record; actor and request id default to the current request. */
+export interface AuditEntry {
+  entityType: string;
+  entityId: string;
+  action: string;
+  before?: object | null;
+  after?: object | null;
+  source?: string;
+  actorId?: string;
+  actorRoles?: readonly string[];
+}
+
+/**
+ * Writes audit records with `manager`, so they commit or roll back with the change they describe.
+ * Many entries are written in one multi-row INSERT.
+ */
+export async function recordAudit(manager: EntityManager, ...entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const actor = RequestContext.actor();
+  const requestId = RequestContext.requestId() ?? null;
+  await manager.insert(
+    AuditRecord,
+    entries.map((e) => ({
+      actorId: e.actorId ?? actor?.id ?? 'system',
+      actorRoles: [...(e.actorRoles ?? actor?.roles ?? [])],
+      source: e.source ?? 'api',
+      entityType: e.entityType,
+      entityId: e.entityId,
+      action: e.action,
+      before: (e.before ?? null) as Record<string, unknown> | null,
+      after: (e.after ?? null) as Record<string, unknown> | null,
+      requestId,
+    })) as QueryDeepPartialEntity<AuditRecord>[],
+  );
+}
+
+/** Migration SQL for the audit table, shared by every service's first migration. */
+export const AUDIT_LOG_UP = `
+CREATE TABLE "audit_log" (
+  "id" uuid NOT NULL DEFAULT gen_random_uuid(),
+  "occurred_at" timestamptz NOT NULL DEFAULT now(),
+  "actor_id" text NOT NULL,
+  "actor_roles" text[] NOT NULL DEFAULT '{}',
+  "source" text NOT NULL,
+  "entity_type" text NOT NULL,
+  "entity_id" text NOT NULL,
+  "action" text NOT NULL,
+  "before" jsonb,
+  "after" jsonb,
+  "request_id" text,
+  CONSTRAINT "PK_audit_log" PRIMARY KEY ("id")
+);
+CREATE INDEX "IDX_audit_log_entity" ON "audit_log" ("entity_type", "entity_id", "occurred_at");
+`;
+export const AUDIT_LOG_DOWN = `DROP TABLE "audit_log";`;

@@ -1,0 +1,111 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Actor, DomainError, isRole, Role } from '@cms/domain';
+import { createRemoteJWKSet, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
+import type { FastifyRequest } from 'fastify';
+import { BaseServiceConfig } from './config';
+import { CONFIG } from './tokens';
+import { RequestContext } from './request-context';
+
+const ROLES_KEY = 'cms:roles';
+const PUBLIC_KEY = 'cms:public';
+
+/** Marks an endpoint as callable only by callers holding at least one of `roles`. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** Marks an endpoint (health, docs, metrics) as callable without a token. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Injects the authenticated caller ({@link Actor}) into a handler parameter. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+  if (!req.actor) throw new DomainError('UNAUTHENTICATED', 'unauthenticated', 'A bearer token is required.');
+  return req.actor;
+});
+
+/** Verifies bearer JWTs: HS256 with a shared secret (development), or RS/ES keys from a JWKS URL. */
+@Injectable()
+export class TokenVerifier {
+  private readonly key: Uint8Array | JWTVerifyGetKey;
+
+  constructor(@Inject(CONFIG) private readonly config: BaseServiceConfig) {
+    this.key = config.AUTH_JWKS_URL
+      ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL))
+      : new TextEncoder().encode(config.AUTH_JWT_SECRET);
+  }
+
+  /** Returns the caller named by a valid token. Throws DomainError(unauthenticated) otherwise. */
+  async verify(token: string): Promise<Actor & { name?: string }> {
+    try {
+      const { payload } = await jwtVerify(token, this.key as Uint8Array, {
+        issuer: this.config.AUTH_ISSUER,
+        audience: this.config.AUTH_AUDIENCE,
+        clockTolerance: 30,
+      });
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
+      if (!payload.sub) throw new Error('token has no subject');
+      return { id: payload.sub, roles, name: typeof payload.name === 'string' ? payload.name : undefined };
+    } catch {
+      throw new DomainError('INVALID_TOKEN', 'unauthenticated', 'The bearer token is missing, expired or invalid.');
+    }
+  }
+}
+
+/**
+ * Global guard: every endpoint needs a valid bearer token unless marked {@link Public}; endpoints
+ * marked with {@link Roles} also need one of those roles (403 otherwise).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    const header = req.headers.authorization;
+    if (!header?.startsWith('Bearer ')) {
+      throw new DomainError('UNAUTHENTICATED', 'unauthenticated', 'A bearer token is required (Authorization: Bearer <token>).');
+    }
+    const actor = await this.verifier.verify(header.slice(7).trim());
+    req.actor = actor;
+    RequestContext.setActor(actor);
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (required?.length && !required.some((r) => actor.roles.includes(r))) {
+      throw new DomainError('ROLE_REQUIRED', 'forbidden', `This action needs one of the roles: ${required.join(', ')}.`, {
+        extra: { requiredRoles: required },
+      });
+    }
+    return true;
+  }
+}
+
+/**
+ * Signs a development/test token with the HS256 secret. Never used with a JWKS identity provider.
+ * @param ttlSeconds lifetime in seconds (default 8 hours)
+ */
+export async function signDevToken(
+  secret: string,
+  subject: string,
+  roles: Role[],
+  opts: { name?: string; ttlSeconds?: number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  return new SignJWT({ roles, ...(opts.name ? { name: opts.name } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuer(opts.issuer ?? 'cms-cis-dev')
+    .setAudience(opts.audience ?? 'cms-cis')
+    .setIssuedAt()
+    .setExpirationTime(`${opts.ttlSeconds ?? 8 * 3600}s`)
+    .sign(new TextEncoder().encode(secret));
+}

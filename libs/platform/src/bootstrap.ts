@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PinoNestLogger } from './logging';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { BaseServiceConfig } from './config';
+import { ensureDatabase } from './database';
+import { sendProblem, toProblem } from './problem';
+import { acceptRequestId } from './request-context';
+
+/** Describes a service for its OpenAPI document. */
+export interface ServiceDescription {
+  serviceName: string;
+  title: string;
+  description: string;
+  version?: string;
+}
+
+/**
+ * Creates a ready (initialised, not yet listening) service: creates its database if missing,
+ * runs migrations, and wires Fastify, problem+json for parser errors, metrics and OpenAPI at
+ * `/docs` and `/docs-json`.
+ */
+export async function createServiceApp(
+  module: DynamicModule | Type<unknown>,
+  config: BaseServiceConfig,
+  description: ServiceDescription,
+): Promise<NestFastifyApplication> {
+  await ensureDatabase(config.DATABASE_URL);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (req) => acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(PinoNestLogger));
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors raised by Fastify itself (malformed JSON, body too large, wrong media type) never reach
+  // Nest's filters; answer them in the same problem+json format.
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url.split('?')[0])));
+  installMetrics(app, fastify);
+  const document = buildOpenApi(app, description);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+    customSiteTitle: `${description.title} — API`,
+  });
+  await app.init();
+  await fastify.ready();
+  return app;
+}
+
+function installMetrics(app: INestApplication, fastify: ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance'] extends () => infer F ? F : never): void {
+  const registry = app.get(Registry);
+  const labels = ['method', 'route', 'status'] as const;
+  const count = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: labels, registers: [registry] });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: labels,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const l = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    count.inc(l);
+    latency.observe(l, reply.elapsedTime / 1000);
+  });
+}
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string', example: 'urn:cms-cis:problem:validation-failed' },
+    title: { type: 'string', example: 'Bad Request' },
+    status: { type: 'integer', example: 400 },
+    detail: { type: 'string', example: 'nino: AB123456E is not a valid National Insurance number' },
+    instance: { type: 'string', example: '/clients' },
+    code: { type: 'string', example: 'VALIDATION_FAILED' },
+    requestId: { type: 'string', example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' },
+    requirementId: { type: 'string', example: 'SD-1' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          field: { type: 'string', example: 'nino' },
+          rule: { type: 'string', example: 'nino-format' },
+          message: { type: 'string' },
+          requirementId: { type: 'string' },
+        },
+        required: ['field', 'rule', 'message'],
+      },
+    },
+  },
+  required: ['type', 'title', 'status', 'detail', 'code'],
+};
+
+const STANDARD_ERRORS: Record<string, string> = {
+  '400': 'Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed.',
+  '401': 'No valid bearer token.',
+  '403': 'The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access").',
+  '500': 'Unexpected error; details are logged against the request id, never returned.',
+};
+
+/**
+ * Builds the OpenAPI document with bearer auth, and makes sure every operation documents the
+ * standard problem+json error responses (400, 401, 403, 500) besides its own.
+ */
+export function buildOpenApi(app: INestApplication, d: ServiceDescription): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(d.title)
+    .setDescription(d.description)
+    .setVersion(d.version ?? '1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = document.components ?? {};
+  document.components.schemas = { ...(document.components.schemas ?? {}), ProblemDetails: PROBLEM_SCHEMA as never };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const op of Object.values(item) as Array<{ responses?: Record<string, unknown>; security?: unknown[] }>) {
+      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      const isPublic = path.startsWith('/health') || (Array.isArray(op.security) && op.security.length === 0);
+      op.responses = op.responses ?? {};
+      for (const [status, text] of Object.entries(STANDARD_ERRORS)) {
+        if (isPublic && (status === '401' || status === '403')) continue;
+        const existing = op.responses[status] as { description?: string; content?: unknown } | undefined;
+        op.responses[status] = {
+          description: existing?.description ?? text,
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+        };
+      }
+    }
+  }
+  return document;
+}
+
+/**
+ * Entry point of a service process: listens on PORT/HOST and closes cleanly on SIGINT/SIGTERM
+ * (stop accepting, finish in-flight requests and jobs, close the pool).
+ */
+export async function runService(app: NestFastifyApplication, config: BaseServiceConfig, name: string): Promise<void> {
+  await app.listen(config.PORT, config.HOST);
+  const logger = app.get(PinoNestLogger);
+  logger.log(`${name} listening on ${await app.getUrl()} (docs at /docs)`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${name} received ${signal}; shutting down`);
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,71 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import type { EntitySchema, MixedList } from 'typeorm';
+import { BaseServiceConfig } from './config';
+import { CONFIG, SERVICE_NAME } from './tokens';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type EntityList = MixedList<Function | string | EntitySchema>;
+
+/** What a service tells the platform about its schema. */
+export interface DatabaseDefinition {
+  entities: EntityList;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+}
+
+/**
+ * TypeORM on the service's own PostgreSQL database. Checked-in migrations run at start;
+ * `synchronize` is never used.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(def: DatabaseDefinition): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [CONFIG, SERVICE_NAME],
+          useFactory: (config: BaseServiceConfig, serviceName: string) => ({
+            type: 'postgres' as const,
+            url: config.DATABASE_URL,
+            entities: def.entities,
+            migrations: def.migrations,
+            migrationsRun: true,
+            migrationsTransactionMode: 'each' as const,
+            synchronize: false,
+            uuidExtension: 'pgcrypto' as const,
+            applicationName: serviceName,
+            extra: { max: config.DATABASE_POOL_SIZE },
+          }),
+        }),
+      ],
+      exports: [TypeOrmModule],
+    };
+  }
+}
+
+/**
+ * Creates the database named in `url` if it does not exist yet (connecting to the server's
+ * `postgres` database). Safe to call on every start and from several processes.
+ */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" must be letters, digits and underscores`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${name}"`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04' && e.code !== '23505') throw e; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+export * from './tokens';
+export * from './config';
+export * from './request-context';
+export * from './redact';
+export * from './logging';
+export * from './problem';
+export * from './auth';
+export * from './peer-http';
+export * from './database';
+export * from './jobs';
+export * from './audit';
+export * from './ops.controller';
+export * from './platform.module';
+export * from './bootstrap';
+export * from './decorators';

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, LoggerService, NestMiddleware } from '@nestjs/common';
+import pino, { DestinationStream, Logger as Pino, LoggerOptions } from 'pino';
+import { pinoHttp, HttpLogger } from 'pino-http';
+import { redactDeep, scrubText } from './redact';
+import { acceptRequestId, RequestContext } from './request-context';
+
+type RawRequest = IncomingMessage & { id?: string };
+
+/** Injection token of the service's pino logger. */
+export const PINO = Symbol('PINO');
+
+/** Resolves the id of a raw request: the caller's `x-request-id` when sane, else a new UUID. */
+export function requestIdOf(req: RawRequest): string {
+  if (!req.id) req.id = acceptRequestId(req.headers['x-request-id']) ?? randomUUID();
+  return req.id;
+}
+
+/**
+ * pino options: JSON lines named by service, each with the current request id, with sensitive
+ * keys redacted and sensitive patterns scrubbed from every string (brief non-negotiable 4).
+ */
+export function pinoOptions(serviceName: string, level: string): LoggerOptions {
+  return {
+    level,
+    base: { service: serviceName },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: () => {
+      const ctx = RequestContext.get();
+      return ctx ? { requestId: ctx.requestId, actor: ctx.actor?.id } : {};
+    },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubText(a) : a)) as typeof args;
+        return method.apply(this, scrubbed);
+      },
+    },
+  };
+}
+
+/** Creates the service's logger, writing to `destination` (tests) or stdout. */
+export function createPino(serviceName: string, level: string, destination?: DestinationStream): Pino {
+  return pino(pinoOptions(serviceName, level), destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/**
+ * Sets the request id (from `x-request-id` or new), returns it on the response, puts it in
+ * AsyncLocalStorage for logs, audit and outgoing calls, and logs one line per request with its
+ * status and duration. Bodies are never logged; URLs are scrubbed.
+ */
+@Injectable()
+export class RequestLoggingMiddleware implements NestMiddleware {
+  private readonly http: HttpLogger;
+
+  constructor(@Inject(PINO) logger: Pino) {
+    this.http = pinoHttp({
+      logger,
+      genReqId: (req) => requestIdOf(req as RawRequest),
+      quietReqLogger: true,
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: scrubText(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => /^\/(health|metrics|docs)/.test(req.url ?? '') },
+    });
+  }
+
+  use(req: RawRequest, res: ServerResponse, next: () => void): void {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    RequestContext.run({ requestId }, () => this.http(req, res, next));
+  }
+}
+
+/** Nest's LoggerService on top of the service's pino logger, so framework logs are JSON too. */
+@Injectable()
+export class PinoNestLogger implements LoggerService {
+  constructor(@Inject(PINO) private readonly pino: Pino) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(level: pino.Level, message: unknown, rest: unknown[]): void {
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    if (message instanceof Error) this.pino[level]({ context, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...message });
+    else this.pino[level]({ context }, String(message));
+  }
+}

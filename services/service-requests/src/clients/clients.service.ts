@@ -1,0 +1,197 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  Actor,
+  Clock,
+  DomainError,
+  DomainValidationError,
+  FieldProblem,
+  NotFoundError,
+  PersonalDetails,
+  PersonalDetailsInput,
+  ReferenceStatus,
+  StaleVersionError,
+  crnProblem,
+  normaliseCrn,
+  normaliseNino,
+  ninoProblem,
+  validatePersonalDetails,
+  normalisePersonalDetails,
+} from '@cms/domain';
+import { CLOCK, recordAudit } from '@cms/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { assertMaySee } from '../access/sensitivity';
+import { Case, CaseParticipant } from '../cases/case.entity';
+import { Client } from './client.entity';
+import type { ClientSearchDto, CreateClientDto, UpdateClientDto } from './client.dto';
+
+const DETAIL_KEYS: (keyof PersonalDetails)[] = [
+  'firstName',
+  'lastName',
+  'dateOfBirth',
+  'dateOfBirthVerified',
+  'dateOfDeath',
+  'dateOfDeathVerified',
+  'sex',
+  'address',
+  'addressStartDate',
+  'homePhone',
+  'businessPhone',
+  'mobilePhone',
+  'homeEmail',
+];
+
+/** A client as the API shows it: CMS's record, its cases, and whether it is nationally sensitive. */
+export interface ClientView extends PersonalDetails {
+  id: string;
+  nino: string | null;
+  crn: string | null;
+  referenceStatus: ReferenceStatus;
+  sensitiveCheck: boolean;
+  nationallySensitive: boolean;
+  cases: { caseId: string; caseNumber: string; role: string; live: boolean }[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Personal details of a client as held by CMS (audit snapshot; no secrets live here). */
+export function detailsOf(c: Client): PersonalDetails {
+  return Object.fromEntries(DETAIL_KEYS.map((k) => [k, c[k]])) as unknown as PersonalDetails;
+}
+
+/** Clients and the personal details CMS holds (create, read, search, change), every change audited (X-2). */
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a client with a valid NINO or CRN (not both) and valid personal details.
+   * @throws DomainValidationError naming each bad field; DomainError CLIENT_REFERENCE_EXISTS (409)
+   */
+  async create(dto: CreateClientDto, actor: Actor): Promise<ClientView> {
+    const { nino, crn, ...details } = dto;
+    const problems: FieldProblem[] = [];
+    if (nino !== undefined && crn !== undefined) {
+      problems.push({ field: 'crn', rule: 'one-reference', message: 'Give a NINO or a CRN, not both.' });
+    }
+    if (nino !== undefined) problems.push(...[ninoProblem(nino)].filter((p): p is FieldProblem => !!p));
+    if (crn !== undefined) problems.push(...[crnProblem(crn)].filter((p): p is FieldProblem => !!p));
+    problems.push(...validatePersonalDetails(details as PersonalDetailsInput, this.clock.now()));
+    if (problems.length) throw new DomainValidationError(problems);
+    const normalised = normalisePersonalDetails(details as PersonalDetailsInput, this.clock.now());
+    const reference = nino !== undefined ? { kind: 'NINO' as const, value: normaliseNino(nino) } : crn !== undefined ? { kind: 'CRN' as const, value: normaliseCrn(crn) } : null;
+
+    const id = await this.db.transaction(async (m) => {
+      if (reference && (await m.existsBy(Client, { referenceKind: reference.kind, reference: reference.value }))) {
+        throw new DomainError('CLIENT_REFERENCE_EXISTS', 'conflict', `A client with this ${reference.kind} already exists.`, {
+          errors: [{ field: reference.kind.toLowerCase(), rule: 'unique', message: `This ${reference.kind} is already held for another client.` }],
+        });
+      }
+      const saved = await m.save(
+        m.create(Client, { ...normalised, referenceKind: reference?.kind ?? null, reference: reference?.value ?? null }),
+      );
+      await recordAudit(m, { entityType: 'client', entityId: saved.id, action: 'created', after: this.auditShape(saved) });
+      return saved.id;
+    });
+    return this.get(id, actor);
+  }
+
+  /** Reads a client. @throws NotFoundError; InsufficientAccessError when nationally sensitive (X-1). */
+  async get(id: string, actor: Actor, manager: EntityManager = this.db.manager): Promise<ClientView> {
+    const client = await manager.findOneBy(Client, { id });
+    if (!client) throw new NotFoundError('Client', id);
+    const view = await this.view(client, manager);
+    assertMaySee(actor, view.nationallySensitive);
+    return view;
+  }
+
+  /** Finds a client by NINO or CRN. @throws DomainValidationError, NotFoundError, InsufficientAccessError. */
+  async search(dto: ClientSearchDto, actor: Actor): Promise<ClientView> {
+    if ((dto.nino === undefined) === (dto.crn === undefined)) {
+      throw new DomainValidationError([{ field: 'nino', rule: 'one-reference', message: 'Give exactly one of nino or crn.' }]);
+    }
+    const reference = dto.nino !== undefined ? { kind: 'NINO' as const, value: normaliseNino(dto.nino) } : { kind: 'CRN' as const, value: normaliseCrn(dto.crn) };
+    const client = await this.db.manager.findOneBy(Client, { referenceKind: reference.kind, reference: reference.value });
+    if (!client) throw new NotFoundError('Client with that ' + reference.kind, 'reference');
+    const view = await this.view(client, this.db.manager);
+    assertMaySee(actor, view.nationallySensitive);
+    return view;
+  }
+
+  /**
+   * Changes personal details under optimistic concurrency: a stale `version` changes nothing (409).
+   * @throws DomainValidationError, StaleVersionError, NotFoundError, InsufficientAccessError
+   */
+  async update(id: string, dto: UpdateClientDto, actor: Actor, source = 'api'): Promise<ClientView> {
+    const { version, ...given } = dto;
+    const patch = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+    await this.db.transaction(async (m) => {
+      const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NotFoundError('Client', id);
+      const view = await this.view(client, m);
+      assertMaySee(actor, view.nationallySensitive);
+      if (client.version !== version) throw new StaleVersionError('Client', id, version, client.version);
+      const merged = { ...detailsOf(client), ...patch } as PersonalDetailsInput;
+      const next = normalisePersonalDetails(merged, this.clock.now());
+      const before = this.auditShape(client);
+      Object.assign(client, next);
+      const saved = await m.save(client);
+      await recordAudit(m, { entityType: 'client', entityId: id, action: 'personal-details-changed', before, after: this.auditShape(saved), source });
+    });
+    return this.get(id, actor);
+  }
+
+  /**
+   * Sets the NINO/CRN status (Unverified / Verified). RD-1: becoming Verified triggers the CIS
+   * retrieval of personal data (wired by the CIS integration).
+   */
+  async setReferenceStatus(id: string, status: ReferenceStatus, version: number, actor: Actor): Promise<ClientView> {
+    await this.db.transaction(async (m) => {
+      const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NotFoundError('Client', id);
+      assertMaySee(actor, (await this.view(client, m)).nationallySensitive);
+      if (client.version !== version) throw new StaleVersionError('Client', id, version, client.version);
+      if (!client.reference) {
+        throw new DomainError('NO_REFERENCE', 'precondition', 'The client has no NINO or CRN to verify.');
+      }
+      const before = { referenceStatus: client.referenceStatus };
+      client.referenceStatus = status;
+      await m.save(client);
+      await recordAudit(m, { entityType: 'client', entityId: id, action: 'reference-status-changed', before, after: { referenceStatus: status } });
+    });
+    return this.get(id, actor);
+  }
+
+  /** Builds the API view of a client: its cases and derived sensitivity. */
+  async view(client: Client, manager: EntityManager): Promise<ClientView> {
+    const links = await manager
+      .createQueryBuilder(CaseParticipant, 'p')
+      .innerJoin(Case, 'c', 'c.id = p.case_id')
+      .select(['p.case_id AS "caseId"', 'c.case_number AS "caseNumber"', 'p.role AS role', 'c.live AS live', 'c.nationally_sensitive AS sensitive'])
+      .where('p.client_id = :id', { id: client.id })
+      .orderBy('c.case_number')
+      .getRawMany<{ caseId: string; caseNumber: string; role: string; live: boolean; sensitive: boolean }>();
+    return {
+      id: client.id,
+      nino: client.referenceKind === 'NINO' ? client.reference : null,
+      crn: client.referenceKind === 'CRN' ? client.reference : null,
+      referenceStatus: client.referenceStatus,
+      ...detailsOf(client),
+      sensitiveCheck: client.sensitiveCheck,
+      nationallySensitive: links.some((l) => l.sensitive),
+      cases: links.map(({ caseId, caseNumber, role, live }) => ({ caseId, caseNumber, role, live })),
+      version: client.version,
+      createdAt: client.createdAt,
+      updatedAt: client.updatedAt,
+    };
+  }
+
+  /** What the audit keeps of a client: every detail, the reference masked to its status. */
+  private auditShape(c: Client): Record<string, unknown> {
+    return { ...detailsOf(c), referenceKind: c.referenceKind, referenceStatus: c.referenceStatus, sensitiveCheck: c.sensitiveCheck };
+  }
+}

@@ -1,0 +1,19 @@
+import { IsUrl } from 'class-validator';
+import { BaseServiceConfig } from '@cms/platform';
+
+/** Configuration of service-requests (environment variables, validated at start). */
+export class ServiceRequestsConfig extends BaseServiceConfig {
+  override PORT = 3001;
+
+  /** Base URL of cis-interface (RD-1 trigger, SU). */
+  @IsUrl({ require_tld: false })
+  CIS_INTERFACE_URL = 'http://127.0.0.1:3002';
+
+  /** Base URL of client-security (security details, TAM account). */
+  @IsUrl({ require_tld: false })
+  CLIENT_SECURITY_URL = 'http://127.0.0.1:3003';
+
+  /** Base URL of correspondence (letters and SMS). */
+  @IsUrl({ require_tld: false })
+  CORRESPONDENCE_URL = 'http://127.0.0.1:3004';
+}
