@@ -7,7 +7,6 @@ import { PinoNestLogger } from './logging';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { BaseServiceConfig } from './config';
 import { ensureDatabase } from './database';
-import { sendProblem, toProblem } from './problem';
 import { acceptRequestId } from './request-context';
 
 /** Describes a service for its OpenAPI document. */
@@ -33,14 +32,12 @@ export async function createServiceApp(
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,
     requestIdHeader: false,
-    genReqId: (req) => acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify itself (malformed JSON, body too large, wrong media type) never reach
-  // Nest's filters; answer them in the same problem+json format.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request.url.split('?')[0])));
   installMetrics(app, fastify);
   const document = buildOpenApi(app, description);
   SwaggerModule.setup('docs', app, document, {
