@@ -1,7 +1,11 @@
 import createClient, { type Client } from 'openapi-fetch';
+import type { paths as CisInterfacePaths } from './generated/cis-interface';
+import type { paths as CisSimulatorPaths } from './generated/cis-simulator';
+import type { paths as ClientSecurityPaths } from './generated/client-security';
+import type { paths as CorrespondencePaths } from './generated/correspondence';
 import type { paths as ServiceRequestsPaths } from './generated/service-requests';
 
-export type { ServiceRequestsPaths };
+export type { CisInterfacePaths, CisSimulatorPaths, ClientSecurityPaths, CorrespondencePaths, ServiceRequestsPaths };
 
 /** A fetch that adds identity, request id, timeouts and retries (libs/platform `PeerHttp.fetch`). */
 export type PeerFetch = (input: Request) => Promise<Response>;
@@ -9,4 +13,24 @@ export type PeerFetch = (input: Request) => Promise<Response>;
 /** Typed client of service-requests, generated from docs/api/service-requests.json. */
 export function serviceRequestsClient(baseUrl: string, fetch: PeerFetch): Client<ServiceRequestsPaths> {
   return createClient<ServiceRequestsPaths>({ baseUrl, fetch });
+}
+
+/** Typed client of cis-interface, generated from docs/api/cis-interface.json. */
+export function cisInterfaceClient(baseUrl: string, fetch: PeerFetch): Client<CisInterfacePaths> {
+  return createClient<CisInterfacePaths>({ baseUrl, fetch });
+}
+
+/** Typed client of client-security, generated from docs/api/client-security.json. */
+export function clientSecurityClient(baseUrl: string, fetch: PeerFetch): Client<ClientSecurityPaths> {
+  return createClient<ClientSecurityPaths>({ baseUrl, fetch });
+}
+
+/** Typed client of correspondence, generated from docs/api/correspondence.json. */
+export function correspondenceClient(baseUrl: string, fetch: PeerFetch): Client<CorrespondencePaths> {
+  return createClient<CorrespondencePaths>({ baseUrl, fetch });
+}
+
+/** Typed client of the CIS simulator (CIS's web service as cis-interface sees it). */
+export function cisClient(baseUrl: string, fetch: PeerFetch): Client<CisSimulatorPaths> {
+  return createClient<CisSimulatorPaths>({ baseUrl, fetch });
 }
