@@ -9,3 +9,4 @@ export * from './cis';
 export * from './cases';
 export * from './correspondence';
 export * from './service-request';
+export * from './cis-compare';

@@ -10,9 +10,18 @@ import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
 import { ServiceRequestsConfig } from './config';
 import { CasesAndClients1763800000000 } from './migrations/1763800000000-cases-and-clients';
+import { ServiceRequests1763800000001 } from './migrations/1763800000001-service-requests';
+import { CisMatchingController } from './cis-matching/cis-matching.controller';
+import { ClientFlagsController } from './clients/client-flags.controller';
+import { FollowUpsService } from './service-requests/follow-ups.service';
+import { InternalController } from './service-requests/internal.controller';
+import { ServiceRequest, SrActivityStep, SrCaseLink, SrNote } from './service-requests/service-request.entity';
+import { ServiceRequestsController } from './service-requests/service-requests.controller';
+import { ServiceRequestsService } from './service-requests/service-requests.service';
+import { WorkQueuesController } from './work-queues/work-queues.controller';
 
-export const ENTITIES = [AuditRecord, Client, Case, CaseParticipant];
-export const MIGRATIONS = [CasesAndClients1763800000000];
+export const ENTITIES = [AuditRecord, Client, Case, CaseParticipant, ServiceRequest, SrCaseLink, SrActivityStep, SrNote];
+export const MIGRATIONS = [CasesAndClients1763800000000, ServiceRequests1763800000001];
 
 /** Root module of service-requests. */
 @Module({})
@@ -28,8 +37,17 @@ export class AppModule {
           logDestination,
         }),
       ],
-      controllers: [ClientsController, CasesController, AuditController],
-      providers: [ClientsService, CasesService],
+      controllers: [
+        ClientsController,
+        ClientFlagsController,
+        CasesController,
+        ServiceRequestsController,
+        WorkQueuesController,
+        CisMatchingController,
+        InternalController,
+        AuditController,
+      ],
+      providers: [ClientsService, CasesService, ServiceRequestsService, FollowUpsService],
     };
   }
 }

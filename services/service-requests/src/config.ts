@@ -1,4 +1,5 @@
-import { IsUrl } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsUrl, Min } from 'class-validator';
 import { BaseServiceConfig } from '@cms/platform';
 
 /** Configuration of service-requests (environment variables, validated at start). */
@@ -16,4 +17,10 @@ export class ServiceRequestsConfig extends BaseServiceConfig {
   /** Base URL of correspondence (letters and SMS). */
   @IsUrl({ require_tld: false })
   CORRESPONDENCE_URL = 'http://127.0.0.1:3004';
+
+  /** How often the wait-expiry sweep runs, in milliseconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  FOLLOW_UP_INTERVAL_MS = 5000;
 }

@@ -26,7 +26,6 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
   });
   afterAll(() => s.close());
 
-
   it('401 problem+json without a token', async () => {
     const res = await request(s.url).get('/cases');
     expect(res.status).toBe(401);
@@ -66,16 +65,29 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
       .send({ ...validClient, nino: 'QQ123456E' });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'nino', rule: 'nino-format' })]));
-    const search = await request(s.url).post('/clients/search').auth(cw, { type: 'bearer' }).send({ nino: 'QQ123456E' });
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'nino', rule: 'nino-format' })]),
+    );
+    const search = await request(s.url)
+      .post('/clients/search')
+      .auth(cw, { type: 'bearer' })
+      .send({ nino: 'QQ123456E' });
     expect(search.status).toBe(400);
   });
 
   it('400 for an unknown field and for a wrong type', async () => {
-    const unknown = await request(s.url).post('/clients').auth(cw, { type: 'bearer' }).send({ ...validClient, favouriteColour: 'blue' });
+    const unknown = await request(s.url)
+      .post('/clients')
+      .auth(cw, { type: 'bearer' })
+      .send({ ...validClient, favouriteColour: 'blue' });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'favouriteColour', rule: 'unknown-field' })]);
-    const wrongType = await request(s.url).post('/clients').auth(cw, { type: 'bearer' }).send({ ...validClient, firstName: 42 });
+    expect(unknown.body.errors).toEqual([
+      expect.objectContaining({ field: 'favouriteColour', rule: 'unknown-field' }),
+    ]);
+    const wrongType = await request(s.url)
+      .post('/clients')
+      .auth(cw, { type: 'bearer' })
+      .send({ ...validClient, firstName: 42 });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors[0]).toMatchObject({ field: 'firstName', rule: 'isString' });
   });
@@ -108,7 +120,9 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     const dup = await request(s.url).post('/clients').auth(cw, { type: 'bearer' }).send(validClient);
     expect(dup.status).toBe(409);
     const audit = await request(s.url).get(`/audit/client/${clientId}`).auth(cw, { type: 'bearer' });
-    expect(audit.body).toEqual([expect.objectContaining({ action: 'created', actorId: 'cw-1', source: 'api' })]);
+    expect(audit.body).toEqual([
+      expect.objectContaining({ action: 'created', actorId: 'cw-1', source: 'api' }),
+    ]);
     childId = (
       await request(s.url)
         .post('/clients')
@@ -116,7 +130,10 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
         .send({ crn: 'TC 12 34 56 A', firstName: 'Ada', lastName: 'Okafor', dateOfBirth: '2016-05-01' })
     ).body.id;
     otherParentId = (
-      await request(s.url).post('/clients').auth(cw, { type: 'bearer' }).send({ nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' })
+      await request(s.url)
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' })
     ).body.id;
   });
 
@@ -139,7 +156,9 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     const list = await request(s.url).get('/cases').query({ clientId }).auth(cw, { type: 'bearer' });
     expect(list.body.total).toBe(1);
     const client = await request(s.url).get(`/clients/${clientId}`).auth(cw, { type: 'bearer' });
-    expect(client.body.cases).toEqual([expect.objectContaining({ role: 'PWC', caseNumber: res.body.caseNumber })]);
+    expect(client.body.cases).toEqual([
+      expect.objectContaining({ role: 'PWC', caseNumber: res.body.caseNumber }),
+    ]);
   });
 
   it('refuses a case with a client that does not exist, writing nothing', async () => {
@@ -147,7 +166,11 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     const res = await request(s.url)
       .post('/cases')
       .auth(cw, { type: 'bearer' })
-      .send({ jurisdiction: 'GB', stage: 'application', participants: [{ clientId: '00000000-0000-4000-8000-000000000000', role: 'PWC' }] });
+      .send({
+        jurisdiction: 'GB',
+        stage: 'application',
+        participants: [{ clientId: '00000000-0000-4000-8000-000000000000', role: 'PWC' }],
+      });
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ field: 'participants[0].clientId', rule: 'exists' });
     const after = await request(s.url).get('/cases').auth(cw, { type: 'bearer' });
@@ -155,24 +178,42 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
   });
 
   it('409 for a stale version, and nothing changed', async () => {
-    const ok = await request(s.url).patch(`/clients/${clientId}`).auth(cw, { type: 'bearer' }).send({ version: 1, lastName: 'Okafor-Reed' });
+    const ok = await request(s.url)
+      .patch(`/clients/${clientId}`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: 1, lastName: 'Okafor-Reed' });
     expect(ok.status).toBe(200);
     expect(ok.body.version).toBe(2);
-    const stale = await request(s.url).patch(`/clients/${clientId}`).auth(cw, { type: 'bearer' }).send({ version: 1, lastName: 'Other' });
+    const stale = await request(s.url)
+      .patch(`/clients/${clientId}`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: 1, lastName: 'Other' });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('STALE_VERSION');
     const now = await request(s.url).get(`/clients/${clientId}`).auth(cw, { type: 'bearer' });
     expect(now.body.lastName).toBe('Okafor-Reed');
     const audit = await request(s.url).get(`/audit/client/${clientId}`).auth(cw, { type: 'bearer' });
-    expect(audit.body[1]).toMatchObject({ action: 'personal-details-changed', before: { lastName: 'Okafor' }, after: { lastName: 'Okafor-Reed' } });
+    expect(audit.body[1]).toMatchObject({
+      action: 'personal-details-changed',
+      before: { lastName: 'Okafor' },
+      after: { lastName: 'Okafor-Reed' },
+    });
   });
 
   it('[X-1] a nationally sensitive case and its clients answer "Insufficient Access" without sensitive access', async () => {
-    const p = await request(s.url).post('/clients').auth(sensitive, { type: 'bearer' }).send({ nino: 'CE123456A', firstName: 'Jo', lastName: 'Hidden' });
+    const p = await request(s.url)
+      .post('/clients')
+      .auth(sensitive, { type: 'bearer' })
+      .send({ nino: 'CE123456A', firstName: 'Jo', lastName: 'Hidden' });
     const c = await request(s.url)
       .post('/cases')
       .auth(sensitive, { type: 'bearer' })
-      .send({ jurisdiction: 'NI', stage: 'maintenance', nationallySensitive: true, participants: [{ clientId: p.body.id, role: 'PWC' }] });
+      .send({
+        jurisdiction: 'NI',
+        stage: 'maintenance',
+        nationallySensitive: true,
+        participants: [{ clientId: p.body.id, role: 'PWC' }],
+      });
     expect(c.status).toBe(201);
     for (const path of [`/cases/${c.body.id}`, `/clients/${p.body.id}`, `/audit/case/${c.body.id}`]) {
       const res = await request(s.url).get(path).auth(cw, { type: 'bearer' });
@@ -185,7 +226,12 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     const opened = await request(s.url)
       .post('/cases')
       .auth(cw, { type: 'bearer' })
-      .send({ jurisdiction: 'GB', stage: 'maintenance', nationallySensitive: true, participants: [{ clientId: p.body.id, role: 'NRP' }] });
+      .send({
+        jurisdiction: 'GB',
+        stage: 'maintenance',
+        nationallySensitive: true,
+        participants: [{ clientId: p.body.id, role: 'NRP' }],
+      });
     expect(opened.status).toBe(403);
   });
 
@@ -208,7 +254,9 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     const ready = await request(s.url).get('/health/ready');
     expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
     const doc = await request(s.url).get('/docs-json');
-    expect(doc.body.paths['/clients'].post.responses['400'].content['application/problem+json']).toBeDefined();
+    expect(
+      doc.body.paths['/clients'].post.responses['400'].content['application/problem+json'],
+    ).toBeDefined();
     const ui = await request(s.url).get('/docs');
     expect([200, 301, 302]).toContain(ui.status);
     const metrics = await request(s.url).get('/metrics');

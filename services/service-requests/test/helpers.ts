@@ -11,7 +11,9 @@ export interface TestServiceRequests {
   close(): Promise<void>;
 }
 
-export async function startServiceRequests(extraEnv: Record<string, string> = {}): Promise<TestServiceRequests> {
+export async function startServiceRequests(
+  extraEnv: Record<string, string> = {},
+): Promise<TestServiceRequests> {
   const db = await createTestDatabase('sr');
   const logs = new LogCapture();
   const app = await createApp(testEnv(db.url, extraEnv), { logDestination: logs });

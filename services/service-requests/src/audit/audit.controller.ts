@@ -30,7 +30,9 @@ export class AuditController {
     @Query('limit') limit?: string,
   ): Promise<AuditRecord[]> {
     if (!(KINDS as readonly string[]).includes(entityType)) {
-      throw new DomainValidationError([{ field: 'entityType', rule: 'isIn', message: `entityType must be one of ${KINDS.join(', ')}` }]);
+      throw new DomainValidationError([
+        { field: 'entityType', rule: 'isIn', message: `entityType must be one of ${KINDS.join(', ')}` },
+      ]);
     }
     // Reading the record first applies its access rules (nationally sensitive: X-1).
     if (entityType === 'case') await this.cases.get(id, actor);

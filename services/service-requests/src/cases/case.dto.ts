@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CASE_STAGES, CLIENT_ROLES, JURISDICTIONS } from '@cms/domain';
 import type { CaseStage, ClientRole, Jurisdiction } from '@cms/domain';
 
@@ -9,7 +20,11 @@ export class ParticipantDto {
   @IsUUID()
   clientId: string;
 
-  @ApiProperty({ enum: CLIENT_ROLES, example: 'PWC', description: 'PWC receiving parent, NRP paying parent, QC, ROC' })
+  @ApiProperty({
+    enum: CLIENT_ROLES,
+    example: 'PWC',
+    description: 'PWC receiving parent, NRP paying parent, QC, ROC',
+  })
   @IsIn(CLIENT_ROLES)
   role: ClientRole;
 }
@@ -29,7 +44,10 @@ export class CreateCaseDto {
   @IsBoolean()
   nationallySensitive?: boolean;
 
-  @ApiPropertyOptional({ example: false, description: 'Manually built CSA Arrears Only case (no TAM account: SD-21)' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Manually built CSA Arrears Only case (no TAM account: SD-21)',
+  })
   @IsOptional()
   @IsBoolean()
   csaArrearsOnly?: boolean;

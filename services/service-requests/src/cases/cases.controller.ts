@@ -28,7 +28,9 @@ export class CasesController {
 
   @Get(':id')
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
-  @ApiOperation({ summary: 'Read a case. A nationally sensitive case needs sensitive access ("Insufficient Access").' })
+  @ApiOperation({
+    summary: 'Read a case. A nationally sensitive case needs sensitive access ("Insufficient Access").',
+  })
   @ApiProblems(404)
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.cases.get(id, actor);
@@ -38,7 +40,11 @@ export class CasesController {
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Change a case’s stage, live state or nationally sensitive flag.' })
   @ApiProblems(404, 409)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCaseDto, @CurrentActor() actor: Actor): Promise<CaseView> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateCaseDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CaseView> {
     return this.cases.update(id, dto, actor);
   }
 }

@@ -47,13 +47,21 @@ export class CasesService {
     const problems = [];
     for (const role of ['PWC', 'NRP'] as const) {
       if (dto.participants.filter((p) => p.role === role).length > 1) {
-        problems.push({ field: 'participants', rule: 'one-per-role', message: `A case has at most one ${role === 'PWC' ? 'receiving' : 'paying'} parent.` });
+        problems.push({
+          field: 'participants',
+          rule: 'one-per-role',
+          message: `A case has at most one ${role === 'PWC' ? 'receiving' : 'paying'} parent.`,
+        });
       }
     }
     const seen = new Set<string>();
     dto.participants.forEach((p, i) => {
       if (isParentRole(p.role) && seen.has(p.clientId)) {
-        problems.push({ field: `participants[${i}].clientId`, rule: 'distinct-parents', message: 'The same client cannot be both parents.' });
+        problems.push({
+          field: `participants[${i}].clientId`,
+          rule: 'distinct-parents',
+          message: 'The same client cannot be both parents.',
+        });
       }
       if (isParentRole(p.role)) seen.add(p.clientId);
     });
@@ -85,7 +93,12 @@ export class CasesService {
         CaseParticipant,
         dto.participants.map((p) => ({ caseId: saved.id, clientId: p.clientId, role: p.role })),
       );
-      await recordAudit(m, { entityType: 'case', entityId: saved.id, action: 'created', after: { ...dto, caseNumber: n } });
+      await recordAudit(m, {
+        entityType: 'case',
+        entityId: saved.id,
+        action: 'created',
+        after: { ...dto, caseNumber: n },
+      });
       return saved.id;
     });
     return this.get(id, actor);
@@ -112,7 +125,10 @@ export class CasesService {
       .take(q.limit ?? 50)
       .skip(q.offset ?? 0);
     if (q.stage) qb.andWhere('c.stage = :stage', { stage: q.stage });
-    if (q.clientId) qb.andWhere('c.id IN (SELECT case_id FROM case_participant WHERE client_id = :cid)', { cid: q.clientId });
+    if (q.clientId)
+      qb.andWhere('c.id IN (SELECT case_id FROM case_participant WHERE client_id = :cid)', {
+        cid: q.clientId,
+      });
     if (!hasSensitiveAccess(actor)) qb.andWhere('c.nationally_sensitive = false');
     const [items, total] = await qb.getManyAndCount();
     return { items: items.map(toView), total };
@@ -147,35 +163,6 @@ export class CasesService {
     });
     return this.get(id, actor);
   }
-
-  /**
-   * Sets the nationally sensitive flag on every live case of a client (SU-6: CIS error code 1;
-   * BR-6: nationally sensitive status update). Runs as a system action in `manager`'s transaction.
-   * @returns ids of the cases changed
-   */
-  async markClientCasesSensitive(m: EntityManager, clientId: string, sensitive: boolean, source: string): Promise<string[]> {
-    const cases = await m
-      .createQueryBuilder(Case, 'c')
-      .where('c.id IN (SELECT case_id FROM case_participant WHERE client_id = :clientId)', { clientId })
-      .andWhere('c.live = true')
-      .andWhere('c.nationally_sensitive <> :sensitive', { sensitive })
-      .setLock('pessimistic_write')
-      .getMany();
-    if (!cases.length) return [];
-    await m.update(Case, { id: In(cases.map((c) => c.id)) }, { nationallySensitive: sensitive });
-    await recordAudit(
-      m,
-      ...cases.map((c) => ({
-        entityType: 'case',
-        entityId: c.id,
-        action: sensitive ? 'marked-nationally-sensitive' : 'nationally-sensitive-cleared',
-        before: { nationallySensitive: !sensitive },
-        after: { nationallySensitive: sensitive },
-        source,
-      })),
-    );
-    return cases.map((c) => c.id);
-  }
 }
 
 function toView(c: Case): CaseView {
@@ -189,7 +176,12 @@ function toView(c: Case): CaseView {
     nationallySensitive: c.nationallySensitive,
     csaArrearsOnly: c.csaArrearsOnly,
     participants: (c.participants ?? [])
-      .map((p) => ({ clientId: p.clientId, role: p.role, firstName: p.client?.firstName, lastName: p.client?.lastName }))
+      .map((p) => ({
+        clientId: p.clientId,
+        role: p.role,
+        firstName: p.client?.firstName,
+        lastName: p.client?.lastName,
+      }))
       .sort((a, b) => a.role.localeCompare(b.role)),
     version: c.version,
     createdAt: c.createdAt,

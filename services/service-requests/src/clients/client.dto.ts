@@ -109,7 +109,10 @@ export class CreateClientDto extends PersonalDetailsPatchDto {
   @IsString()
   declare lastName: string;
 
-  @ApiPropertyOptional({ example: 'AB 12 34 56 C', description: 'National insurance number (spaces and case ignored)' })
+  @ApiPropertyOptional({
+    example: 'AB 12 34 56 C',
+    description: 'National insurance number (spaces and case ignored)',
+  })
   @IsOptional()
   @IsString()
   nino?: string;
@@ -122,7 +125,10 @@ export class CreateClientDto extends PersonalDetailsPatchDto {
 
 /** Body of `PATCH /clients/{id}`: the version read, and the items to change. */
 export class UpdateClientDto extends PersonalDetailsPatchDto {
-  @ApiProperty({ example: 1, description: 'The version you read; a stale version gets 409 and changes nothing.' })
+  @ApiProperty({
+    example: 1,
+    description: 'The version you read; a stale version gets 409 and changes nothing.',
+  })
   @IsInt()
   @Min(1)
   version: number;

@@ -1,12 +1,23 @@
 import type { IsoDate, PersonReferenceKind, ReferenceStatus, Sex, UkAddress } from '@cms/domain';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 
 /**
  * A client as CMS holds them: the personal, address and contact details of CMS's own record
  * (CIS-sourced data is kept apart, in cis-interface: RD-6), and the NINO/CRN with its status.
  */
 @Entity('client')
-@Index('UQ_client_reference', ['referenceKind', 'reference'], { unique: true, where: '"reference" IS NOT NULL' })
+@Index('UQ_client_reference', ['referenceKind', 'reference'], {
+  unique: true,
+  where: '"reference" IS NOT NULL',
+})
 export class Client {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_client' })
   id: string;

@@ -25,7 +25,9 @@ export class ClientsController {
   @Post('search')
   @HttpCode(200)
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'Find a client by NINO or CRN (in the body, so it stays out of URLs and access logs).' })
+  @ApiOperation({
+    summary: 'Find a client by NINO or CRN (in the body, so it stays out of URLs and access logs).',
+  })
   @ApiOkResponse({ description: 'The client.' })
   @ApiProblems(404)
   search(@Body() dto: ClientSearchDto, @CurrentActor() actor: Actor): Promise<ClientView> {
@@ -34,7 +36,9 @@ export class ClientsController {
 
   @Get(':id')
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'Read a client. Nationally sensitive clients need sensitive access ("Insufficient Access").' })
+  @ApiOperation({
+    summary: 'Read a client. Nationally sensitive clients need sensitive access ("Insufficient Access").',
+  })
   @ApiProblems(404)
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<ClientView> {
     return this.clients.get(id, actor);
@@ -42,15 +46,23 @@ export class ClientsController {
 
   @Patch(':id')
   @Roles('caseworker', 'sensitive-access', 'system')
-  @ApiOperation({ summary: 'Change personal, address or contact details (optimistic concurrency on `version`).' })
+  @ApiOperation({
+    summary: 'Change personal, address or contact details (optimistic concurrency on `version`).',
+  })
   @ApiProblems(404, 409)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateClientDto, @CurrentActor() actor: Actor): Promise<ClientView> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateClientDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ClientView> {
     return this.clients.update(id, dto, actor);
   }
 
   @Put(':id/reference-status')
   @Roles('caseworker', 'sensitive-access', 'system')
-  @ApiOperation({ summary: 'Set the NINO/CRN status. Verified triggers the CIS retrieval of personal data (RD-1).' })
+  @ApiOperation({
+    summary: 'Set the NINO/CRN status. Verified triggers the CIS retrieval of personal data (RD-1).',
+  })
   @ApiProblems(404, 409, 422)
   setReferenceStatus(
     @Param('id', ParseUUIDPipe) id: string,

@@ -83,18 +83,46 @@ export class ClientsService {
     problems.push(...validatePersonalDetails(details as PersonalDetailsInput, this.clock.now()));
     if (problems.length) throw new DomainValidationError(problems);
     const normalised = normalisePersonalDetails(details as PersonalDetailsInput, this.clock.now());
-    const reference = nino !== undefined ? { kind: 'NINO' as const, value: normaliseNino(nino) } : crn !== undefined ? { kind: 'CRN' as const, value: normaliseCrn(crn) } : null;
+    const reference =
+      nino !== undefined
+        ? { kind: 'NINO' as const, value: normaliseNino(nino) }
+        : crn !== undefined
+          ? { kind: 'CRN' as const, value: normaliseCrn(crn) }
+          : null;
 
     const id = await this.db.transaction(async (m) => {
-      if (reference && (await m.existsBy(Client, { referenceKind: reference.kind, reference: reference.value }))) {
-        throw new DomainError('CLIENT_REFERENCE_EXISTS', 'conflict', `A client with this ${reference.kind} already exists.`, {
-          errors: [{ field: reference.kind.toLowerCase(), rule: 'unique', message: `This ${reference.kind} is already held for another client.` }],
-        });
+      if (
+        reference &&
+        (await m.existsBy(Client, { referenceKind: reference.kind, reference: reference.value }))
+      ) {
+        throw new DomainError(
+          'CLIENT_REFERENCE_EXISTS',
+          'conflict',
+          `A client with this ${reference.kind} already exists.`,
+          {
+            errors: [
+              {
+                field: reference.kind.toLowerCase(),
+                rule: 'unique',
+                message: `This ${reference.kind} is already held for another client.`,
+              },
+            ],
+          },
+        );
       }
       const saved = await m.save(
-        m.create(Client, { ...normalised, referenceKind: reference?.kind ?? null, reference: reference?.value ?? null }),
+        m.create(Client, {
+          ...normalised,
+          referenceKind: reference?.kind ?? null,
+          reference: reference?.value ?? null,
+        }),
       );
-      await recordAudit(m, { entityType: 'client', entityId: saved.id, action: 'created', after: this.auditShape(saved) });
+      await recordAudit(m, {
+        entityType: 'client',
+        entityId: saved.id,
+        action: 'created',
+        after: this.auditShape(saved),
+      });
       return saved.id;
     });
     return this.get(id, actor);
@@ -112,10 +140,18 @@ export class ClientsService {
   /** Finds a client by NINO or CRN. @throws DomainValidationError, NotFoundError, InsufficientAccessError. */
   async search(dto: ClientSearchDto, actor: Actor): Promise<ClientView> {
     if ((dto.nino === undefined) === (dto.crn === undefined)) {
-      throw new DomainValidationError([{ field: 'nino', rule: 'one-reference', message: 'Give exactly one of nino or crn.' }]);
+      throw new DomainValidationError([
+        { field: 'nino', rule: 'one-reference', message: 'Give exactly one of nino or crn.' },
+      ]);
     }
-    const reference = dto.nino !== undefined ? { kind: 'NINO' as const, value: normaliseNino(dto.nino) } : { kind: 'CRN' as const, value: normaliseCrn(dto.crn) };
-    const client = await this.db.manager.findOneBy(Client, { referenceKind: reference.kind, reference: reference.value });
+    const reference =
+      dto.nino !== undefined
+        ? { kind: 'NINO' as const, value: normaliseNino(dto.nino) }
+        : { kind: 'CRN' as const, value: normaliseCrn(dto.crn) };
+    const client = await this.db.manager.findOneBy(Client, {
+      referenceKind: reference.kind,
+      reference: reference.value,
+    });
     if (!client) throw new NotFoundError('Client with that ' + reference.kind, 'reference');
     const view = await this.view(client, this.db.manager);
     assertMaySee(actor, view.nationallySensitive);
@@ -140,7 +176,14 @@ export class ClientsService {
       const before = this.auditShape(client);
       Object.assign(client, next);
       const saved = await m.save(client);
-      await recordAudit(m, { entityType: 'client', entityId: id, action: 'personal-details-changed', before, after: this.auditShape(saved), source });
+      await recordAudit(m, {
+        entityType: 'client',
+        entityId: id,
+        action: 'personal-details-changed',
+        before,
+        after: this.auditShape(saved),
+        source,
+      });
     });
     return this.get(id, actor);
   }
@@ -149,7 +192,12 @@ export class ClientsService {
    * Sets the NINO/CRN status (Unverified / Verified). RD-1: becoming Verified triggers the CIS
    * retrieval of personal data (wired by the CIS integration).
    */
-  async setReferenceStatus(id: string, status: ReferenceStatus, version: number, actor: Actor): Promise<ClientView> {
+  async setReferenceStatus(
+    id: string,
+    status: ReferenceStatus,
+    version: number,
+    actor: Actor,
+  ): Promise<ClientView> {
     await this.db.transaction(async (m) => {
       const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!client) throw new NotFoundError('Client', id);
@@ -161,7 +209,13 @@ export class ClientsService {
       const before = { referenceStatus: client.referenceStatus };
       client.referenceStatus = status;
       await m.save(client);
-      await recordAudit(m, { entityType: 'client', entityId: id, action: 'reference-status-changed', before, after: { referenceStatus: status } });
+      await recordAudit(m, {
+        entityType: 'client',
+        entityId: id,
+        action: 'reference-status-changed',
+        before,
+        after: { referenceStatus: status },
+      });
     });
     return this.get(id, actor);
   }
@@ -171,7 +225,13 @@ export class ClientsService {
     const links = await manager
       .createQueryBuilder(CaseParticipant, 'p')
       .innerJoin(Case, 'c', 'c.id = p.case_id')
-      .select(['p.case_id AS "caseId"', 'c.case_number AS "caseNumber"', 'p.role AS role', 'c.live AS live', 'c.nationally_sensitive AS sensitive'])
+      .select([
+        'p.case_id AS "caseId"',
+        'c.case_number AS "caseNumber"',
+        'p.role AS role',
+        'c.live AS live',
+        'c.nationally_sensitive AS sensitive',
+      ])
       .where('p.client_id = :id', { id: client.id })
       .orderBy('c.case_number')
       .getRawMany<{ caseId: string; caseNumber: string; role: string; live: boolean; sensitive: boolean }>();
@@ -192,6 +252,11 @@ export class ClientsService {
 
   /** What the audit keeps of a client: every detail, the reference masked to its status. */
   private auditShape(c: Client): Record<string, unknown> {
-    return { ...detailsOf(c), referenceKind: c.referenceKind, referenceStatus: c.referenceStatus, sensitiveCheck: c.sensitiveCheck };
+    return {
+      ...detailsOf(c),
+      referenceKind: c.referenceKind,
+      referenceStatus: c.referenceStatus,
+      sensitiveCheck: c.sensitiveCheck,
+    };
   }
 }

@@ -33,7 +33,9 @@ export class CasesAndClients1763800000000 implements MigrationInterface {
         "updated_at" timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT "PK_client" PRIMARY KEY ("id")
       )`);
-    await q.query(`CREATE UNIQUE INDEX "UQ_client_reference" ON "client" ("reference_kind", "reference") WHERE "reference" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "UQ_client_reference" ON "client" ("reference_kind", "reference") WHERE "reference" IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE "case" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -59,7 +61,9 @@ export class CasesAndClients1763800000000 implements MigrationInterface {
         CONSTRAINT "FK_case_participant_case" FOREIGN KEY ("case_id") REFERENCES "case"("id") ON DELETE CASCADE,
         CONSTRAINT "FK_case_participant_client" FOREIGN KEY ("client_id") REFERENCES "client"("id") ON DELETE RESTRICT
       )`);
-    await q.query(`CREATE UNIQUE INDEX "UQ_case_participant" ON "case_participant" ("case_id", "client_id", "role")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "UQ_case_participant" ON "case_participant" ("case_id", "client_id", "role")`,
+    );
     await q.query(`CREATE INDEX "IDX_case_participant_client" ON "case_participant" ("client_id")`);
   }
 

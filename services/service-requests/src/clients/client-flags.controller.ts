@@ -1,0 +1,105 @@
+import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
+import { Actor, DomainError, NotFoundError } from '@cms/domain';
+import { ApiProblems, CurrentActor, recordAudit, Roles } from '@cms/platform';
+import { DataSource } from 'typeorm';
+import { CaseParticipant } from '../cases/case.entity';
+import { markCasesSensitive, ServiceRequestsService } from '../service-requests/service-requests.service';
+import { Client } from './client.entity';
+
+export class NationallySensitiveDto {
+  @ApiProperty({ example: true, description: 'Only setting the flag is supported here; the sensitive case team clears it on the case.' })
+  @IsBoolean()
+  sensitive: boolean;
+
+  @ApiProperty({ example: 'CIS update error code 1' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+export class SensitiveCheckDto {
+  @ApiProperty({ example: 'CIS answered "Insufficient access level" to a retrieval' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+export class FlagResultView {
+  @ApiProperty({ type: [String] }) caseIds: string[];
+  @ApiProperty({ nullable: true }) serviceRequestId: string | null;
+}
+
+/** Flags other systems set on a client: nationally sensitive (SU-6) and Sensitive Check (RD-4). */
+@ApiTags('clients')
+@Controller('clients/:id')
+export class ClientFlagsController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly srs: ServiceRequestsService,
+  ) {}
+
+  @Post('nationally-sensitive')
+  @HttpCode(200)
+  @Roles('system', 'sensitive-access')
+  @ApiOperation({ summary: 'CIS error code 1: set the nationally sensitive flag on the client’s live cases and their open SRs (SU-6).' })
+  @ApiOkResponse({ type: FlagResultView })
+  @ApiProblems(404, 422)
+  async nationallySensitive(@Param('id', ParseUUIDPipe) id: string, @Body() dto: NationallySensitiveDto): Promise<FlagResultView> {
+    if (!dto.sensitive) {
+      throw new DomainError('CLEAR_ON_CASE', 'precondition', 'The sensitive case team clears the flag on the case (PATCH /cases/{id}).');
+    }
+    return this.db.transaction(async (m) => {
+      if (!(await m.existsBy(Client, { id }))) throw new NotFoundError('Client', id);
+      return { caseIds: await markCasesSensitive(m, id, dto.reason), serviceRequestId: null };
+    });
+  }
+
+  @Post('sensitive-check')
+  @HttpCode(200)
+  @Roles('system')
+  @ApiOperation({
+    summary: 'CIS "Insufficient access level": set the Sensitive Check flag and raise a call back SR to the sensitive case team, in one transaction (RD-4).',
+  })
+  @ApiOkResponse({ type: FlagResultView })
+  @ApiProblems(404)
+  async sensitiveCheck(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SensitiveCheckDto,
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<FlagResultView> {
+    return this.db.transaction(async (m) => {
+      const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NotFoundError('Client', id);
+      if (!client.sensitiveCheck) {
+        client.sensitiveCheck = true;
+        await m.save(client);
+        await recordAudit(m, { entityType: 'client', entityId: id, action: 'sensitive-check-set', before: { sensitiveCheck: false }, after: { sensitiveCheck: true, reason: dto.reason } });
+      }
+      const parts = await m
+        .createQueryBuilder(CaseParticipant, 'p')
+        .innerJoin('p.case', 'c')
+        .where('p.client_id = :id AND c.live = true', { id })
+        .getMany();
+      const [result] = await this.srs.createBatch(
+        [
+          {
+            idempotencyKey: key ?? `sensitive-check:${id}:${client.version}`,
+            type: 'SENSITIVE_CALL_BACK',
+            source: 'CIS',
+            subject: { clientId: id, role: parts[0]?.role ?? 'PWC' },
+            caseIds: [...new Set(parts.map((p) => p.caseId))],
+          },
+        ],
+        actor,
+        m,
+      );
+      return { caseIds: [...new Set(parts.map((p) => p.caseId))], serviceRequestId: result.id };
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@cms/domain';
+import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import {
+  ActivityOutcomeDto,
+  BatchServiceRequestsDto,
+  CreateServiceRequestDto,
+  ListServiceRequestsQuery,
+  NoteDto,
+  TransitionDto,
+  UpdateServiceRequestDto,
+} from './service-request.dto';
+import { ServiceRequestView } from './service-request.view';
+import { BatchResult, ServiceRequestsService } from './service-requests.service';
+
+const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
+
+/** Service requests: raise, read, move through their statuses, activity plans and notes. */
+@ApiTags('service-requests')
+@Controller('service-requests')
+export class ServiceRequestsController {
+  constructor(private readonly srs: ServiceRequestsService) {}
+
+  @Post()
+  @Roles('caseworker', 'sensitive-access', 'system')
+  @ApiOperation({ summary: 'Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source.' })
+  @ApiCreatedResponse({ type: ServiceRequestView })
+  create(@Body() dto: CreateServiceRequestDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+    return this.srs.create(dto, actor);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @Roles('system')
+  @ApiOperation({ summary: 'Raise many SRs for another system (CIS broadcasts), idempotent per item key (BR-6, BR-7, BR-9).' })
+  @ApiOkResponse({ description: 'One result per item, in order; `created: false` when the key was seen before.' })
+  async batch(@Body() dto: BatchServiceRequestsDto, @CurrentActor() actor: Actor): Promise<{ results: BatchResult[] }> {
+    return { results: await this.srs.createBatch(dto.items, actor) };
+  }
+
+  @Get()
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'SRs of a case or a client, newest first.' })
+  @ApiOkResponse({ type: [ServiceRequestView] })
+  list(@Query() q: ListServiceRequestsQuery, @CurrentActor() actor: Actor): Promise<ServiceRequestView[]> {
+    return this.srs.list(q, actor);
+  }
+
+  @Get(':id')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'An SR with its activity plan, notes, SLA, the moves allowed now, and whether "Update CIS" is enabled (SU-4).' })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404)
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+    return this.srs.get(id, actor);
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary: 'Move the SR to another Status / Sub Status. Decided only by the SR rules (docs/sr-status-rules.md); a refusal names the rule.',
+  })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 409, 422)
+  transition(@Param('id', ParseUUIDPipe) id: string, @Body() dto: TransitionDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+    return this.srs.transition(id, dto, actor);
+  }
+
+  @Put(':id/activity-steps/:key')
+  @Roles('caseworker', 'sensitive-access', 'team-leader', 'system')
+  @ApiOperation({ summary: 'Record the outcome of an activity plan step.' })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 409, 422)
+  outcome(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('key') key: string,
+    @Body() dto: ActivityOutcomeDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
+    return this.srs.recordOutcome(id, key, dto, actor);
+  }
+
+  @Post(':id/notes')
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'Append a note (notes are never edited or deleted).' })
+  @ApiCreatedResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 422)
+  note(@Param('id', ParseUUIDPipe) id: string, @Body() dto: NoteDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+    return this.srs.addNote(id, dto.text, actor);
+  }
+
+  @Patch(':id')
+  @Roles('caseworker', 'sensitive-access', 'team-leader', 'system')
+  @ApiOperation({ summary: 'Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8).' })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 409, 422)
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateServiceRequestDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+    return this.srs.update(id, dto, actor);
+  }
+}
