@@ -69,7 +69,14 @@ export interface SrTaxonomy {
  * `PWC` receiving parent), the Self Service Site versions of those (SD-5), `CIS` for SRs raised from a
  * CIS broadcast (BR-6) or interface answer (RD-4), and `System` for SRs this system raises itself.
  */
-export const SR_SOURCES = ['NRP', 'PWC', 'PWC (Self Service)', 'NRP (Self Service)', 'CIS', 'System'] as const;
+export const SR_SOURCES = [
+  'NRP',
+  'PWC',
+  'PWC (Self Service)',
+  'NRP (Self Service)',
+  'CIS',
+  'System',
+] as const;
 export type SrSource = (typeof SR_SOURCES)[number];
 
 /** True when `value` is one of {@link SR_SOURCES}. */
@@ -94,7 +101,14 @@ export function isSelfService(source: SrSource): boolean {
  * `Wait` carries a next action due date (SD-9, TD-3); `Pending Approval` awaits a team leader (TD-6);
  * `Closed` and `Cancelled` are final.
  */
-export const SR_STATUSES = ['Open', 'In Progress', 'Wait', 'Pending Approval', 'Closed', 'Cancelled'] as const;
+export const SR_STATUSES = [
+  'Open',
+  'In Progress',
+  'Wait',
+  'Pending Approval',
+  'Closed',
+  'Cancelled',
+] as const;
 export type SrStatus = (typeof SR_STATUSES)[number];
 
 /** The statuses after which nothing more happens to an SR. */
@@ -201,9 +215,21 @@ export const SR_TYPE_TAXONOMY: Readonly<Record<SrTypeCode, SrTaxonomy>> = {
     area: 'CIS Broadcast Update',
     subArea: 'Nationally Sensitive Status Update',
   },
-  SENSITIVE_CALL_BACK: { process: 'Outbound Contact', area: 'Sensitive Case', subArea: 'Sensitive Case Call Back' },
-  SECURITY_DETAILS: { process: 'CofC', area: 'Change Personal Info', subArea: 'Change Contact/Security Info' },
-  PERSONAL_DETAILS_CHANGE: { process: 'CofC', area: 'Change Personal Info', subArea: 'Change Personal Details' },
+  SENSITIVE_CALL_BACK: {
+    process: 'Outbound Contact',
+    area: 'Sensitive Case',
+    subArea: 'Sensitive Case Call Back',
+  },
+  SECURITY_DETAILS: {
+    process: 'CofC',
+    area: 'Change Personal Info',
+    subArea: 'Change Contact/Security Info',
+  },
+  PERSONAL_DETAILS_CHANGE: {
+    process: 'CofC',
+    area: 'Change Personal Info',
+    subArea: 'Change Personal Details',
+  },
   DATA_TRANSFER: {
     process: 'Outbound Contact',
     area: 'Send Generic Correspondence',
@@ -215,7 +241,8 @@ export const SR_TYPE_TAXONOMY: Readonly<Record<SrTypeCode, SrTaxonomy>> = {
 export function srTypeForTaxonomy(taxonomy: SrTaxonomy): SrTypeCode | null {
   for (const code of SR_TYPE_CODES) {
     const t = SR_TYPE_TAXONOMY[code];
-    if (t.process === taxonomy.process && t.area === taxonomy.area && t.subArea === taxonomy.subArea) return code;
+    if (t.process === taxonomy.process && t.area === taxonomy.area && t.subArea === taxonomy.subArea)
+      return code;
   }
   return null;
 }

@@ -15,12 +15,26 @@ import { CisMatchingController } from './cis-matching/cis-matching.controller';
 import { ClientFlagsController } from './clients/client-flags.controller';
 import { FollowUpsService } from './service-requests/follow-ups.service';
 import { InternalController } from './service-requests/internal.controller';
-import { ServiceRequest, SrActivityStep, SrCaseLink, SrNote } from './service-requests/service-request.entity';
+import {
+  ServiceRequest,
+  SrActivityStep,
+  SrCaseLink,
+  SrNote,
+} from './service-requests/service-request.entity';
 import { ServiceRequestsController } from './service-requests/service-requests.controller';
 import { ServiceRequestsService } from './service-requests/service-requests.service';
 import { WorkQueuesController } from './work-queues/work-queues.controller';
 
-export const ENTITIES = [AuditRecord, Client, Case, CaseParticipant, ServiceRequest, SrCaseLink, SrActivityStep, SrNote];
+export const ENTITIES = [
+  AuditRecord,
+  Client,
+  Case,
+  CaseParticipant,
+  ServiceRequest,
+  SrCaseLink,
+  SrActivityStep,
+  SrNote,
+];
 export const MIGRATIONS = [CasesAndClients1763800000000, ServiceRequests1763800000001];
 
 /** Root module of service-requests. */

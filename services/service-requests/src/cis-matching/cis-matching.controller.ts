@@ -56,11 +56,26 @@ export class CisMatchingController {
   @Post()
   @HttpCode(200)
   @Roles('system')
-  @ApiOperation({ summary: 'For each NINO/CRN: the client and their live enquiries, applications and cases (BR-5). One query for the whole batch.' })
+  @ApiOperation({
+    summary:
+      'For each NINO/CRN: the client and their live enquiries, applications and cases (BR-5). One query for the whole batch.',
+  })
   async match(@Body() dto: MatchRequestDto): Promise<MatchResponseView> {
-    const refs = dto.references.map((r) => ({ kind: r.referenceKind, value: r.reference.replace(/\s+/g, '').toUpperCase() }));
+    const refs = dto.references.map((r) => ({
+      kind: r.referenceKind,
+      value: r.reference.replace(/\s+/g, '').toUpperCase(),
+    }));
     const rows = await this.db.query<
-      { kind: string; value: string; client_id: string | null; case_id: string | null; case_number: string; stage: string; role: string; sensitive: boolean }[]
+      {
+        kind: string;
+        value: string;
+        client_id: string | null;
+        case_id: string | null;
+        case_number: string;
+        stage: string;
+        role: string;
+        sensitive: boolean;
+      }[]
     >(
       `SELECT r.kind, r.value, c.id AS client_id, k.id AS case_id, k.case_number, k.stage, p.role, k.nationally_sensitive AS sensitive
          FROM unnest($1::text[], $2::text[]) AS r(kind, value)
@@ -70,12 +85,24 @@ export class CisMatchingController {
       [refs.map((r) => r.kind), refs.map((r) => r.value)],
     );
     const byRef = new Map<string, MatchView>();
-    for (const r of refs) byRef.set(`${r.kind}|${r.value}`, { referenceKind: r.kind, reference: r.value, clientId: null, cases: [] });
+    for (const r of refs)
+      byRef.set(`${r.kind}|${r.value}`, {
+        referenceKind: r.kind,
+        reference: r.value,
+        clientId: null,
+        cases: [],
+      });
     for (const row of rows) {
       const m = byRef.get(`${row.kind}|${row.value}`)!;
       m.clientId = row.client_id;
       if (row.case_id && !m.cases.some((c) => c.caseId === row.case_id && c.role === row.role)) {
-        m.cases.push({ caseId: row.case_id, caseNumber: row.case_number, stage: row.stage, role: row.role, nationallySensitive: row.sensitive });
+        m.cases.push({
+          caseId: row.case_id,
+          caseNumber: row.case_number,
+          stage: row.stage,
+          role: row.role,
+          nationallySensitive: row.sensitive,
+        });
       }
     }
     return { matches: [...byRef.values()] };

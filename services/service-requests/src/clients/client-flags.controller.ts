@@ -10,7 +10,10 @@ import { markCasesSensitive, ServiceRequestsService } from '../service-requests/
 import { Client } from './client.entity';
 
 export class NationallySensitiveDto {
-  @ApiProperty({ example: true, description: 'Only setting the flag is supported here; the sensitive case team clears it on the case.' })
+  @ApiProperty({
+    example: true,
+    description: 'Only setting the flag is supported here; the sensitive case team clears it on the case.',
+  })
   @IsBoolean()
   sensitive: boolean;
 
@@ -46,12 +49,22 @@ export class ClientFlagsController {
   @Post('nationally-sensitive')
   @HttpCode(200)
   @Roles('system', 'sensitive-access')
-  @ApiOperation({ summary: 'CIS error code 1: set the nationally sensitive flag on the client’s live cases and their open SRs (SU-6).' })
+  @ApiOperation({
+    summary:
+      'CIS error code 1: set the nationally sensitive flag on the client’s live cases and their open SRs (SU-6).',
+  })
   @ApiOkResponse({ type: FlagResultView })
   @ApiProblems(404, 422)
-  async nationallySensitive(@Param('id', ParseUUIDPipe) id: string, @Body() dto: NationallySensitiveDto): Promise<FlagResultView> {
+  async nationallySensitive(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: NationallySensitiveDto,
+  ): Promise<FlagResultView> {
     if (!dto.sensitive) {
-      throw new DomainError('CLEAR_ON_CASE', 'precondition', 'The sensitive case team clears the flag on the case (PATCH /cases/{id}).');
+      throw new DomainError(
+        'CLEAR_ON_CASE',
+        'precondition',
+        'The sensitive case team clears the flag on the case (PATCH /cases/{id}).',
+      );
     }
     return this.db.transaction(async (m) => {
       if (!(await m.existsBy(Client, { id }))) throw new NotFoundError('Client', id);
@@ -63,7 +76,8 @@ export class ClientFlagsController {
   @HttpCode(200)
   @Roles('system')
   @ApiOperation({
-    summary: 'CIS "Insufficient access level": set the Sensitive Check flag and raise a call back SR to the sensitive case team, in one transaction (RD-4).',
+    summary:
+      'CIS "Insufficient access level": set the Sensitive Check flag and raise a call back SR to the sensitive case team, in one transaction (RD-4).',
   })
   @ApiOkResponse({ type: FlagResultView })
   @ApiProblems(404)
@@ -79,7 +93,13 @@ export class ClientFlagsController {
       if (!client.sensitiveCheck) {
         client.sensitiveCheck = true;
         await m.save(client);
-        await recordAudit(m, { entityType: 'client', entityId: id, action: 'sensitive-check-set', before: { sensitiveCheck: false }, after: { sensitiveCheck: true, reason: dto.reason } });
+        await recordAudit(m, {
+          entityType: 'client',
+          entityId: id,
+          action: 'sensitive-check-set',
+          before: { sensitiveCheck: false },
+          after: { sensitiveCheck: true, reason: dto.reason },
+        });
       }
       const parts = await m
         .createQueryBuilder(CaseParticipant, 'p')

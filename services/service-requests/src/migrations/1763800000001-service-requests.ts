@@ -50,7 +50,9 @@ export class ServiceRequests1763800000001 implements MigrationInterface {
     await q.query(
       `CREATE INDEX "IDX_sr_queue_open" ON "service_request" ("queue", "sla_due_at", "id") WHERE "status" NOT IN ('Closed', 'Cancelled')`,
     );
-    await q.query(`CREATE INDEX "IDX_sr_wait_due" ON "service_request" ("next_action_due") WHERE "status" = 'Wait'`);
+    await q.query(
+      `CREATE INDEX "IDX_sr_wait_due" ON "service_request" ("next_action_due") WHERE "status" = 'Wait'`,
+    );
     await q.query(`CREATE INDEX "IDX_sr_subject" ON "service_request" ("subject_client_id")`);
     await q.query(`
       CREATE TABLE "sr_case_link" (

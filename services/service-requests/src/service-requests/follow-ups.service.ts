@@ -29,7 +29,10 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.config.WORKERS_ENABLED) return;
-    this.timer = setInterval(() => void this.runDue().catch((err) => this.logger.error({ err }, 'follow-up sweep failed')), this.config.FOLLOW_UP_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.runDue().catch((err) => this.logger.error({ err }, 'follow-up sweep failed')),
+      this.config.FOLLOW_UP_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 
@@ -63,18 +66,33 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       for (const { id } of due) {
         await RequestContext.run({ requestId: `follow-up-${id}`, actor: FOLLOW_UP_ACTOR }, async () => {
           const loaded = await this.srs.load(m, id);
-          const actions = followUpOnWaitExpiry(snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0), now);
+          const actions = followUpOnWaitExpiry(
+            snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0),
+            now,
+          );
           for (const action of actions) {
             if (action.kind === 'transition') {
               await this.srs.applyTransition(
                 m,
                 loaded,
-                { to: action.to, resolutionCode: action.resolutionCode, nextActionDue: action.nextActionDue, reason: action.reason, actor: FOLLOW_UP_ACTOR, now },
+                {
+                  to: action.to,
+                  resolutionCode: action.resolutionCode,
+                  nextActionDue: action.nextActionDue,
+                  reason: action.reason,
+                  actor: FOLLOW_UP_ACTOR,
+                  now,
+                },
                 'wait-expiry',
               );
             } else if (action.kind === 'add-activity-step') {
               if (!loaded.steps.some((s) => s.key === action.step.key)) {
-                const step = m.create(SrActivityStep, { srId: id, position: loaded.steps.length, key: action.step.key, title: action.step.title });
+                const step = m.create(SrActivityStep, {
+                  srId: id,
+                  position: loaded.steps.length,
+                  key: action.step.key,
+                  title: action.step.title,
+                });
                 loaded.steps.push(await m.save(step));
               }
             } else {
@@ -89,4 +107,3 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 }
-

@@ -55,12 +55,19 @@ export class CreateServiceRequestDto {
   @IsIn(SR_TYPE_CODES)
   type: SrTypeCode;
 
-  @ApiPropertyOptional({ example: 'phone', description: 'Path of the SR type (see docs/sr-status-rules.md); derived from the source when absent' })
+  @ApiPropertyOptional({
+    example: 'phone',
+    description: 'Path of the SR type (see docs/sr-status-rules.md); derived from the source when absent',
+  })
   @IsOptional()
   @IsString()
   path?: string;
 
-  @ApiProperty({ enum: SR_SOURCES, example: 'PWC', description: "Role of the reporting person, or 'PWC (Self Service)' etc. (SD-4)" })
+  @ApiProperty({
+    enum: SR_SOURCES,
+    example: 'PWC',
+    description: "Role of the reporting person, or 'PWC (Self Service)' etc. (SD-4)",
+  })
   @IsIn(SR_SOURCES)
   source: SrSource;
 
@@ -70,13 +77,20 @@ export class CreateServiceRequestDto {
   @Type(() => PersonNameDto)
   reportedBy?: PersonNameDto;
 
-  @ApiPropertyOptional({ type: SubjectDto, description: 'The person the change relates to, and their role (SD-6)' })
+  @ApiPropertyOptional({
+    type: SubjectDto,
+    description: 'The person the change relates to, and their role (SD-6)',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => SubjectDto)
   subject?: SubjectDto;
 
-  @ApiProperty({ type: [String], description: 'Linked case ids (SD-6, TD-2)', example: ['6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11'] })
+  @ApiProperty({
+    type: [String],
+    description: 'Linked case ids (SD-6, TD-2)',
+    example: ['6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11'],
+  })
   @IsArray()
   @ArrayMaxSize(10)
   @IsUUID('all', { each: true })
@@ -97,7 +111,10 @@ export class CreateServiceRequestDto {
 
 /** One SR raised by another system (CIS broadcast), idempotent on its key. */
 export class BatchServiceRequestItemDto {
-  @ApiProperty({ example: 'cis-tx-2026-11-21-000123', description: 'Idempotency key, e.g. the CIS transaction id' })
+  @ApiProperty({
+    example: 'cis-tx-2026-11-21-000123',
+    description: 'Idempotency key, e.g. the CIS transaction id',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -178,7 +195,10 @@ export class TransitionDto {
   @IsIn([...SR_RESOLUTION_CODES, null])
   resolutionCode?: ResolutionCode | null;
 
-  @ApiPropertyOptional({ example: '2026-11-29T09:00:00Z', description: 'Required for Wait (7 days SD-9, 14 days TD-3)' })
+  @ApiPropertyOptional({
+    example: '2026-11-29T09:00:00Z',
+    description: 'Required for Wait (7 days SD-9, 14 days TD-3)',
+  })
   @IsOptional()
   @IsISO8601()
   nextActionDue?: string;

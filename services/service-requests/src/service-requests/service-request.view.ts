@@ -25,9 +25,14 @@ export class SlaView {
 export class AllowedTransitionView {
   @ApiProperty({ example: 'start' }) transition: string;
   @ApiProperty({ example: 'Change the SR Status to In Progress' }) title: string;
-  @ApiProperty({ example: { status: 'In Progress', subStatus: null } }) to: { status: string; subStatus: string | null };
-  @ApiProperty({ type: [String], nullable: true, description: 'Resolution codes to choose from' }) resolutionCodes: string[] | null;
-  @ApiProperty({ description: 'A next action due date in the future is needed (Wait)' }) needsNextActionDue: boolean;
+  @ApiProperty({ example: { status: 'In Progress', subStatus: null } }) to: {
+    status: string;
+    subStatus: string | null;
+  };
+  @ApiProperty({ type: [String], nullable: true, description: 'Resolution codes to choose from' })
+  resolutionCodes: string[] | null;
+  @ApiProperty({ description: 'A next action due date in the future is needed (Wait)' })
+  needsNextActionDue: boolean;
   @ApiProperty({ description: 'A reason (note) is needed' }) needsReason: boolean;
   @ApiProperty({ type: [String] }) requirementIds: string[];
 }
@@ -45,7 +50,10 @@ export class ServiceRequestView {
   @ApiProperty({ nullable: true, example: 'Security Details' }) subStatus: string | null;
   @ApiProperty({ nullable: true, example: null }) resolutionCode: string | null;
   @ApiProperty({ example: 'PWC' }) source: string;
-  @ApiPropertyOptional({ nullable: true }) reportedBy: { firstName: string | null; lastName: string | null } | null;
+  @ApiPropertyOptional({ nullable: true }) reportedBy: {
+    firstName: string | null;
+    lastName: string | null;
+  } | null;
   @ApiPropertyOptional({ nullable: true }) subject: { clientId: string; role: string } | null;
   @ApiProperty({ type: [String] }) caseIds: string[];
   @ApiProperty({ nullable: true }) changeType: string | null;
@@ -55,7 +63,8 @@ export class ServiceRequestView {
   @ApiProperty({ nullable: true }) submittedForApprovalBy: string | null;
   @ApiProperty({ nullable: true }) approvedBy: string | null;
   @ApiProperty({ nullable: true }) nextActionDue: Date | null;
-  @ApiProperty({ nullable: true, description: 'Why the SR came back to its queue (wait expired)' }) flag: string | null;
+  @ApiProperty({ nullable: true, description: 'Why the SR came back to its queue (wait expired)' }) flag:
+    string | null;
   @ApiProperty({ example: 'security-details' }) queue: string;
   @ApiProperty({ nullable: true }) owner: string | null;
   @ApiProperty() nationallySensitive: boolean;
@@ -95,7 +104,10 @@ export function toView(
     subStatus: sr.subStatus,
     resolutionCode: sr.resolutionCode,
     source: sr.source,
-    reportedBy: sr.reportedByFirstName || sr.reportedByLastName ? { firstName: sr.reportedByFirstName, lastName: sr.reportedByLastName } : null,
+    reportedBy:
+      sr.reportedByFirstName || sr.reportedByLastName
+        ? { firstName: sr.reportedByFirstName, lastName: sr.reportedByLastName }
+        : null,
     subject: sr.subjectClientId ? { clientId: sr.subjectClientId, role: sr.subjectRole! } : null,
     caseIds: extra.caseIds,
     changeType: sr.changeType,
@@ -111,9 +123,19 @@ export function toView(
     nationallySensitive: sr.nationallySensitive,
     cisUpdateEnabled: extra.cisUpdateEnabled,
     sla: { dueAt: extra.sla.dueAt, state: extra.sla.state },
-    activityPlan: extra.steps.map((s) => ({ key: s.key, title: s.title, outcome: s.outcome, reason: s.reason, recordedBy: s.recordedBy, recordedAt: s.recordedAt })),
+    activityPlan: extra.steps.map((s) => ({
+      key: s.key,
+      title: s.title,
+      outcome: s.outcome,
+      reason: s.reason,
+      recordedBy: s.recordedBy,
+      recordedAt: s.recordedAt,
+    })),
     notes: extra.notes.map((n) => ({ text: n.text, author: n.author, createdAt: n.createdAt })),
-    allowedTransitions: extra.allowed.map((t) => ({ ...t, to: { status: t.to.status, subStatus: t.to.subStatus } })),
+    allowedTransitions: extra.allowed.map((t) => ({
+      ...t,
+      to: { status: t.to.status, subStatus: t.to.subStatus },
+    })),
     version: sr.version,
     createdAt: sr.createdAt,
     updatedAt: sr.updatedAt,

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
@@ -24,7 +35,10 @@ export class ServiceRequestsController {
 
   @Post()
   @Roles('caseworker', 'sensitive-access', 'system')
-  @ApiOperation({ summary: 'Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source.' })
+  @ApiOperation({
+    summary:
+      'Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source.',
+  })
   @ApiCreatedResponse({ type: ServiceRequestView })
   create(@Body() dto: CreateServiceRequestDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
     return this.srs.create(dto, actor);
@@ -33,9 +47,17 @@ export class ServiceRequestsController {
   @Post('batch')
   @HttpCode(200)
   @Roles('system')
-  @ApiOperation({ summary: 'Raise many SRs for another system (CIS broadcasts), idempotent per item key (BR-6, BR-7, BR-9).' })
-  @ApiOkResponse({ description: 'One result per item, in order; `created: false` when the key was seen before.' })
-  async batch(@Body() dto: BatchServiceRequestsDto, @CurrentActor() actor: Actor): Promise<{ results: BatchResult[] }> {
+  @ApiOperation({
+    summary:
+      'Raise many SRs for another system (CIS broadcasts), idempotent per item key (BR-6, BR-7, BR-9).',
+  })
+  @ApiOkResponse({
+    description: 'One result per item, in order; `created: false` when the key was seen before.',
+  })
+  async batch(
+    @Body() dto: BatchServiceRequestsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ results: BatchResult[] }> {
     return { results: await this.srs.createBatch(dto.items, actor) };
   }
 
@@ -49,7 +71,10 @@ export class ServiceRequestsController {
 
   @Get(':id')
   @Roles(...STAFF)
-  @ApiOperation({ summary: 'An SR with its activity plan, notes, SLA, the moves allowed now, and whether "Update CIS" is enabled (SU-4).' })
+  @ApiOperation({
+    summary:
+      'An SR with its activity plan, notes, SLA, the moves allowed now, and whether "Update CIS" is enabled (SU-4).',
+  })
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404)
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
@@ -60,11 +85,16 @@ export class ServiceRequestsController {
   @HttpCode(200)
   @Roles(...STAFF)
   @ApiOperation({
-    summary: 'Move the SR to another Status / Sub Status. Decided only by the SR rules (docs/sr-status-rules.md); a refusal names the rule.',
+    summary:
+      'Move the SR to another Status / Sub Status. Decided only by the SR rules (docs/sr-status-rules.md); a refusal names the rule.',
   })
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
-  transition(@Param('id', ParseUUIDPipe) id: string, @Body() dto: TransitionDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+  transition(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TransitionDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
     return this.srs.transition(id, dto, actor);
   }
 
@@ -87,16 +117,27 @@ export class ServiceRequestsController {
   @ApiOperation({ summary: 'Append a note (notes are never edited or deleted).' })
   @ApiCreatedResponse({ type: ServiceRequestView })
   @ApiProblems(404, 422)
-  note(@Param('id', ParseUUIDPipe) id: string, @Body() dto: NoteDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+  note(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: NoteDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
     return this.srs.addNote(id, dto.text, actor);
   }
 
   @Patch(':id')
   @Roles('caseworker', 'sensitive-access', 'team-leader', 'system')
-  @ApiOperation({ summary: 'Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8).' })
+  @ApiOperation({
+    summary:
+      'Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8).',
+  })
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateServiceRequestDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateServiceRequestDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
     return this.srs.update(id, dto, actor);
   }
 }

@@ -93,7 +93,11 @@ export class ServiceRequestsService implements OnModuleInit {
       const path = resolvePath(def, { path: dto.path ?? null, source: dto.source });
       if (!path) {
         throw new DomainValidationError([
-          { field: 'path', rule: 'isIn', message: `path must be one of ${def.paths.map((p) => p.key).join(', ')} for ${dto.type}` },
+          {
+            field: 'path',
+            rule: 'isIn',
+            message: `path must be one of ${def.paths.map((p) => p.key).join(', ')} for ${dto.type}`,
+          },
         ]);
       }
       const cases = await this.loadCases(m, dto.caseIds, dto.subject);
@@ -124,9 +128,18 @@ export class ServiceRequestsService implements OnModuleInit {
       });
       this.reroute(sr, [], stageOf(cases), dto.caseIds.length > 0, now);
       const saved = await m.save(sr);
-      if (dto.caseIds.length) await m.insert(SrCaseLink, dto.caseIds.map((caseId) => ({ srId: saved.id, caseId })));
+      if (dto.caseIds.length)
+        await m.insert(
+          SrCaseLink,
+          dto.caseIds.map((caseId) => ({ srId: saved.id, caseId })),
+        );
       if (dto.note) await m.insert(SrNote, { srId: saved.id, text: dto.note, author: actor.id });
-      await recordAudit(m, { entityType: 'service-request', entityId: saved.id, action: 'raised', after: auditShape(saved) });
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: saved.id,
+        action: 'raised',
+        after: auditShape(saved),
+      });
       return saved.id;
     });
     return this.get(id, actor);
@@ -138,12 +151,19 @@ export class ServiceRequestsService implements OnModuleInit {
    * that matches CMS's record is closed at once with a note; BR-6/BR-7: a nationally sensitive
    * status update flags the client's live cases and goes to the sensitive case team.
    */
-  async createBatch(items: BatchServiceRequestItemDto[], actor: Actor, manager?: EntityManager): Promise<BatchResult[]> {
+  async createBatch(
+    items: BatchServiceRequestItemDto[],
+    actor: Actor,
+    manager?: EntityManager,
+  ): Promise<BatchResult[]> {
     const keys = items.map((i) => i.idempotencyKey);
     if (new Set(keys).size !== keys.length) {
-      throw new DomainValidationError([{ field: 'items', rule: 'unique-keys', message: 'Each item needs its own idempotencyKey.' }]);
+      throw new DomainValidationError([
+        { field: 'items', rule: 'unique-keys', message: 'Each item needs its own idempotencyKey.' },
+      ]);
     }
-    const run = <T>(fn: (m: EntityManager) => Promise<T>) => (manager ? fn(manager) : this.db.transaction(fn));
+    const run = <T>(fn: (m: EntityManager) => Promise<T>) =>
+      manager ? fn(manager) : this.db.transaction(fn);
     return run(async (m) => {
       const existing = await m.find(ServiceRequest, { where: { idempotencyKey: In(keys) } });
       const byKey = new Map(existing.map((sr) => [sr.idempotencyKey!, sr]));
@@ -158,17 +178,24 @@ export class ServiceRequestsService implements OnModuleInit {
       fresh.forEach((item) => {
         const idx = items.indexOf(item);
         if (!clientById.has(item.subject.clientId)) {
-          problems.push({ field: `items[${idx}].subject.clientId`, rule: 'exists', message: 'No such client.' });
+          problems.push({
+            field: `items[${idx}].subject.clientId`,
+            rule: 'exists',
+            message: 'No such client.',
+          });
         }
         item.caseIds.forEach((cid, j) => {
-          if (!caseById.has(cid)) problems.push({ field: `items[${idx}].caseIds[${j}]`, rule: 'exists', message: 'No such case.' });
+          if (!caseById.has(cid))
+            problems.push({ field: `items[${idx}].caseIds[${j}]`, rule: 'exists', message: 'No such case.' });
         });
       });
       if (problems.length) throw new DomainValidationError(problems);
 
       // BR-6/BR-7: a nationally sensitive status update flags the client's live cases first, so the
       // SRs raised in this batch already route to the sensitive case team.
-      for (const item of fresh.filter((i) => i.type === 'NATIONALLY_SENSITIVE_UPDATE' && i.change?.nationallySensitive === true)) {
+      for (const item of fresh.filter(
+        (i) => i.type === 'NATIONALLY_SENSITIVE_UPDATE' && i.change?.nationallySensitive === true,
+      )) {
         const flagged = await markCasesSensitive(m, item.subject.clientId, 'cis-broadcast');
         flagged.forEach((id) => {
           const c = caseById.get(id);
@@ -196,7 +223,10 @@ export class ServiceRequestsService implements OnModuleInit {
           subjectClientId: item.subject.clientId,
           subjectRole: item.subject.role,
           changeType: item.changeType ?? null,
-          details: { ...(item.change ? { change: item.change } : {}), ...(item.recordedAt ? { recordedAt: item.recordedAt } : {}) },
+          details: {
+            ...(item.change ? { change: item.change } : {}),
+            ...(item.recordedAt ? { recordedAt: item.recordedAt } : {}),
+          },
           nationallySensitive: linked.some((c) => c.nationallySensitive),
           idempotencyKey: item.idempotencyKey,
           createdBy: system.id,
@@ -206,7 +236,11 @@ export class ServiceRequestsService implements OnModuleInit {
         });
         let note: string | null = null;
         const client = clientById.get(item.subject.clientId)!;
-        if (item.type === 'CIS_CHANGE' && item.change && cisChangeMatchesRecord(item.change as unknown as CisChange, detailsOf(client))) {
+        if (
+          item.type === 'CIS_CHANGE' &&
+          item.change &&
+          cisChangeMatchesRecord(item.change as unknown as CisChange, detailsOf(client))
+        ) {
           note = 'Closed without change: the information CIS sent matches what CMS already holds (BR-9).';
           const decision = decideTransition(snapshotOf(sr, [], stageOf(linked), true), {
             to: { status: 'Cancelled', subStatus: null },
@@ -224,8 +258,13 @@ export class ServiceRequestsService implements OnModuleInit {
       if (rows.length) {
         const inserted = await m.insert(ServiceRequest, rows.map((r) => r.sr) as never);
         rows.forEach((r, i) => (r.sr.id = inserted.identifiers[i].id as string));
-        await m.insert(SrCaseLink, rows.flatMap((r) => r.item.caseIds.map((caseId) => ({ srId: r.sr.id, caseId }))));
-        const notes = rows.filter((r) => r.note).map((r) => ({ srId: r.sr.id, text: r.note!, author: system.id }));
+        await m.insert(
+          SrCaseLink,
+          rows.flatMap((r) => r.item.caseIds.map((caseId) => ({ srId: r.sr.id, caseId }))),
+        );
+        const notes = rows
+          .filter((r) => r.note)
+          .map((r) => ({ srId: r.sr.id, text: r.note!, author: system.id }));
         if (notes.length) await m.insert(SrNote, notes);
         await recordAudit(
           m,
@@ -241,7 +280,14 @@ export class ServiceRequestsService implements OnModuleInit {
       const fromRows = new Map(rows.map((r) => [r.item.idempotencyKey, r.sr]));
       return items.map((i) => {
         const sr = byKey.get(i.idempotencyKey) ?? fromRows.get(i.idempotencyKey)!;
-        return { idempotencyKey: i.idempotencyKey, id: sr.id, srNumber: sr.srNumber, created: !byKey.has(i.idempotencyKey), queue: sr.queue, status: sr.status };
+        return {
+          idempotencyKey: i.idempotencyKey,
+          id: sr.id,
+          srNumber: sr.srNumber,
+          created: !byKey.has(i.idempotencyKey),
+          queue: sr.queue,
+          status: sr.status,
+        };
       });
     });
   }
@@ -266,8 +312,12 @@ export class ServiceRequestsService implements OnModuleInit {
 
   /** Lists SRs of a case or client (newest first); sensitive ones only with sensitive access. */
   async list(q: ListServiceRequestsQuery, actor: Actor): Promise<ServiceRequestView[]> {
-    const qb = this.db.manager.createQueryBuilder(ServiceRequest, 'sr').orderBy('sr.created_at', 'DESC').take(Math.min(q.limit ?? 50, 200));
-    if (q.caseId) qb.andWhere('sr.id IN (SELECT sr_id FROM sr_case_link WHERE case_id = :caseId)', { caseId: q.caseId });
+    const qb = this.db.manager
+      .createQueryBuilder(ServiceRequest, 'sr')
+      .orderBy('sr.created_at', 'DESC')
+      .take(Math.min(q.limit ?? 50, 200));
+    if (q.caseId)
+      qb.andWhere('sr.id IN (SELECT sr_id FROM sr_case_link WHERE case_id = :caseId)', { caseId: q.caseId });
     if (q.clientId) qb.andWhere('sr.subject_client_id = :clientId', { clientId: q.clientId });
     if (q.status) qb.andWhere('sr.status = :status', { status: q.status });
     if (!hasSensitiveAccess(actor)) qb.andWhere('sr.nationally_sensitive = false');
@@ -285,7 +335,8 @@ export class ServiceRequestsService implements OnModuleInit {
     await this.db.transaction(async (m) => {
       const loaded = await this.load(m, id, true);
       assertMaySee(actor, loaded.sr.nationallySensitive);
-      if (loaded.sr.version !== dto.version) throw new StaleVersionError('Service request', id, dto.version, loaded.sr.version);
+      if (loaded.sr.version !== dto.version)
+        throw new StaleVersionError('Service request', id, dto.version, loaded.sr.version);
       await this.applyTransition(m, loaded, {
         to: { status: dto.to.status, subStatus: dto.to.subStatus ?? null },
         resolutionCode: dto.resolutionCode ?? null,
@@ -299,7 +350,12 @@ export class ServiceRequestsService implements OnModuleInit {
   }
 
   /** Applies one checked transition to a loaded SR in `m` (shared with the wait-expiry follow-ups). */
-  async applyTransition(m: EntityManager, loaded: Loaded, request: TransitionRequest, source = 'api'): Promise<void> {
+  async applyTransition(
+    m: EntityManager,
+    loaded: Loaded,
+    request: TransitionRequest,
+    source = 'api',
+  ): Promise<void> {
     const { sr, steps } = loaded;
     const before = auditShape(sr);
     const snapshot = snapshotOf(sr, steps, loaded.stage, loaded.caseIds.length > 0);
@@ -318,7 +374,11 @@ export class ServiceRequestsService implements OnModuleInit {
       entityId: sr.id,
       action: `transition:${decision.transition}`,
       before,
-      after: { ...auditShape(sr), reason: request.reason ?? undefined, requirementIds: decision.requirementIds },
+      after: {
+        ...auditShape(sr),
+        reason: request.reason ?? undefined,
+        requirementIds: decision.requirementIds,
+      },
       source,
     });
   }
@@ -327,21 +387,38 @@ export class ServiceRequestsService implements OnModuleInit {
    * Records an activity plan step's outcome (SD-8 'Security Details', SD-17 'CoC Declined' with its
    * reason), checked by libs/sr-rules. @throws SrRuleError, StaleVersionError
    */
-  async recordOutcome(id: string, key: string, dto: ActivityOutcomeDto, actor: Actor): Promise<ServiceRequestView> {
+  async recordOutcome(
+    id: string,
+    key: string,
+    dto: ActivityOutcomeDto,
+    actor: Actor,
+  ): Promise<ServiceRequestView> {
     await this.db.transaction(async (m) => {
       const loaded = await this.load(m, id, true);
       assertMaySee(actor, loaded.sr.nationallySensitive);
-      if (loaded.sr.version !== dto.version) throw new StaleVersionError('Service request', id, dto.version, loaded.sr.version);
+      if (loaded.sr.version !== dto.version)
+        throw new StaleVersionError('Service request', id, dto.version, loaded.sr.version);
       const snapshot = snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0);
       assertActivityOutcome(snapshot, key, dto.outcome, { reason: dto.reason ?? null, actor });
       const step = loaded.steps.find((s) => s.key === key)!;
       const before = { step: key, outcome: step.outcome };
-      Object.assign(step, { outcome: dto.outcome, reason: dto.reason ?? null, recordedBy: actor.id, recordedAt: this.clock.now() });
+      Object.assign(step, {
+        outcome: dto.outcome,
+        reason: dto.reason ?? null,
+        recordedBy: actor.id,
+        recordedAt: this.clock.now(),
+      });
       await m.save(step);
       loaded.sr.updatedAt = this.clock.now();
       this.reroute(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, this.clock.now());
       await m.save(loaded.sr);
-      await recordAudit(m, { entityType: 'service-request', entityId: id, action: 'activity-outcome', before, after: { step: key, outcome: dto.outcome, reason: dto.reason } });
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: id,
+        action: 'activity-outcome',
+        before,
+        after: { step: key, outcome: dto.outcome, reason: dto.reason },
+      });
     });
     return this.get(id, actor);
   }
@@ -353,7 +430,12 @@ export class ServiceRequestsService implements OnModuleInit {
       assertMaySee(actor, loaded.sr.nationallySensitive);
       this.assertEditable(loaded.sr);
       await m.insert(SrNote, { srId: id, text, author: actor.id });
-      await recordAudit(m, { entityType: 'service-request', entityId: id, action: 'note-added', after: { text } });
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: id,
+        action: 'note-added',
+        after: { text },
+      });
     });
     return this.get(id, actor);
   }
@@ -364,21 +446,31 @@ export class ServiceRequestsService implements OnModuleInit {
       const loaded = await this.load(m, id, true);
       const { sr } = loaded;
       assertMaySee(actor, sr.nationallySensitive);
-      if (sr.version !== dto.version) throw new StaleVersionError('Service request', id, dto.version, sr.version);
+      if (sr.version !== dto.version)
+        throw new StaleVersionError('Service request', id, dto.version, sr.version);
       this.assertEditable(sr);
       const before = auditShape(sr);
       if (dto.details) sr.details = { ...sr.details, ...dto.details };
       if (dto.owner !== undefined) sr.owner = dto.owner;
       if (dto.caseIds || dto.subject) {
         const caseIds = dto.caseIds ?? loaded.caseIds;
-        const cases = await this.loadCases(m, caseIds, dto.subject ?? (sr.subjectClientId ? { clientId: sr.subjectClientId, role: sr.subjectRole! } : undefined));
+        const cases = await this.loadCases(
+          m,
+          caseIds,
+          dto.subject ??
+            (sr.subjectClientId ? { clientId: sr.subjectClientId, role: sr.subjectRole! } : undefined),
+        );
         if (dto.subject) {
           sr.subjectClientId = dto.subject.clientId;
           sr.subjectRole = dto.subject.role;
         }
         if (dto.caseIds) {
           await m.delete(SrCaseLink, { srId: id });
-          if (caseIds.length) await m.insert(SrCaseLink, caseIds.map((caseId) => ({ srId: id, caseId })));
+          if (caseIds.length)
+            await m.insert(
+              SrCaseLink,
+              caseIds.map((caseId) => ({ srId: id, caseId })),
+            );
           loaded.caseIds = caseIds;
         }
         sr.nationallySensitive = cases.some((c) => c.nationallySensitive);
@@ -387,14 +479,23 @@ export class ServiceRequestsService implements OnModuleInit {
       }
       this.reroute(sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, this.clock.now());
       await m.save(sr);
-      await recordAudit(m, { entityType: 'service-request', entityId: id, action: 'edited', before, after: auditShape(sr) });
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: id,
+        action: 'edited',
+        before,
+        after: auditShape(sr),
+      });
     });
     return this.get(id, actor);
   }
 
   /** Loads an SR with its steps, case links and case stage; `lock` takes a row lock for an update. */
   async load(m: EntityManager, id: string, lock = false): Promise<Loaded> {
-    const sr = await m.findOne(ServiceRequest, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const sr = await m.findOne(ServiceRequest, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
     if (!sr) throw new NotFoundError('Service request', id);
     const [steps, links] = await Promise.all([
       m.find(SrActivityStep, { where: { srId: id }, order: { position: 'ASC' } }),
@@ -409,36 +510,69 @@ export class ServiceRequestsService implements OnModuleInit {
     if (!isEditable({ status: sr.status, readOnly: sr.readOnly })) {
       throw new SrRuleError(
         sr.readOnly
-          ? { allowed: false, reason: 'SR_READ_ONLY', message: 'A team leader approved this SR: it is read-only (TD-8).', requirementId: 'TD-8' }
-          : { allowed: false, reason: 'SR_CLOSED', message: `This SR is ${sr.status}; it can no longer be changed.` },
+          ? {
+              allowed: false,
+              reason: 'SR_READ_ONLY',
+              message: 'A team leader approved this SR: it is read-only (TD-8).',
+              requirementId: 'TD-8',
+            }
+          : {
+              allowed: false,
+              reason: 'SR_CLOSED',
+              message: `This SR is ${sr.status}; it can no longer be changed.`,
+            },
       );
     }
   }
 
-  private async runEffects(m: EntityManager, sr: ServiceRequest, steps: SrActivityStep[], effects: SrEffect[], request: TransitionRequest) {
+  private async runEffects(
+    m: EntityManager,
+    sr: ServiceRequest,
+    steps: SrActivityStep[],
+    effects: SrEffect[],
+    request: TransitionRequest,
+  ) {
     for (const effect of effects) {
       switch (effect.kind) {
         case 'generate-activity-plan': {
           const templates = effect.steps ?? activityPlanFor(sr.type, sr.path);
           const have = new Set(steps.map((s) => s.key));
           let position = steps.length;
-          const add = templates.filter((t) => !have.has(t.key)).map((t) => m.create(SrActivityStep, { srId: sr.id, position: position++, key: t.key, title: t.title }));
+          const add = templates
+            .filter((t) => !have.has(t.key))
+            .map((t) =>
+              m.create(SrActivityStep, { srId: sr.id, position: position++, key: t.key, title: t.title }),
+            );
           if (add.length) steps.push(...(await m.save(add)));
           break;
         }
         case 'record-activity-outcome': {
           let step = steps.find((s) => s.key === effect.step);
           if (!step) {
-            const template = [...SR_TYPES[sr.type].activityPlan(sr.path), ...SR_TYPES[sr.type].followUpSteps(sr.path)].find((t) => t.key === effect.step);
-            step = m.create(SrActivityStep, { srId: sr.id, position: steps.length, key: effect.step, title: template?.title ?? effect.step });
+            const template = [
+              ...SR_TYPES[sr.type].activityPlan(sr.path),
+              ...SR_TYPES[sr.type].followUpSteps(sr.path),
+            ].find((t) => t.key === effect.step);
+            step = m.create(SrActivityStep, {
+              srId: sr.id,
+              position: steps.length,
+              key: effect.step,
+              title: template?.title ?? effect.step,
+            });
             steps.push(step);
           }
-          Object.assign(step, { outcome: effect.outcome, reason: request.reason ?? null, recordedBy: request.actor.id, recordedAt: request.now });
+          Object.assign(step, {
+            outcome: effect.outcome,
+            reason: request.reason ?? null,
+            recordedBy: request.actor.id,
+            recordedAt: request.now,
+          });
           await m.save(step);
           break;
         }
         case 'add-note':
-          if (request.reason) await m.insert(SrNote, { srId: sr.id, text: request.reason, author: request.actor.id });
+          if (request.reason)
+            await m.insert(SrNote, { srId: sr.id, text: request.reason, author: request.actor.id });
           break;
         case 'issue-letter':
           await this.jobs.sendInTransaction<LetterJob>(m, LETTER_JOBS, {
@@ -457,19 +591,40 @@ export class ServiceRequestsService implements OnModuleInit {
   }
 
   /** Recomputes the SR's queue (BR-7) and SLA due time after any change. */
-  reroute(sr: ServiceRequest, steps: SrActivityStep[], stage: string | null, caseLinked: boolean, now: Date): void {
-    sr.queue = routeToQueue(sr.type, { nationallySensitive: sr.nationallySensitive, status: sr.status, subStatus: sr.subStatus, source: sr.source });
+  reroute(
+    sr: ServiceRequest,
+    steps: SrActivityStep[],
+    stage: string | null,
+    caseLinked: boolean,
+    now: Date,
+  ): void {
+    sr.queue = routeToQueue(sr.type, {
+      nationallySensitive: sr.nationallySensitive,
+      status: sr.status,
+      subStatus: sr.subStatus,
+      source: sr.source,
+    });
     sr.slaDueAt = slaFor(snapshotOf(sr, steps, stage, caseLinked), now).dueAt;
   }
 
-  private async loadCases(m: EntityManager, caseIds: string[], subject?: { clientId: string; role: string }): Promise<Case[]> {
+  private async loadCases(
+    m: EntityManager,
+    caseIds: string[],
+    subject?: { clientId: string; role: string },
+  ): Promise<Case[]> {
     const cases = caseIds.length ? await m.find(Case, { where: { id: In(caseIds) } }) : [];
     const problems: FieldProblem[] = caseIds
-      .map((cid, i) => (cases.some((c) => c.id === cid) ? null : { field: `caseIds[${i}]`, rule: 'exists', message: `Case ${cid} does not exist.` }))
+      .map((cid, i) =>
+        cases.some((c) => c.id === cid)
+          ? null
+          : { field: `caseIds[${i}]`, rule: 'exists', message: `Case ${cid} does not exist.` },
+      )
       .filter((p): p is FieldProblem => p !== null);
     if (subject) {
       const part = caseIds.length
-        ? await m.findOne(CaseParticipant, { where: { clientId: subject.clientId, caseId: In(caseIds), role: subject.role as never } })
+        ? await m.findOne(CaseParticipant, {
+            where: { clientId: subject.clientId, caseId: In(caseIds), role: subject.role as never },
+          })
         : await m.findOne(Client, { where: { id: subject.clientId } });
       if (!part) {
         problems.push({
@@ -486,7 +641,10 @@ export class ServiceRequestsService implements OnModuleInit {
 
   private async nextSrNumbers(m: EntityManager, n: number): Promise<string[]> {
     if (n === 0) return [];
-    const rows = await m.query<{ n: string }[]>(`SELECT nextval('sr_number_seq')::text AS n FROM generate_series(1, $1)`, [n]);
+    const rows = await m.query<{ n: string }[]>(
+      `SELECT nextval('sr_number_seq')::text AS n FROM generate_series(1, $1)`,
+      [n],
+    );
     return rows.map((r) => `1-${r.n}`);
   }
 }
@@ -511,7 +669,12 @@ function stageOf(cases: Case[]): string | null {
 }
 
 /** The view of an SR that libs/sr-rules decides on. */
-export function snapshotOf(sr: ServiceRequest, steps: SrActivityStep[], stage: string | null, caseLinked: boolean): SrSnapshot {
+export function snapshotOf(
+  sr: ServiceRequest,
+  steps: SrActivityStep[],
+  stage: string | null,
+  caseLinked: boolean,
+): SrSnapshot {
   return {
     type: sr.type,
     path: sr.path,
@@ -531,7 +694,19 @@ export function snapshotOf(sr: ServiceRequest, steps: SrActivityStep[], stage: s
   };
 }
 
-function applyNext(sr: ServiceRequest, next: { status: ServiceRequest['status']; subStatus: ServiceRequest['subStatus']; resolutionCode: ServiceRequest['resolutionCode']; nextActionDue: Date | null; readOnly: boolean; submittedForApprovalBy: string | null; path: string }, now: Date) {
+function applyNext(
+  sr: ServiceRequest,
+  next: {
+    status: ServiceRequest['status'];
+    subStatus: ServiceRequest['subStatus'];
+    resolutionCode: ServiceRequest['resolutionCode'];
+    nextActionDue: Date | null;
+    readOnly: boolean;
+    submittedForApprovalBy: string | null;
+    path: string;
+  },
+  now: Date,
+) {
   sr.status = next.status;
   sr.subStatus = next.subStatus;
   sr.resolutionCode = next.resolutionCode;
@@ -558,7 +733,11 @@ function auditShape(sr: ServiceRequest): Record<string, unknown> {
 }
 
 /** Sets the nationally sensitive flag on a client's live cases and their open SRs (SU-6, BR-6). */
-export async function markCasesSensitive(m: EntityManager, clientId: string, source: string): Promise<string[]> {
+export async function markCasesSensitive(
+  m: EntityManager,
+  clientId: string,
+  source: string,
+): Promise<string[]> {
   const cases = await m
     .createQueryBuilder(Case, 'c')
     .where('c.id IN (SELECT case_id FROM case_participant WHERE client_id = :clientId)', { clientId })
@@ -576,8 +755,14 @@ export async function markCasesSensitive(m: EntityManager, clientId: string, sou
   );
   await recordAudit(
     m,
-    ...ids.map((id) => ({ entityType: 'case', entityId: id, action: 'marked-nationally-sensitive', before: { nationallySensitive: false }, after: { nationallySensitive: true }, source })),
+    ...ids.map((id) => ({
+      entityType: 'case',
+      entityId: id,
+      action: 'marked-nationally-sensitive',
+      before: { nationallySensitive: false },
+      after: { nationallySensitive: true },
+      source,
+    })),
   );
   return ids;
 }
-

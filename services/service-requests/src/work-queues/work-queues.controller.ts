@@ -79,9 +79,15 @@ export class WorkQueuesController {
   @ApiOperation({ summary: 'One page of a queue: open SRs, soonest breach first (keyset paginated).' })
   @ApiOkResponse({ type: QueuePageView })
   @ApiProblems(404)
-  async page(@Param('queue') queue: string, @Query() q: QueuePageQuery, @CurrentActor() actor: Actor): Promise<QueuePageView> {
+  async page(
+    @Param('queue') queue: string,
+    @Query() q: QueuePageQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<QueuePageView> {
     if (!(QUEUE_NAMES as readonly string[]).includes(queue)) {
-      throw new DomainValidationError([{ field: 'queue', rule: 'isIn', message: `queue must be one of ${QUEUE_NAMES.join(', ')}` }]);
+      throw new DomainValidationError([
+        { field: 'queue', rule: 'isIn', message: `queue must be one of ${QUEUE_NAMES.join(', ')}` },
+      ]);
     }
     if ((queue as QueueName) === 'sensitive-case-team') assertMaySee(actor, true, 'BR-7');
     const limit = q.limit ?? 50;
@@ -119,7 +125,10 @@ export class WorkQueuesController {
           createdAt: sr.createdAt,
         };
       }),
-      nextCursor: rows.length > limit && last ? Buffer.from(`${last.slaDueAt?.toISOString()}|${last.id}`).toString('base64url') : null,
+      nextCursor:
+        rows.length > limit && last
+          ? Buffer.from(`${last.slaDueAt?.toISOString()}|${last.id}`).toString('base64url')
+          : null,
     };
   }
 }
@@ -127,8 +136,9 @@ export class WorkQueuesController {
 function decodeCursor(cursor: string): [string, string] {
   const [due, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!due || !id || Number.isNaN(Date.parse(due))) {
-    throw new DomainValidationError([{ field: 'after', rule: 'cursor', message: 'after is not a cursor this API gave out.' }]);
+    throw new DomainValidationError([
+      { field: 'after', rule: 'cursor', message: 'after is not a cursor this API gave out.' },
+    ]);
   }
   return [due, id];
 }
-
