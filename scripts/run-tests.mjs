@@ -32,7 +32,13 @@ try {
   const run = spawnSync('npx', args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, TEST_DATABASE_URL: serverUrl, JEST_RESULTS_DIR: resultsDir, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    env: {
+      ...process.env,
+      TEST_DATABASE_URL: serverUrl,
+      JEST_RESULTS_DIR: resultsDir,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+    },
   });
   status = run.status ?? 1;
 } finally {

@@ -5,7 +5,13 @@ import type { paths as ClientSecurityPaths } from './generated/client-security';
 import type { paths as CorrespondencePaths } from './generated/correspondence';
 import type { paths as ServiceRequestsPaths } from './generated/service-requests';
 
-export type { CisInterfacePaths, CisSimulatorPaths, ClientSecurityPaths, CorrespondencePaths, ServiceRequestsPaths };
+export type {
+  CisInterfacePaths,
+  CisSimulatorPaths,
+  ClientSecurityPaths,
+  CorrespondencePaths,
+  ServiceRequestsPaths,
+};
 
 /** A fetch that adds identity, request id, timeouts and retries (libs/platform `PeerHttp.fetch`). */
 export type PeerFetch = (input: Request) => Promise<Response>;

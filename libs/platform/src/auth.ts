@@ -53,7 +53,11 @@ export class TokenVerifier {
       if (!payload.sub) throw new Error('token has no subject');
       return { id: payload.sub, roles, name: typeof payload.name === 'string' ? payload.name : undefined };
     } catch {
-      throw new DomainError('INVALID_TOKEN', 'unauthenticated', 'The bearer token is missing, expired or invalid.');
+      throw new DomainError(
+        'INVALID_TOKEN',
+        'unauthenticated',
+        'The bearer token is missing, expired or invalid.',
+      );
     }
   }
 }
@@ -75,16 +79,25 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) {
-      throw new DomainError('UNAUTHENTICATED', 'unauthenticated', 'A bearer token is required (Authorization: Bearer <token>).');
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'unauthenticated',
+        'A bearer token is required (Authorization: Bearer <token>).',
+      );
     }
     const actor = await this.verifier.verify(header.slice(7).trim());
     req.actor = actor;
     RequestContext.setActor(actor);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (required?.length && !required.some((r) => actor.roles.includes(r))) {
-      throw new DomainError('ROLE_REQUIRED', 'forbidden', `This action needs one of the roles: ${required.join(', ')}.`, {
-        extra: { requiredRoles: required },
-      });
+      throw new DomainError(
+        'ROLE_REQUIRED',
+        'forbidden',
+        `This action needs one of the roles: ${required.join(', ')}.`,
+        {
+          extra: { requiredRoles: required },
+        },
+      );
     }
     return true;
   }

@@ -35,7 +35,10 @@ export async function createServiceApp(
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(PinoNestLogger));
   const fastify = app.getHttpAdapter().getInstance();
   installMetrics(app, fastify);
@@ -50,10 +53,20 @@ export async function createServiceApp(
   return app;
 }
 
-function installMetrics(app: INestApplication, fastify: ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance'] extends () => infer F ? F : never): void {
+function installMetrics(
+  app: INestApplication,
+  fastify: ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance'] extends () => infer F
+    ? F
+    : never,
+): void {
   const registry = app.get(Registry);
   const labels = ['method', 'route', 'status'] as const;
-  const count = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: labels, registers: [registry] });
+  const count = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests',
+    labelNames: labels,
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency',
@@ -62,7 +75,11 @@ function installMetrics(app: INestApplication, fastify: ReturnType<NestFastifyAp
     registers: [registry],
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    const l = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    const l = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
     count.inc(l);
     latency.observe(l, reply.elapsedTime / 1000);
   });
@@ -98,7 +115,8 @@ const PROBLEM_SCHEMA = {
 };
 
 const STANDARD_ERRORS: Record<string, string> = {
-  '400': 'Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed.',
+  '400':
+    'Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed.',
   '401': 'No valid bearer token.',
   '403': 'The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access").',
   '500': 'Unexpected error; details are logged against the request id, never returned.',
@@ -118,9 +136,15 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription): Open
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = document.components ?? {};
-  document.components.schemas = { ...(document.components.schemas ?? {}), ProblemDetails: PROBLEM_SCHEMA as never };
+  document.components.schemas = {
+    ...(document.components.schemas ?? {}),
+    ProblemDetails: PROBLEM_SCHEMA as never,
+  };
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const op of Object.values(item) as Array<{ responses?: Record<string, unknown>; security?: unknown[] }>) {
+    for (const op of Object.values(item) as Array<{
+      responses?: Record<string, unknown>;
+      security?: unknown[];
+    }>) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       const isPublic = path.startsWith('/health') || (Array.isArray(op.security) && op.security.length === 0);
       op.responses = op.responses ?? {};
@@ -129,7 +153,9 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription): Open
         const existing = op.responses[status] as { description?: string; content?: unknown } | undefined;
         op.responses[status] = {
           description: existing?.description ?? text,
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+          content: {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
+          },
         };
       }
     }
@@ -141,7 +167,11 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription): Open
  * Entry point of a service process: listens on PORT/HOST and closes cleanly on SIGINT/SIGTERM
  * (stop accepting, finish in-flight requests and jobs, close the pool).
  */
-export async function runService(app: NestFastifyApplication, config: BaseServiceConfig, name: string): Promise<void> {
+export async function runService(
+  app: NestFastifyApplication,
+  config: BaseServiceConfig,
+  name: string,
+): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   const logger = app.get(PinoNestLogger);
   logger.log(`${name} listening on ${await app.getUrl()} (docs at /docs)`);

@@ -97,13 +97,18 @@ export class BaseServiceConfig {
  * Builds and validates a config object of class `cls` from `env`.
  * Unknown environment keys are ignored. Throws {@link ConfigError} naming each bad or missing key.
  */
-export function loadConfig<T extends BaseServiceConfig>(cls: new () => T, env: Record<string, string | undefined>): T {
+export function loadConfig<T extends BaseServiceConfig>(
+  cls: new () => T,
+  env: Record<string, string | undefined>,
+): T {
   const known = new Set([...Object.keys(new cls()), ...declaredKeys(cls)]);
   const provided: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(env)) if (known.has(k) && v !== undefined && v !== '') provided[k] = v;
   const instance = Object.assign(new cls(), plainToInstance(cls, provided));
   const errors = validateSync(instance as object);
-  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
+  );
   if (!instance.AUTH_JWT_SECRET && !instance.AUTH_JWKS_URL) {
     problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: one of them must be set');
   }

@@ -53,7 +53,8 @@ export class DatabaseModule {
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" must be letters, digits and underscores`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new Error(`Database name "${name}" must be letters, digits and underscores`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

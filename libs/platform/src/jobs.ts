@@ -69,7 +69,12 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
    * Writes a job in the caller's open transaction. `id` (a UUID) makes the send idempotent: the
    * same id twice is stored once. Returns the job id.
    */
-  async sendInTransaction<T extends object>(manager: EntityManager, name: string, payload: T, id?: string): Promise<string | null> {
+  async sendInTransaction<T extends object>(
+    manager: EntityManager,
+    name: string,
+    payload: T,
+    id?: string,
+  ): Promise<string | null> {
     const db = {
       executeSql: async (text: string, values: unknown[]) => {
         if (!manager.queryRunner) throw new Error('sendInTransaction needs a transactional EntityManager');

@@ -63,7 +63,11 @@ export class RequestLoggingMiddleware implements NestMiddleware {
       genReqId: (req) => requestIdOf(req as RawRequest),
       quietReqLogger: true,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: scrubText(req.url) }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: scrubText(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => /^\/(health|metrics|docs)/.test(req.url ?? '') },

@@ -96,11 +96,16 @@ export class ClockController {
   @ApiOperation({ summary: 'Moves the clock forward (adjustable clock only).' })
   advance(@Body() body: AdvanceClockDto) {
     if (!(this.clock instanceof AdjustableClock)) {
-      throw new DomainError('CLOCK_NOT_ADJUSTABLE', 'precondition', 'This service runs on the system clock (CLOCK_MODE=system).');
+      throw new DomainError(
+        'CLOCK_NOT_ADJUSTABLE',
+        'precondition',
+        'This service runs on the system clock (CLOCK_MODE=system).',
+      );
     }
     if (body.to) {
       const to = new Date(body.to);
-      if (to < this.clock.now()) throw new DomainError('CLOCK_BACKWARDS', 'validation', 'The clock only moves forward.');
+      if (to < this.clock.now())
+        throw new DomainError('CLOCK_BACKWARDS', 'validation', 'The clock only moves forward.');
       this.clock.set(to);
     } else {
       const ms = ((body.days ?? 0) * 24 * 60 + (body.hours ?? 0) * 60 + (body.minutes ?? 0)) * 60_000;

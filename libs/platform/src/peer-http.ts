@@ -38,7 +38,10 @@ export class PeerHttp {
     const token = await this.token();
     const policy = retry(
       handleWhen((e) => retryable && (e instanceof RetryableResponse || isConnectionError(e))),
-      { maxAttempts: retryable ? 3 : 0, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) },
+      {
+        maxAttempts: retryable ? 3 : 0,
+        backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }),
+      },
     );
     try {
       return await policy.execute(async () => {
@@ -51,9 +54,14 @@ export class PeerHttp {
       });
     } catch (e) {
       if (e instanceof RetryableResponse) return e.response;
-      throw new DomainError('PEER_UNAVAILABLE', 'unavailable', `A dependent service did not answer (${original.method} ${new URL(original.url).pathname}).`, {
-        extra: { peer: new URL(original.url).host },
-      });
+      throw new DomainError(
+        'PEER_UNAVAILABLE',
+        'unavailable',
+        `A dependent service did not answer (${original.method} ${new URL(original.url).pathname}).`,
+        {
+          extra: { peer: new URL(original.url).host },
+        },
+      );
     }
   };
 
@@ -73,7 +81,12 @@ export class PeerHttp {
 
 function isConnectionError(e: unknown): boolean {
   const err = e as { name?: string; cause?: { code?: string } };
-  return err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.name === 'TypeError' || !!err?.cause?.code;
+  return (
+    err?.name === 'TimeoutError' ||
+    err?.name === 'AbortError' ||
+    err?.name === 'TypeError' ||
+    !!err?.cause?.code
+  );
 }
 
 const STATUS_TO_KIND: Record<number, DomainErrorKind> = {
@@ -93,13 +106,26 @@ const STATUS_TO_KIND: Record<number, DomainErrorKind> = {
  */
 export function unwrapPeer<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.response.ok) return result.data as T;
-  const problem = (result.error ?? {}) as { code?: string; detail?: string; title?: string; errors?: []; requirementId?: string };
+  const problem = (result.error ?? {}) as {
+    code?: string;
+    detail?: string;
+    title?: string;
+    errors?: [];
+    requirementId?: string;
+  };
   const status = result.response.status;
   const kind: DomainErrorKind =
-    status === 403 && problem.title === 'Insufficient Access' ? 'insufficient-access' : (STATUS_TO_KIND[status] ?? 'unavailable');
-  throw new DomainError(problem.code ?? `PEER_HTTP_${status}`, kind, problem.detail ?? `A dependent service answered ${status}.`, {
-    errors: problem.errors,
-    requirementId: problem.requirementId,
-    title: problem.title,
-  });
+    status === 403 && problem.title === 'Insufficient Access'
+      ? 'insufficient-access'
+      : (STATUS_TO_KIND[status] ?? 'unavailable');
+  throw new DomainError(
+    problem.code ?? `PEER_HTTP_${status}`,
+    kind,
+    problem.detail ?? `A dependent service answered ${status}.`,
+    {
+      errors: problem.errors,
+      requirementId: problem.requirementId,
+      title: problem.title,
+    },
+  );
 }

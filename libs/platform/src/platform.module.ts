@@ -35,17 +35,17 @@ export class PlatformModule implements NestModule {
     const { config, serviceName } = options;
     return {
       module: PlatformModule,
-      imports: [
-        DatabaseModule.forRoot(options.database),
-        TerminusModule.forRoot({ logger: false }),
-      ],
+      imports: [DatabaseModule.forRoot(options.database), TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController, ClockController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: SERVICE_NAME, useValue: serviceName },
         { provide: PINO, useValue: createPino(serviceName, config.LOG_LEVEL, options.logDestination) },
         PinoNestLogger,
-        { provide: CLOCK, useValue: config.CLOCK_MODE === 'adjustable' ? new AdjustableClock() : new SystemClock() },
+        {
+          provide: CLOCK,
+          useValue: config.CLOCK_MODE === 'adjustable' ? new AdjustableClock() : new SystemClock(),
+        },
         { provide: Registry, useFactory: () => new Registry() },
         TokenVerifier,
         PeerHttp,
@@ -54,7 +54,18 @@ export class PlatformModule implements NestModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [PINO, PinoNestLogger, CONFIG, SERVICE_NAME, CLOCK, Registry, TokenVerifier, PeerHttp, JobQueue, DatabaseModule],
+      exports: [
+        PINO,
+        PinoNestLogger,
+        CONFIG,
+        SERVICE_NAME,
+        CLOCK,
+        Registry,
+        TokenVerifier,
+        PeerHttp,
+        JobQueue,
+        DatabaseModule,
+      ],
     };
   }
 

@@ -1,6 +1,5 @@
 import {
   ArgumentsHost,
-
   Catch,
   ExceptionFilter,
   HttpException,
@@ -133,7 +132,10 @@ function titleFor(status: number): string {
 }
 
 function detailOf(error: unknown, status: number): string {
-  if (error instanceof SyntaxError || (error as { code?: string })?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+  if (
+    error instanceof SyntaxError ||
+    (error as { code?: string })?.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+  ) {
     return 'The request body is not valid JSON.';
   }
   if (error instanceof HttpException) {
@@ -168,7 +170,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** Writes `problem` as the reply with the right status and content type. */
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
-  reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+  reply
+    .status(problem.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(problem);
 }
 
 /** Flattens class-validator errors into field problems with dotted paths. */
@@ -201,4 +206,3 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new DomainValidationError(flattenValidationErrors(errors)),
   });
 }
-

@@ -65,13 +65,20 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrubText(value.message), stack: value.stack ? scrubText(value.stack) : undefined };
+    return {
+      type: value.name,
+      message: scrubText(value.message),
+      stack: value.stack ? scrubText(value.stack) : undefined,
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   if (value instanceof Date) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SENSITIVE_KEYS.has(k.toLowerCase()) && v !== null && v !== undefined ? '[redacted]' : redactDeep(v, depth + 1);
+    out[k] =
+      SENSITIVE_KEYS.has(k.toLowerCase()) && v !== null && v !== undefined
+        ? '[redacted]'
+        : redactDeep(v, depth + 1);
   }
   return out;
 }
