@@ -1,0 +1,79 @@
+// Lint: typescript-eslint recommended, plus the boundaries of STYLE.md point 8: libs never import
+// NestJS or TypeORM (domain, sr-rules), and a service never imports another service.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const SERVICES = ['service-requests', 'cis-interface', 'client-security', 'correspondence', 'cis-simulator'];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/tmp/**',
+      'libs/clients/src/generated/**',
+      '.nx/**',
+      'coverage/**',
+      '.data/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        Request: 'readonly',
+        Response: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    files: ['libs/domain/**/*.ts', 'libs/sr-rules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', 'typeorm/*', '@cms/platform', 'pg'],
+              message: 'Domain libs stay framework-free (STYLE.md point 8).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...SERVICES.map((service) => ({
+    files: [`services/${service}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: SERVICES.filter((s) => s !== service).flatMap((s) => [
+                `@cms/${s}`,
+                `**/services/${s}/**`,
+              ]),
+              message: 'A service never imports another service: call it over HTTP through @cms/clients.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+);
