@@ -15,8 +15,14 @@ export function activityPlanFor(type: SrTypeCode, path: string): ActivityStepTem
 }
 
 /** The template of step `key` on `path`: from the generated plan or the follow-up steps (TD-13). */
-export function stepTemplate(def: SrTypeDefinition, path: string, key: string): ActivityStepTemplate | undefined {
-  return def.activityPlan(path).find((s) => s.key === key) ?? def.followUpSteps(path).find((s) => s.key === key);
+export function stepTemplate(
+  def: SrTypeDefinition,
+  path: string,
+  key: string,
+): ActivityStepTemplate | undefined {
+  return (
+    def.activityPlan(path).find((s) => s.key === key) ?? def.followUpSteps(path).find((s) => s.key === key)
+  );
 }
 
 /** The recorded outcome of step `key` on the SR, or null when the step is absent or has none. */
@@ -63,8 +69,15 @@ export function validateActivityOutcome(
   const def = definitionOf(sr.type);
   if (!def) return refuse('UNKNOWN_SR_TYPE', `There is no SR type "${String(sr.type)}".`, undefined, 'type');
   const path = resolvePath(def, sr);
-  if (!path) return refuse('UNKNOWN_PATH', `"${String(sr.path)}" is not a path of ${def.code} SRs.`, undefined, 'path');
-  if (isFinalSrStatus(sr.status)) return refuse('SR_CLOSED', `The SR is ${sr.status}: its activity plan cannot change.`);
+  if (!path)
+    return refuse(
+      'UNKNOWN_PATH',
+      `"${String(sr.path)}" is not a path of ${def.code} SRs.`,
+      undefined,
+      'path',
+    );
+  if (isFinalSrStatus(sr.status))
+    return refuse('SR_CLOSED', `The SR is ${sr.status}: its activity plan cannot change.`);
   const isSystem = options.actor?.roles.includes('system') ?? false;
   if (sr.readOnly && !isSystem) {
     return refuse('SR_READ_ONLY', 'The SR was approved by a team leader and is read-only.', 'TD-8');
@@ -78,7 +91,12 @@ export function validateActivityOutcome(
   }
   const template = stepTemplate(def, path, stepKey);
   if (!template || !sr.activityPlan.some((s) => s.key === stepKey)) {
-    return refuse('UNKNOWN_ACTIVITY_STEP', `The SR's activity plan has no step "${stepKey}".`, undefined, 'stepKey');
+    return refuse(
+      'UNKNOWN_ACTIVITY_STEP',
+      `The SR's activity plan has no step "${stepKey}".`,
+      undefined,
+      'stepKey',
+    );
   }
   if (template.systemOnly && !isSystem) {
     return refuse(
@@ -96,7 +114,12 @@ export function validateActivityOutcome(
     );
   }
   if (template.reasonRequiredFor?.includes(outcome) && !options.reason?.trim()) {
-    return refuse('REASON_REQUIRED', `Give the reason with the outcome "${outcome}".`, template.requirementIds[0], 'reason');
+    return refuse(
+      'REASON_REQUIRED',
+      `Give the reason with the outcome "${outcome}".`,
+      template.requirementIds[0],
+      'reason',
+    );
   }
   return { allowed: true, step: template };
 }
@@ -113,7 +136,12 @@ export function assertActivityOutcome(
   return decision.step;
 }
 
-function refuse(reason: SrRefusal['reason'], message: string, requirementId?: string, field?: string): SrRefusal {
+function refuse(
+  reason: SrRefusal['reason'],
+  message: string,
+  requirementId?: string,
+  field?: string,
+): SrRefusal {
   return {
     allowed: false,
     reason,

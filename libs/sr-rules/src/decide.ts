@@ -104,7 +104,9 @@ function checkGuard(guard: Guard, ctx: GuardContext): SrRefusal | null {
           )
         : null;
     case 'case-linked':
-      return sr.caseLinked === true ? null : refusal('CASE_NOT_LINKED', 'Link the case to the SR first.', req);
+      return sr.caseLinked === true
+        ? null
+        : refusal('CASE_NOT_LINKED', 'Link the case to the SR first.', req);
     case 'subject-recorded':
       return sr.subjectRecorded === true
         ? null
@@ -112,7 +114,11 @@ function checkGuard(guard: Guard, ctx: GuardContext): SrRefusal | null {
     case 'stage-in':
       return sr.stage && guard.stages.includes(sr.stage)
         ? null
-        : refusal('STAGE_NOT_ALLOWED', `Only at ${guard.stages.join(' or ')} stage (the case is at ${sr.stage ?? 'an unknown'} stage).`, req);
+        : refusal(
+            'STAGE_NOT_ALLOWED',
+            `Only at ${guard.stages.join(' or ')} stage (the case is at ${sr.stage ?? 'an unknown'} stage).`,
+            req,
+          );
     case 'stage-not-in':
       return sr.stage && guard.stages.includes(sr.stage)
         ? refusal('STAGE_NOT_ALLOWED', `Not at ${sr.stage} stage: the new case caseworker continues.`, req)
@@ -132,7 +138,11 @@ function checkGuard(guard: Guard, ctx: GuardContext): SrRefusal | null {
       const missing = incompleteValidations(def, path, sr, guard.beforeStep);
       return missing.length === 0
         ? null
-        : refusal('ACTIVITY_STEP_INCOMPLETE', `Validations are not complete: record the outcome of ${missing.join(', ')}.`, req);
+        : refusal(
+            'ACTIVITY_STEP_INCOMPLETE',
+            `Validations are not complete: record the outcome of ${missing.join(', ')}.`,
+            req,
+          );
     }
     case 'step-outcome-absent':
       return stepOutcome(sr, guard.step) === null
@@ -161,10 +171,14 @@ function checkGuard(guard: Guard, ctx: GuardContext): SrRefusal | null {
       }
       return guard.oneOf.includes(code)
         ? null
-        : refusal('RESOLUTION_CODE_NOT_ALLOWED', `Resolution Code "${code}" is not allowed here: use ${guard.oneOf.join(' or ')}.`, {
-            ...req,
-            field: 'resolutionCode',
-          });
+        : refusal(
+            'RESOLUTION_CODE_NOT_ALLOWED',
+            `Resolution Code "${code}" is not allowed here: use ${guard.oneOf.join(' or ')}.`,
+            {
+              ...req,
+              field: 'resolutionCode',
+            },
+          );
     }
     case 'next-action-due': {
       if (!request) return null;
@@ -186,7 +200,10 @@ function checkGuard(guard: Guard, ctx: GuardContext): SrRefusal | null {
       if (!request) return null;
       return request.reason?.trim()
         ? null
-        : refusal('REASON_REQUIRED', 'Give the reason (it is written to the SR Notes).', { ...req, field: 'reason' });
+        : refusal('REASON_REQUIRED', 'Give the reason (it is written to the SR Notes).', {
+            ...req,
+            field: 'reason',
+          });
   }
 }
 
@@ -222,12 +239,20 @@ function describeTargets(transitions: readonly TransitionDef[]): string {
 }
 
 /** The effects of `t` with `generate-activity-plan` filled in for the path in force, and the final path. */
-function resolveEffects(def: SrTypeDefinition, path: string, t: TransitionDef): { effects: SrEffect[]; path: string } {
+function resolveEffects(
+  def: SrTypeDefinition,
+  path: string,
+  t: TransitionDef,
+): { effects: SrEffect[]; path: string } {
   let current = path;
   const effects: SrEffect[] = [];
   for (const e of t.effects) {
     if (e.kind === 'set-path') current = e.path;
-    effects.push(e.kind === 'generate-activity-plan' ? { kind: e.kind, steps: [...def.activityPlan(current)] } : { ...e });
+    effects.push(
+      e.kind === 'generate-activity-plan'
+        ? { kind: e.kind, steps: [...def.activityPlan(current)] }
+        : { ...e },
+    );
   }
   return { effects, path: current };
 }
@@ -256,18 +281,28 @@ export function decideTransition(sr: SrSnapshot, request: TransitionRequest): Tr
   const def = definitionOf(sr.type);
   if (!def) return refusal('UNKNOWN_SR_TYPE', `There is no SR type "${String(sr.type)}".`, { field: 'type' });
   if (!isSrStatus(sr.status) || (sr.subStatus !== null && !isSrSubStatus(sr.subStatus))) {
-    return refusal('UNKNOWN_STATUS', `The SR's current state "${stateLabel(sr)}" is not in the SR vocabulary.`);
+    return refusal(
+      'UNKNOWN_STATUS',
+      `The SR's current state "${stateLabel(sr)}" is not in the SR vocabulary.`,
+    );
   }
   const to: SrState = { status: request.to?.status, subStatus: request.to?.subStatus ?? null };
   if (!isSrStatus(to.status) || (to.subStatus !== null && !isSrSubStatus(to.subStatus))) {
-    return refusal('UNKNOWN_STATUS', `"${stateLabel(to)}" is not an SR Status / Sub Status.`, { field: 'to' });
+    return refusal('UNKNOWN_STATUS', `"${stateLabel(to)}" is not an SR Status / Sub Status.`, {
+      field: 'to',
+    });
   }
   const code = request.resolutionCode ?? null;
   if (code !== null && !isResolutionCode(code)) {
-    return refusal('RESOLUTION_CODE_NOT_ALLOWED', `"${String(code)}" is not a Resolution Code.`, { field: 'resolutionCode' });
+    return refusal('RESOLUTION_CODE_NOT_ALLOWED', `"${String(code)}" is not a Resolution Code.`, {
+      field: 'resolutionCode',
+    });
   }
   const path = resolvePath(def, sr);
-  if (!path) return refusal('UNKNOWN_PATH', `"${String(sr.path)}" is not a path of ${def.code} SRs.`, { field: 'path' });
+  if (!path)
+    return refusal('UNKNOWN_PATH', `"${String(sr.path)}" is not a path of ${def.code} SRs.`, {
+      field: 'path',
+    });
   if (isFinalSrStatus(sr.status)) {
     return refusal('SR_CLOSED', `The SR is ${sr.status}: it cannot change any more.`);
   }
@@ -295,13 +330,19 @@ export function decideTransition(sr: SrSnapshot, request: TransitionRequest): Tr
   if (candidates.length > 1) {
     const codes = [...new Set(candidates.flatMap((t) => resolutionCodesOf(t) ?? []))];
     if (code === null) {
-      return refusal('RESOLUTION_CODE_REQUIRED', `Give a Resolution Code: ${codes.join(' or ')}.`, { field: 'resolutionCode' });
+      return refusal('RESOLUTION_CODE_REQUIRED', `Give a Resolution Code: ${codes.join(' or ')}.`, {
+        field: 'resolutionCode',
+      });
     }
     candidates = candidates.filter((t) => resolutionCodesOf(t)?.includes(code));
     if (candidates.length === 0) {
-      return refusal('RESOLUTION_CODE_NOT_ALLOWED', `Resolution Code "${code}" is not allowed here: use ${codes.join(' or ')}.`, {
-        field: 'resolutionCode',
-      });
+      return refusal(
+        'RESOLUTION_CODE_NOT_ALLOWED',
+        `Resolution Code "${code}" is not allowed here: use ${codes.join(' or ')}.`,
+        {
+          field: 'resolutionCode',
+        },
+      );
     }
   }
   const t = candidates[0];
@@ -312,9 +353,13 @@ export function decideTransition(sr: SrSnapshot, request: TransitionRequest): Tr
   }
   const takesCode = resolutionCodesOf(t) !== null;
   if (!takesCode && code !== null) {
-    return refusal('RESOLUTION_CODE_NOT_ALLOWED', `No Resolution Code is set when going to "${stateLabel(to)}".`, {
-      field: 'resolutionCode',
-    });
+    return refusal(
+      'RESOLUTION_CODE_NOT_ALLOWED',
+      `No Resolution Code is set when going to "${stateLabel(to)}".`,
+      {
+        field: 'resolutionCode',
+      },
+    );
   }
 
   const { effects, path: nextPath } = resolveEffects(def, path, t);
@@ -377,7 +422,9 @@ export function allowedTransitions(sr: SrSnapshot, actor: Actor, now?: Date): Of
   if (!path) return [];
   const ctx: GuardContext = { def, path, sr, actor, now };
   return transitionsFrom(def, path, sr)
-    .filter((t) => orderedGuards(t).every((g) => REQUEST_GUARDS.includes(g.kind) || checkGuard(g, ctx) === null))
+    .filter((t) =>
+      orderedGuards(t).every((g) => REQUEST_GUARDS.includes(g.kind) || checkGuard(g, ctx) === null),
+    )
     .map((t) => ({
       transition: t.name,
       title: t.title,

@@ -119,6 +119,7 @@ export type Guard = { requirementId?: string } & (
   | { kind: 'reason' }
 );
 
+/** The discriminant of {@link Guard}. */
 export type GuardKind = Guard['kind'];
 
 /** One allowed move of an SR type. */
@@ -328,4 +329,5 @@ export type TransitionDecision =
     }
   | SrRefusal;
 
+/** An allowed decision, as `assertTransition` returns it. */
 export type AllowedTransitionDecision = Extract<TransitionDecision, { allowed: true }>;

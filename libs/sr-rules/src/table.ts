@@ -1,5 +1,12 @@
 import type { SrTypeCode } from '@cms/domain';
-import type { SrSnapshot, SrState, SrStateDef, SrStateMatcher, SrTypeDefinition, TransitionDef } from './model';
+import type {
+  SrSnapshot,
+  SrState,
+  SrStateDef,
+  SrStateMatcher,
+  SrTypeDefinition,
+  TransitionDef,
+} from './model';
 import { SR_TYPES } from './types';
 
 /** The definition of an SR type, or undefined for a code outside the table. */
@@ -12,8 +19,12 @@ export function definitionOf(type: SrTypeCode): SrTypeDefinition | undefined {
  * otherwise the first path whose `sources` include the SR's source (Self Service → `self-service`,
  * SD-5), else the type's first path without `sources`.
  */
-export function resolvePath(def: SrTypeDefinition, sr: Pick<SrSnapshot, 'path' | 'source'>): string | undefined {
-  if (sr.path !== null && sr.path !== undefined) return def.paths.some((p) => p.key === sr.path) ? sr.path : undefined;
+export function resolvePath(
+  def: SrTypeDefinition,
+  sr: Pick<SrSnapshot, 'path' | 'source'>,
+): string | undefined {
+  if (sr.path !== null && sr.path !== undefined)
+    return def.paths.some((p) => p.key === sr.path) ? sr.path : undefined;
   const bySource = def.paths.find((p) => p.sources?.includes(sr.source));
   if (bySource) return bySource.key;
   return (def.paths.find((p) => !p.sources) ?? def.paths[0])?.key;
@@ -26,7 +37,10 @@ export function sameState(a: SrState, b: SrState): boolean {
 
 /** True when `state` matches `matcher` (`'*'` matches any Sub Status). */
 export function matchesState(matcher: SrStateMatcher, state: SrState): boolean {
-  return matcher.status === state.status && (matcher.subStatus === '*' || matcher.subStatus === (state.subStatus ?? null));
+  return (
+    matcher.status === state.status &&
+    (matcher.subStatus === '*' || matcher.subStatus === (state.subStatus ?? null))
+  );
 }
 
 /** The type's definition of `state`, or undefined when the type does not use it. */

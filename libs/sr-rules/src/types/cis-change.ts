@@ -76,12 +76,20 @@ export const CIS_CHANGE_SR: SrTypeDefinition = {
     },
   ],
   states: [
-    sd('Open', null, 'Raised from the CIS transaction and matched with a live enquiry, application or case (BR-5, BR-6).'),
+    sd(
+      'Open',
+      null,
+      'Raised from the CIS transaction and matched with a live enquiry, application or case (BR-5, BR-6).',
+    ),
     sd('In Progress', null, 'Activity plan generated; comparing with what CMS holds.'),
     sd('In Progress', 'CoC Accept', 'Validated: CIS is more up to date; the change is applied.'),
     sd('In Progress', 'CofC Declined', 'CMS is more up to date: the change is not applied (RD-7).'),
-    sd('Closed', 'Complete', 'Closed: CofC Accepted, CoC Rejected or No Change Required (BR-9).', { final: true }),
-    sd('Cancelled', null, 'Cancelled with a note: no change required (BR-9) or raised in error.', { final: true }),
+    sd('Closed', 'Complete', 'Closed: CofC Accepted, CoC Rejected or No Change Required (BR-9).', {
+      final: true,
+    }),
+    sd('Cancelled', null, 'Cancelled with a note: no change required (BR-9) or raised in error.', {
+      final: true,
+    }),
   ],
   transitions: [
     transition({
@@ -103,7 +111,12 @@ export const CIS_CHANGE_SR: SrTypeDefinition = {
       guards: [
         { kind: 'validations-complete', beforeStep: 'accept-change', requirementId: 'RD-6' },
         { kind: 'step-outcome', step: 'compare', oneOf: ['Differs From CMS'], requirementId: 'BR-9' },
-        { kind: 'step-outcome', step: 'most-up-to-date', oneOf: ['CIS More Up To Date'], requirementId: 'RD-7' },
+        {
+          kind: 'step-outcome',
+          step: 'most-up-to-date',
+          oneOf: ['CIS More Up To Date'],
+          requirementId: 'RD-7',
+        },
       ],
       effects: [{ kind: 'record-activity-outcome', step: 'accept-change', outcome: 'CoC Accept' }],
       requirementIds: ['RD-6', 'RD-7'],
@@ -128,7 +141,12 @@ export const CIS_CHANGE_SR: SrTypeDefinition = {
       to: DECLINED,
       roles: WORKERS,
       guards: [
-        { kind: 'step-outcome', step: 'most-up-to-date', oneOf: ['CMS More Up To Date'], requirementId: 'RD-7' },
+        {
+          kind: 'step-outcome',
+          step: 'most-up-to-date',
+          oneOf: ['CMS More Up To Date'],
+          requirementId: 'RD-7',
+        },
         { kind: 'step-outcome', step: 'decline', oneOf: ['CoC Declined'], requirementId: 'RD-7' },
         { kind: 'reason', requirementId: 'RD-7' },
       ],

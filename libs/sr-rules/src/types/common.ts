@@ -16,7 +16,10 @@ export const SYSTEM_ONLY: readonly Role[] = ['system'];
 export const CANCEL_CODES: readonly ResolutionCode[] = ['Withdrawn', 'Raised In Error'];
 
 /** A state value. */
-export const st = (status: SrState['status'], subStatus: SrSubStatus | null = null): SrState => ({ status, subStatus });
+export const st = (status: SrState['status'], subStatus: SrSubStatus | null = null): SrState => ({
+  status,
+  subStatus,
+});
 
 /** A state with its meaning. */
 export const sd = (

@@ -47,7 +47,11 @@ const CONTACT_PLAN: readonly ActivityStepTemplate[] = [
   {
     key: 'form-checked',
     title: 'Returned form: declaration signed, complete and legible, only information we pass on',
-    allowedOutcomes: ['Complete And Signed', 'Incomplete - Client Called', 'Not Transferable - Client Called'],
+    allowedOutcomes: [
+      'Complete And Signed',
+      'Incomplete - Client Called',
+      'Not Transferable - Client Called',
+    ],
     requirementIds: ['TD-4', 'TD-1'],
     procedureStep: `${P}, step 5`,
   },
@@ -94,7 +98,8 @@ const DV_PLAN: readonly ActivityStepTemplate[] = [
   },
   {
     key: 'cmsl9660',
-    title: 'CMSL9660 if the receiving parent wants it in writing (clerical at application and new case stage)',
+    title:
+      'CMSL9660 if the receiving parent wants it in writing (clerical at application and new case stage)',
     allowedOutcomes: ['Issued', 'Not Requested'],
     requirementIds: ['TD-11'],
     procedureStep: `${P}, domestic violence, step 1`,
@@ -195,9 +200,19 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
     sd('Open', null, 'SR created: Outbound Contact / Send Generic Correspondence (step 1).'),
     sd('In Progress', null, 'Case linked, activity plan generated (step 2); details being gathered.'),
     sd('Wait', null, 'Waiting 14 days for the form (CMSL0405, TD-3) or the bank details (TD-11).'),
-    sd('In Progress', 'Awaiting New Case Caseworker', 'Application stage: recorded; the new case caseworker continues (TD-10).'),
-    sd('Pending Approval', 'Pending Approval TL', 'Submitted to a team leader; CMSL0406 cannot issue yet (TD-6).'),
-    sd('In Progress', 'Approved TL', 'Approved: read-only, the system issues CMSL0406 (TD-8).', { readOnly: true }),
+    sd(
+      'In Progress',
+      'Awaiting New Case Caseworker',
+      'Application stage: recorded; the new case caseworker continues (TD-10).',
+    ),
+    sd(
+      'Pending Approval',
+      'Pending Approval TL',
+      'Submitted to a team leader; CMSL0406 cannot issue yet (TD-6).',
+    ),
+    sd('In Progress', 'Approved TL', 'Approved: read-only, the system issues CMSL0406 (TD-8).', {
+      readOnly: true,
+    }),
     sd('In Progress', 'Rejected TL', 'Rejected: editable for correction and resubmission (TD-8).'),
     sd('Closed', 'Complete', 'Closed: Letter Issued, Details Passed On or No Response.', { final: true }),
     sd('Cancelled', null, 'Cancelled with a note.', { final: true }),
@@ -272,7 +287,12 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       guards: [
         { kind: 'stage-in', stages: ['application'], requirementId: 'TD-10' },
         { kind: 'step-outcome', step: 'consent', oneOf: ['Consent Given'], requirementId: 'TD-9' },
-        { kind: 'step-outcome', step: 'bank-details-checked', oneOf: ['Bank Wizard Passed'], requirementId: 'TD-5' },
+        {
+          kind: 'step-outcome',
+          step: 'bank-details-checked',
+          oneOf: ['Bank Wizard Passed'],
+          requirementId: 'TD-5',
+        },
       ],
       requirementIds: ['TD-10'],
       procedureStep: `${P}, Verbally Collecting and Transferring Bank Details, step 5`,
@@ -307,7 +327,12 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       guards: [
         { kind: 'stage-not-in', stages: ['application'], requirementId: 'TD-10' },
         { kind: 'step-outcome', step: 'consent', oneOf: ['Consent Given'], requirementId: 'TD-9' },
-        { kind: 'step-outcome', step: 'bank-details-checked', oneOf: ['Bank Wizard Passed'], requirementId: 'TD-5' },
+        {
+          kind: 'step-outcome',
+          step: 'bank-details-checked',
+          oneOf: ['Bank Wizard Passed'],
+          requirementId: 'TD-5',
+        },
         { kind: 'step-outcome', step: 'call-paying-parent', requirementId: 'TD-10' },
       ],
       effects: [{ kind: 'record-submitter' }],
@@ -337,7 +362,10 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       to: REJECTED,
       paths: APPROVAL_PATHS,
       roles: TEAM_LEADERS,
-      guards: [{ kind: 'approver-not-submitter', requirementId: 'TD-6' }, { kind: 'reason', requirementId: 'TD-8' }],
+      guards: [
+        { kind: 'approver-not-submitter', requirementId: 'TD-6' },
+        { kind: 'reason', requirementId: 'TD-8' },
+      ],
       effects: [{ kind: 'unlock' }, { kind: 'clear-submitter' }, { kind: 'add-note' }],
       requirementIds: ['TD-8'],
       procedureStep: `${P}, step 9`,
@@ -397,7 +425,12 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       paths: [DV],
       roles: WORKERS,
       guards: [
-        { kind: 'step-outcome', step: 'call-receiving-parent', oneOf: ['Unsuccessful'], requirementId: 'TD-13' },
+        {
+          kind: 'step-outcome',
+          step: 'call-receiving-parent',
+          oneOf: ['Unsuccessful'],
+          requirementId: 'TD-13',
+        },
         { kind: 'step-outcome', step: 'call-paying-parent-put-aside', requirementId: 'TD-13' },
         { kind: 'resolution-code', oneOf: ['No Response'], requirementId: 'TD-13' },
       ],
@@ -433,7 +466,8 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
         },
         { kind: 'transition', transition: 'resume' },
       ],
-      description: 'No form in 14 days: flag for a call to the client (in the spirit of TD-4) and return to In Progress.',
+      description:
+        'No form in 14 days: flag for a call to the client (in the spirit of TD-4) and return to In Progress.',
       requirementIds: ['TD-3', 'TD-4'],
     },
     {

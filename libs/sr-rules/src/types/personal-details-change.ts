@@ -201,7 +201,10 @@ export const PERSONAL_DETAILS_CHANGE_SR: SrTypeDefinition = {
   followUps: [
     {
       actions: [
-        { kind: 'flag-for-caseworker', message: 'The evidence was due by the next action due date: review the change.' },
+        {
+          kind: 'flag-for-caseworker',
+          message: 'The evidence was due by the next action due date: review the change.',
+        },
         { kind: 'transition', transition: 'resume' },
       ],
       description: 'Wait over: flag the SR and return it to In Progress.',

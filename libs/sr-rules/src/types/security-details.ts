@@ -140,8 +140,16 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
     sd('Open', null, 'Raised, case linked and subject recorded (steps 1–4).'),
     sd('In Progress', null, 'Activity plan generated (step 5).'),
     sd('In Progress', 'Security Details', 'First step outcome and Sub Status Security Details (step 6).'),
-    sd('Wait', 'Security Details', 'CMSL9800 (then CMSL9801) sent; waiting seven days for the form (steps 7–8).'),
-    sd('In Progress', 'Assess Outcome Of Change', 'Not Self Service: deciding to accept or decline (step 10).'),
+    sd(
+      'Wait',
+      'Security Details',
+      'CMSL9800 (then CMSL9801) sent; waiting seven days for the form (steps 7–8).',
+    ),
+    sd(
+      'In Progress',
+      'Assess Outcome Of Change',
+      'Not Self Service: deciding to accept or decline (step 10).',
+    ),
     sd('In Progress', 'CofC Accept', 'Security details updated (steps 11–16).'),
     sd('In Progress', 'CofC Declined', 'Change declined with the reason (step 19).'),
     sd('Closed', 'Complete', 'Closed with CofC Accepted or CoC Rejected (steps 18, 20).', { final: true }),
@@ -168,7 +176,14 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
       from: from(IN_PROGRESS),
       to: SECURITY_DETAILS,
       roles: WORKERS,
-      guards: [{ kind: 'step-outcome', step: 'security-details', oneOf: ['Security Details'], requirementId: 'SD-8' }],
+      guards: [
+        {
+          kind: 'step-outcome',
+          step: 'security-details',
+          oneOf: ['Security Details'],
+          requirementId: 'SD-8',
+        },
+      ],
       requirementIds: ['SD-8'],
       procedureStep: `${P}, step 6`,
     }),
@@ -268,7 +283,8 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
     }),
     transition({
       name: 'accept',
-      title: 'Self Service: update the security details (no Assess Outcome Of Change), Sub Status CofC Accept',
+      title:
+        'Self Service: update the security details (no Assess Outcome Of Change), Sub Status CofC Accept',
       from: from(SECURITY_DETAILS, WAITING),
       to: ACCEPT,
       paths: ['self-service'],
@@ -374,7 +390,8 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
           reason: 'No response from the client after CMSL9800 and the CMSL9801 reminder: change rejected.',
         },
       ],
-      description: 'Second expiry (CMSL9801 already issued): the change is rejected, Resolution Code CoC Rejected.',
+      description:
+        'Second expiry (CMSL9801 already issued): the change is rejected, Resolution Code CoC Rejected.',
       requirementIds: ['SD-12'],
     },
   ],

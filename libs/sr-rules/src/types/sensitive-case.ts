@@ -1,6 +1,15 @@
 import { SR_TYPE_TAXONOMY } from '@cms/domain';
 import type { ActivityStepTemplate, SrTypeDefinition } from '../model';
-import { CANCELLED, CLOSED_COMPLETE, SENSITIVE_TEAM, SENSITIVE_TEAM_OR_SYSTEM, from, sd, st, transition } from './common';
+import {
+  CANCELLED,
+  CLOSED_COMPLETE,
+  SENSITIVE_TEAM,
+  SENSITIVE_TEAM_OR_SYSTEM,
+  from,
+  sd,
+  st,
+  transition,
+} from './common';
 
 const OPEN = st('Open');
 const IN_PROGRESS = st('In Progress');

@@ -1,0 +1,366 @@
+#!/usr/bin/env node
+// Generates docs/sr-status-rules.md from the SR rule table in libs/sr-rules, so the docs can never
+// disagree with the rules the services run.
+//
+// Usage (from the repository root):
+//   npm run sr-rules:docs                        # build @cms/domain and @cms/sr-rules, then write the file
+//   node scripts/sr-rules-docs.mjs --check       # exit 1 when docs/sr-status-rules.md is stale (CI)
+//   node scripts/sr-rules-docs.mjs --no-build    # use libs/*/dist as they are (faster; may be stale)
+//
+// The library is TypeScript, so this script loads its built output (libs/sr-rules/dist, which
+// requires @cms/domain → libs/domain/dist). Unless --no-build is given it first runs
+//   tsc -p libs/domain/tsconfig.build.json && tsc -p libs/sr-rules/tsconfig.build.json
+// tsc still emits when a type error elsewhere makes it exit non-zero; the script then warns and
+// goes on if the output loads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const target = path.join(root, 'docs', 'sr-status-rules.md');
+const args = new Set(process.argv.slice(2));
+const check = args.has('--check');
+
+function build() {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const project of ['libs/domain/tsconfig.build.json', 'libs/sr-rules/tsconfig.build.json']) {
+    const run = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, encoding: 'utf8' });
+    if (run.status !== 0) {
+      process.stderr.write(`warning: tsc -p ${project} exited ${run.status}:\n${run.stdout}${run.stderr}\n`);
+    }
+  }
+}
+
+if (!args.has('--no-build')) build();
+const distEntry = path.join(root, 'libs', 'sr-rules', 'dist', 'index.js');
+if (!existsSync(distEntry)) {
+  console.error(`${path.relative(root, distEntry)} is missing: run without --no-build.`);
+  process.exit(1);
+}
+const require = createRequire(import.meta.url);
+const rules = require(distEntry);
+const { SR_TYPES, ROUTING_RULES, SR_RULE_REASONS, SR_RULE_REASON_KINDS, checkRuleTable, stateLabel } = rules;
+
+const problems = checkRuleTable();
+if (problems.length) {
+  console.error(`The SR rule table is inconsistent:\n- ${problems.join('\n- ')}`);
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const ids = (list) => (list && list.length ? list.join(', ') : '—');
+const code = (s) => `\`${s}\``;
+const row = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+function table(head, rows) {
+  return [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+}
+
+const withId = (text, g) => (g.requirementId ? `${text} [${g.requirementId}]` : text);
+function guardText(g) {
+  switch (g.kind) {
+    case 'role':
+      return `role: ${g.anyOf.join(' or ')}`;
+    case 'approver-not-submitter':
+      return withId('approver ≠ submitter', g);
+    case 'case-linked':
+      return withId('case linked', g);
+    case 'subject-recorded':
+      return withId('subject recorded', g);
+    case 'stage-in':
+      return withId(`stage is ${g.stages.join(' or ')}`, g);
+    case 'stage-not-in':
+      return withId(`stage is not ${g.stages.join(' or ')}`, g);
+    case 'wait-expired':
+      return withId('wait expired', g);
+    case 'step-outcome':
+      return withId(
+        g.oneOf ? `step ${code(g.step)} = ${g.oneOf.join(' or ')}` : `step ${code(g.step)} has an outcome`,
+        g,
+      );
+    case 'step-outcome-absent':
+      return withId(`step ${code(g.step)} has no outcome`, g);
+    case 'validations-complete':
+      return withId(`validations before ${code(g.beforeStep)} complete`, g);
+    case 'resolution-code':
+      return withId(`resolution: ${g.oneOf.join(' or ')}`, g);
+    case 'next-action-due':
+      return withId('next action due in the future', g);
+    case 'reason':
+      return withId('reason', g);
+    case 'sensitive-access':
+      return withId('sensitive access on a sensitive case', g);
+    case 'not-read-only':
+      return withId('not read-only', g);
+    default:
+      return g.kind;
+  }
+}
+
+function effectText(e) {
+  switch (e.kind) {
+    case 'issue-letter':
+      return `issue ${e.letter} to ${e.recipient}${e.attachment ? ' (attachment from SR data)' : ''}`;
+    case 'record-activity-outcome':
+      return `step ${code(e.step)} := ${e.outcome}`;
+    case 'set-path':
+      return `path := ${e.path}`;
+    default:
+      return e.kind;
+  }
+}
+
+const COMMON = new Set(['sensitive-access', 'not-read-only']);
+const fromText = (t) =>
+  t.from.map((m) => (m.subStatus === '*' ? `${m.status} / *` : stateLabel(m))).join(', ');
+
+function mermaid(def) {
+  const idOf = new Map(def.states.map((s, i) => [stateLabel(s), `s${i}`]));
+  const lines = ['```mermaid', 'stateDiagram-v2'];
+  for (const s of def.states) lines.push(`  state "${stateLabel(s)}" as ${idOf.get(stateLabel(s))}`);
+  const initials = [...new Set(def.paths.map((p) => stateLabel(p.initial)))];
+  for (const i of initials) lines.push(`  [*] --> ${idOf.get(i)}`);
+  for (const t of def.transitions) {
+    const label = t.paths && t.paths.length < def.paths.length ? `${t.name} (${t.paths.join(', ')})` : t.name;
+    for (const m of t.from) {
+      for (const s of def.states.filter(
+        (x) => x.status === m.status && (m.subStatus === '*' || x.subStatus === m.subStatus),
+      )) {
+        lines.push(`  ${idOf.get(stateLabel(s))} --> ${idOf.get(stateLabel(t.to))} : ${label}`);
+      }
+    }
+  }
+  for (const s of def.states.filter((x) => x.final)) lines.push(`  ${idOf.get(stateLabel(s))} --> [*]`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
+function planTable(steps) {
+  return table(
+    ['step', 'title', 'outcomes', 'notes', 'requirements', 'procedure step'],
+    steps.map((s) => [
+      code(s.key),
+      s.title,
+      s.allowedOutcomes.join(', '),
+      [
+        s.optional ? 'optional' : 'required',
+        s.systemOnly ? 'recorded by the system' : '',
+        s.acceptStep ? 'accept step (SU-4)' : '',
+        s.reasonRequiredFor?.length ? `reason needed for ${s.reasonRequiredFor.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      ids(s.requirementIds),
+      s.procedureStep ?? '—',
+    ]),
+  );
+}
+
+function followUpText(a) {
+  switch (a.kind) {
+    case 'transition':
+      return [
+        `transition ${code(a.transition)}`,
+        a.nextActionDueDays !== undefined ? `next action due +${a.nextActionDueDays} days` : '',
+        a.resolutionCode ? `resolution ${a.resolutionCode}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+    case 'add-activity-step':
+      return `add step ${code(a.step)}`;
+    case 'flag-for-caseworker':
+      return `flag: “${a.message}”`;
+    default:
+      return a.kind;
+  }
+}
+
+function renderType(def) {
+  const out = [];
+  out.push(`## ${def.code}: ${def.title}`);
+  out.push('');
+  out.push(`Procedure: \`${def.procedure}\`.`);
+  out.push('');
+  out.push(
+    table(['Process', 'Area', 'Sub Area'], [[def.taxonomy.process, def.taxonomy.area, def.taxonomy.subArea]]),
+  );
+  out.push('');
+  out.push('### Paths');
+  out.push('');
+  out.push(
+    table(
+      ['path', 'title', 'assumed for sources', 'initial state', 'wait days', 'requirements'],
+      def.paths.map((p) => [
+        code(p.key),
+        p.title,
+        p.sources ? p.sources.join(', ') : '—',
+        stateLabel(p.initial),
+        p.waitDays === null ? '—' : `${p.waitDays}${p.waitRequirementId ? ` (${p.waitRequirementId})` : ''}`,
+        ids(p.requirementIds),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('### States');
+  out.push('');
+  out.push(
+    table(
+      ['Status / Sub Status', 'meaning', 'flags'],
+      def.states.map((s) => [
+        stateLabel(s),
+        s.description,
+        [s.readOnly ? 'read-only' : '', s.final ? 'final' : ''].filter(Boolean).join(', '),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(mermaid(def));
+  out.push('');
+  out.push('### Transitions');
+  out.push('');
+  out.push(
+    table(
+      ['transition', 'from', 'to', 'paths', 'guards', 'effects', 'requirements', 'procedure step'],
+      def.transitions.map((t) => [
+        `${code(t.name)}${t.guards.some((g) => g.kind === 'not-read-only') ? '' : ' ‡'}`,
+        fromText(t),
+        stateLabel(t.to),
+        t.paths ? t.paths.join(', ') : 'all',
+        t.guards
+          .filter((g) => !COMMON.has(g.kind))
+          .map(guardText)
+          .join('; '),
+        t.effects.length ? t.effects.map(effectText).join('; ') : '—',
+        ids(t.requirementIds),
+        t.procedureStep ?? '—',
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('### Activity plan');
+  out.push('');
+  for (const p of def.paths) {
+    if (def.paths.length > 1) {
+      out.push(`Path ${code(p.key)}:`);
+      out.push('');
+    }
+    out.push(planTable(def.activityPlan(p.key)));
+    out.push('');
+    const extra = def.followUpSteps(p.key);
+    if (extra.length) {
+      out.push(`Added on Wait expiry (${code(p.key)}):`);
+      out.push('');
+      out.push(planTable(extra));
+      out.push('');
+    }
+  }
+  out.push('### Service level');
+  out.push('');
+  out.push(
+    `Default ${def.sla.defaultDays} day(s) from creation${def.sla.selfServiceHours ? `; Self Service SRs within ${def.sla.selfServiceHours} hours while Open` : ''}; in Wait, the next action due date. ${def.sla.note}`,
+  );
+  out.push('');
+  if (def.cisUpdateOnAccept) {
+    out.push(
+      '"Update CIS" is enabled only at Sub Status CoC Accept with the validations complete (SU-4: `isCisUpdateEnabled`).',
+    );
+    out.push('');
+  }
+  out.push('### On Wait expiry');
+  out.push('');
+  if (!def.followUps.length) {
+    out.push('This type never waits.');
+  } else {
+    out.push(
+      table(
+        ['paths', 'when', 'actions', 'requirements'],
+        def.followUps.map((r) => [
+          r.paths ? r.paths.join(', ') : 'all',
+          r.when?.stepPresent
+            ? `step ${code(r.when.stepPresent)} has an outcome`
+            : r.when?.stepAbsent
+              ? `step ${code(r.when.stepAbsent)} has no outcome`
+              : 'always',
+          r.actions.map(followUpText).join('; '),
+          ids(r.requirementIds),
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+function render() {
+  const out = [];
+  out.push('# SR status rules');
+  out.push('');
+  out.push(
+    '<!-- Generated by scripts/sr-rules-docs.mjs from libs/sr-rules. Do not edit: run `npm run sr-rules:docs`. -->',
+  );
+  out.push('');
+  out.push(
+    'Every service request (SR) moves only as this table allows; `decideTransition` in `@cms/sr-rules` is the one place a move is decided. Requirement IDs refer to `REQUIREMENTS.md`.',
+  );
+  out.push('');
+  out.push(
+    'Every transition also needs sensitive access when the case is nationally sensitive (X-1; our own services have it) and, except those marked ‡, an SR that is not read-only (TD-8). Guards are checked in this order: access, read-only, role, approver, case and stage, wait, activity steps, then the request fields (resolution code, next action due date, reason).',
+  );
+  out.push('');
+  out.push('## Contents');
+  out.push('');
+  for (const def of Object.values(SR_TYPES)) {
+    out.push(
+      `- [${def.code}: ${def.title}](#${`${def.code}: ${def.title}`
+        .toLowerCase()
+        .replace(/[^a-z0-9 _-]/g, '')
+        .replace(/ /g, '-')})`,
+    );
+  }
+  out.push('- [Routing](#routing)');
+  out.push('- [Refusal reasons](#refusal-reasons)');
+  out.push('');
+  for (const def of Object.values(SR_TYPES)) out.push(renderType(def));
+  out.push('## Routing');
+  out.push('');
+  out.push('The first rule that applies decides the queue (`routeToQueue`).');
+  out.push('');
+  out.push(
+    table(
+      ['#', 'queue', 'when', 'requirements'],
+      ROUTING_RULES.map((r, i) => [i + 1, code(r.queue), r.description, ids(r.requirementIds)]),
+    ),
+  );
+  out.push('');
+  out.push('## Refusal reasons');
+  out.push('');
+  out.push('`SrRuleError` (a `DomainError`) carries the reason as `code`; its kind decides the HTTP status.');
+  out.push('');
+  out.push(
+    table(
+      ['reason', 'kind'],
+      SR_RULE_REASONS.map((r) => [code(r), SR_RULE_REASON_KINDS[r]]),
+    ),
+  );
+  out.push('');
+  return out.join('\n');
+}
+
+const text = render();
+if (check) {
+  const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
+  if (current !== text) {
+    console.error(
+      `${path.relative(root, target)} is stale: it does not match the SR rule table. Run \`npm run sr-rules:docs\` and commit the result.`,
+    );
+    process.exit(1);
+  }
+  console.log(`${path.relative(root, target)} is up to date.`);
+} else {
+  writeFileSync(target, text);
+  console.log(`Wrote ${path.relative(root, target)}.`);
+}
