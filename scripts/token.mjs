@@ -16,7 +16,8 @@ if (!roles.length || roles.some((r) => !ROLES.includes(r))) {
 }
 const secretsFile = path.join(root, '.data/secrets.json');
 const secret =
-  process.env.AUTH_JWT_SECRET ?? (existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')).AUTH_JWT_SECRET : null);
+  process.env.AUTH_JWT_SECRET ??
+  (existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')).AUTH_JWT_SECRET : null);
 if (!secret) {
   console.error('No development secret yet: run `npm start` once, or set AUTH_JWT_SECRET.');
   process.exit(1);

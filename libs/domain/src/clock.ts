@@ -23,7 +23,8 @@ export class AdjustableClock implements Clock {
 
   /** Moves time forward by `ms` milliseconds. Throws RangeError for a negative or non-finite value. */
   advance(ms: number): Date {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('The clock only moves forward by a finite number of milliseconds.');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError('The clock only moves forward by a finite number of milliseconds.');
     this.offsetMs += ms;
     return this.now();
   }

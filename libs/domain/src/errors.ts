@@ -39,7 +39,12 @@ export class DomainError extends Error {
     readonly code: string,
     readonly kind: DomainErrorKind,
     message: string,
-    readonly options: { errors?: FieldProblem[]; requirementId?: string; title?: string; extra?: Record<string, unknown> } = {},
+    readonly options: {
+      errors?: FieldProblem[];
+      requirementId?: string;
+      title?: string;
+      extra?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -66,8 +71,14 @@ export class DomainValidationError extends DomainError {
 
 /** Thrown when the caller may not see or change a nationally sensitive case (SU-6, X-1). */
 export class InsufficientAccessError extends DomainError {
-  constructor(message = 'This case is nationally sensitive: only caseworkers with sensitive access can deal with it.', requirementId = 'X-1') {
-    super('INSUFFICIENT_ACCESS', 'insufficient-access', message, { requirementId, title: 'Insufficient Access' });
+  constructor(
+    message = 'This case is nationally sensitive: only caseworkers with sensitive access can deal with it.',
+    requirementId = 'X-1',
+  ) {
+    super('INSUFFICIENT_ACCESS', 'insufficient-access', message, {
+      requirementId,
+      title: 'Insufficient Access',
+    });
   }
 }
 
@@ -81,8 +92,13 @@ export class NotFoundError extends DomainError {
 /** Thrown when an update was based on a stale version of a record (HTTP 409). */
 export class StaleVersionError extends DomainError {
   constructor(what: string, id: string, expected: number, actual: number) {
-    super('STALE_VERSION', 'conflict', `${what} ${id} has changed since you read it (your version ${expected}, current ${actual}). Reload and try again.`, {
-      extra: { expectedVersion: expected, currentVersion: actual },
-    });
+    super(
+      'STALE_VERSION',
+      'conflict',
+      `${what} ${id} has changed since you read it (your version ${expected}, current ${actual}). Reload and try again.`,
+      {
+        extra: { expectedVersion: expected, currentVersion: actual },
+      },
+    );
   }
 }
