@@ -10,3 +10,4 @@ export * from './cases';
 export * from './correspondence';
 export * from './service-request';
 export * from './cis-compare';
+export * from './transfer';
