@@ -70,6 +70,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/clients/{id}/nationally-sensitive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CIS error code 1: set the nationally sensitive flag on the client’s live cases and their open SRs (SU-6). */
+        post: operations["ClientFlagsController_nationallySensitive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clients/{id}/sensitive-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CIS "Insufficient access level": set the Sensitive Check flag and raise a call back SR to the sensitive case team, in one transaction (RD-4). */
+        post: operations["ClientFlagsController_sensitiveCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases": {
         parameters: {
             query?: never;
@@ -104,6 +138,178 @@ export interface paths {
         head?: never;
         /** Change a case’s stage, live state or nationally sensitive flag. */
         patch: operations["CasesController_update"];
+        trace?: never;
+    };
+    "/service-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SRs of a case or a client, newest first. */
+        get: operations["ServiceRequestsController_list"];
+        put?: never;
+        /** Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source. */
+        post: operations["ServiceRequestsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/service-requests/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Raise many SRs for another system (CIS broadcasts), idempotent per item key (BR-6, BR-7, BR-9). */
+        post: operations["ServiceRequestsController_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/service-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An SR with its activity plan, notes, SLA, the moves allowed now, and whether "Update CIS" is enabled (SU-4). */
+        get: operations["ServiceRequestsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8). */
+        patch: operations["ServiceRequestsController_update"];
+        trace?: never;
+    };
+    "/service-requests/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the SR to another Status / Sub Status. Decided only by the SR rules (docs/sr-status-rules.md); a refusal names the rule. */
+        post: operations["ServiceRequestsController_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/service-requests/{id}/activity-steps/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record the outcome of an activity plan step. */
+        put: operations["ServiceRequestsController_outcome"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/service-requests/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Append a note (notes are never edited or deleted). */
+        post: operations["ServiceRequestsController_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/work-queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every queue with its count of open SRs and how many have breached. */
+        get: operations["WorkQueuesController_queues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/work-queues/{queue}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One page of a queue: open SRs, soonest breach first (keyset paginated). */
+        get: operations["WorkQueuesController_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cis-matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** For each NINO/CRN: the client and their live enquiries, applications and cases (BR-5). One query for the whole batch. */
+        post: operations["CisMatchingController_match"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/follow-ups/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the wait-expiry sweep now (it also runs every FOLLOW_UP_INTERVAL_MS). */
+        post: operations["InternalController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/audit/{entityType}/{id}": {
@@ -289,6 +495,23 @@ export interface components {
             /** @example 1 */
             version: number;
         };
+        NationallySensitiveDto: {
+            /**
+             * @description Only setting the flag is supported here; the sensitive case team clears it on the case.
+             * @example true
+             */
+            sensitive: boolean;
+            /** @example CIS update error code 1 */
+            reason: string;
+        };
+        FlagResultView: {
+            caseIds: string[];
+            serviceRequestId: Record<string, never> | null;
+        };
+        SensitiveCheckDto: {
+            /** @example CIS answered "Insufficient access level" to a retrieval */
+            reason: string;
+        };
         ParticipantDto: {
             /** Format: uuid */
             clientId: string;
@@ -328,6 +551,258 @@ export interface components {
             live?: boolean;
             /** @description Only callers with sensitive access may clear it. */
             nationallySensitive?: boolean;
+        };
+        PersonNameDto: {
+            /** @example Sarah */
+            firstName: string;
+            /** @example Okafor */
+            lastName: string;
+        };
+        SubjectDto: {
+            /** Format: uuid */
+            clientId: string;
+            /**
+             * @example PWC
+             * @enum {string}
+             */
+            role: "PWC" | "NRP" | "QC" | "ROC";
+        };
+        CreateServiceRequestDto: {
+            /**
+             * @example SECURITY_DETAILS
+             * @enum {string}
+             */
+            type: "CIS_CHANGE" | "NATIONALLY_SENSITIVE_UPDATE" | "SENSITIVE_CALL_BACK" | "SECURITY_DETAILS" | "PERSONAL_DETAILS_CHANGE" | "DATA_TRANSFER";
+            /**
+             * @description Path of the SR type (see docs/sr-status-rules.md); derived from the source when absent
+             * @example phone
+             */
+            path?: string;
+            /**
+             * @description Role of the reporting person, or 'PWC (Self Service)' etc. (SD-4)
+             * @example PWC
+             * @enum {string}
+             */
+            source: "NRP" | "PWC" | "PWC (Self Service)" | "NRP (Self Service)" | "CIS" | "System";
+            /** @description The person reporting the change (SD-4) */
+            reportedBy?: components["schemas"]["PersonNameDto"];
+            /** @description The person the change relates to, and their role (SD-6) */
+            subject?: components["schemas"]["SubjectDto"];
+            /**
+             * @description Linked case ids (SD-6, TD-2)
+             * @example [
+             *       "6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11"
+             *     ]
+             */
+            caseIds: string[];
+            /** @description Type-specific details entered in the SR */
+            details?: Record<string, never>;
+            /** @example Client called: account blocked after three failed checks. */
+            note?: string;
+        };
+        SlaView: {
+            dueAt: Record<string, never> | null;
+            /** @enum {string} */
+            state: "on time" | "due soon" | "breached" | "none";
+        };
+        ActivityStepView: {
+            /** @example security-details */
+            key: string;
+            /** @example Record the outcome Security Details */
+            title: string;
+            /** @example Security Details */
+            outcome: Record<string, never> | null;
+            reason: Record<string, never> | null;
+            recordedBy: Record<string, never> | null;
+            recordedAt: Record<string, never> | null;
+        };
+        NoteView: {
+            text: string;
+            author: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AllowedTransitionView: {
+            /** @example start */
+            transition: string;
+            /** @example Change the SR Status to In Progress */
+            title: string;
+            /**
+             * @example {
+             *       "status": "In Progress",
+             *       "subStatus": null
+             *     }
+             */
+            to: Record<string, never>;
+            /** @description Resolution codes to choose from */
+            resolutionCodes: string[] | null;
+            /** @description A next action due date in the future is needed (Wait) */
+            needsNextActionDue: boolean;
+            /** @description A reason (note) is needed */
+            needsReason: boolean;
+            requirementIds: string[];
+        };
+        ServiceRequestView: {
+            /** Format: uuid */
+            id: string;
+            /** @example 1-1000001 */
+            srNumber: string;
+            /** @example SECURITY_DETAILS */
+            type: string;
+            /** @example phone */
+            path: string;
+            /** @example CofC */
+            process: string;
+            /** @example Change Personal Info */
+            area: string;
+            /** @example Change Contact/Security Info */
+            subArea: string;
+            /** @example In Progress */
+            status: string;
+            /** @example Security Details */
+            subStatus: Record<string, never> | null;
+            /** @example null */
+            resolutionCode: Record<string, never> | null;
+            /** @example PWC */
+            source: string;
+            reportedBy?: Record<string, never> | null;
+            subject?: Record<string, never> | null;
+            caseIds: string[];
+            changeType: Record<string, never> | null;
+            details: Record<string, never>;
+            readOnly: boolean;
+            /** @description Fields may be edited now (false after TL approval: TD-8) */
+            editable: boolean;
+            submittedForApprovalBy: Record<string, never> | null;
+            approvedBy: Record<string, never> | null;
+            nextActionDue: Record<string, never> | null;
+            /** @description Why the SR came back to its queue (wait expired) */
+            flag: Record<string, never> | null;
+            /** @example security-details */
+            queue: string;
+            owner: Record<string, never> | null;
+            nationallySensitive: boolean;
+            /** @description "Update CIS" is enabled (SU-4) */
+            cisUpdateEnabled: boolean;
+            sla: components["schemas"]["SlaView"];
+            activityPlan: components["schemas"]["ActivityStepView"][];
+            notes: components["schemas"]["NoteView"][];
+            allowedTransitions: components["schemas"]["AllowedTransitionView"][];
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            closedAt: Record<string, never> | null;
+        };
+        BatchServiceRequestItemDto: {
+            /**
+             * @description Idempotency key, e.g. the CIS transaction id
+             * @example cis-tx-2026-11-21-000123
+             */
+            idempotencyKey: string;
+            /** @enum {string} */
+            type: "CIS_CHANGE" | "NATIONALLY_SENSITIVE_UPDATE" | "SENSITIVE_CALL_BACK";
+            /**
+             * @example CIS
+             * @enum {string}
+             */
+            source: "NRP" | "PWC" | "PWC (Self Service)" | "NRP (Self Service)" | "CIS" | "System";
+            subject: components["schemas"]["SubjectDto"];
+            caseIds: string[];
+            /** @enum {string} */
+            changeType?: "NAME_1_CHANGE" | "NAME_CORRECTION" | "ADDRESS_CHANGE" | "DOB_VERIFICATION" | "DOB_VERIFICATION_CORRECTION" | "DOB_UNVERIFIED_CORRECTION" | "DOD_NOTIFICATION" | "DOD_VERIFICATION" | "DOD_UNVERIFIED_CORRECTION" | "DOD_REMOVAL" | "DOD_VERIFIED_CORRECTION" | "NRP_BENEFIT_ON_OFF" | "NRP_PARTNER_BENEFIT_ON_OFF" | "NRP_BENEFIT_CLAIM" | "NATIONALLY_SENSITIVE_STATUS";
+            /** @description The CIS change payload (a CisChange) */
+            change?: Record<string, never>;
+            /** @example 2026-11-21T09:15:00Z */
+            recordedAt?: string;
+        };
+        BatchServiceRequestsDto: {
+            items: components["schemas"]["BatchServiceRequestItemDto"][];
+        };
+        TargetStateDto: {
+            /**
+             * @example In Progress
+             * @enum {string}
+             */
+            status: "Open" | "In Progress" | "Wait" | "Pending Approval" | "Closed" | "Cancelled";
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            subStatus: "Security Details" | "Assess Outcome Of Change" | "CofC Accept" | "CofC Declined" | "CoC Accept" | "Complete" | "Pending Approval TL" | "Approved TL" | "Rejected TL" | "Awaiting New Case Caseworker" | null;
+        };
+        TransitionDto: {
+            /**
+             * @description The version you read (409 when stale)
+             * @example 1
+             */
+            version: number;
+            to: components["schemas"]["TargetStateDto"];
+            /** @enum {string|null} */
+            resolutionCode?: "CofC Accepted" | "CoC Rejected" | "No Change Required" | "Letter Issued" | "Details Passed On" | "No Response" | "Sensitive Status Updated" | "Call Back Completed" | "Withdrawn" | "Raised In Error" | null;
+            /**
+             * @description Required for Wait (7 days SD-9, 14 days TD-3)
+             * @example 2026-11-29T09:00:00Z
+             */
+            nextActionDue?: string;
+            /** @example Account blocked after three failed checks; CMSL9800 sent. */
+            reason?: string;
+        };
+        ActivityOutcomeDto: {
+            /** @example 1 */
+            version: number;
+            /** @example Security Details */
+            outcome: string;
+            /** @example Client did not return the form. */
+            reason?: string;
+        };
+        NoteDto: {
+            /** @example Called the client; no answer. */
+            text: string;
+        };
+        UpdateServiceRequestDto: {
+            /** @example 1 */
+            version: number;
+            /** @description Type-specific details (merged) */
+            details?: Record<string, never>;
+            subject?: components["schemas"]["SubjectDto"];
+            caseIds?: string[];
+            /** @example cw-1042 */
+            owner?: Record<string, never> | null;
+        };
+        QueueItemView: {
+            id: string;
+            /** @example 1-1000001 */
+            srNumber: string;
+            type: string;
+            status: string;
+            subStatus: Record<string, never> | null;
+            source: string;
+            flag: Record<string, never> | null;
+            owner: Record<string, never> | null;
+            dueAt: Record<string, never> | null;
+            /** @enum {string} */
+            slaState: "on time" | "due soon" | "breached" | "none";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        QueuePageView: {
+            queue: string;
+            items: components["schemas"]["QueueItemView"][];
+            nextCursor: Record<string, never> | null;
+        };
+        ReferenceDto: {
+            /**
+             * @example NINO
+             * @enum {string}
+             */
+            referenceKind: "NINO" | "CRN";
+            /** @example AB123456C */
+            reference: string;
+        };
+        MatchRequestDto: {
+            references: components["schemas"]["ReferenceDto"][];
         };
         AdvanceClockDto: Record<string, never>;
         /** @description RFC 9457 problem details */
@@ -709,6 +1184,157 @@ export interface operations {
             };
         };
     };
+    ClientFlagsController_nationallySensitive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NationallySensitiveDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagResultView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ClientFlagsController_sensitiveCheck: {
+        parameters: {
+            query?: never;
+            header: {
+                "idempotency-key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitiveCheckDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagResultView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     CasesController_list: {
         parameters: {
             query?: {
@@ -936,6 +1562,826 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_list: {
+        parameters: {
+            query?: {
+                caseId?: string;
+                clientId?: string;
+                status?: "Open" | "In Progress" | "Wait" | "Pending Approval" | "Closed" | "Cancelled";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"][];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchServiceRequestsDto"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in order; `created: false` when the key was seen before. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateServiceRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_transition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_outcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityOutcomeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ServiceRequestsController_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    WorkQueuesController_queues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    WorkQueuesController_page: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Cursor from the previous page (`nextCursor`) */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePageView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CisMatchingController_match: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    InternalController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
