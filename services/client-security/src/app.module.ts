@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditRecord, PlatformModule } from '@cms/platform';
+import type { DestinationStream } from 'pino';
+import { AuditController } from './audit/audit.controller';
+import { ClientSecurityConfig } from './config';
+import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
+import { RateLimitBucket } from './rate-limits/rate-limit-bucket.entity';
+import { RateLimiter } from './rate-limits/rate-limiter.service';
+import {
+  ClientSecurityController,
+  RepresentativeSecurityController,
+} from './security-details/client-security.controller';
+import { SecretHasher } from './security-details/secret-hasher';
+import { SecurityDetailsService } from './security-details/security-details.service';
+import { SecurityCredential, SecuritySubject } from './security-details/security-subject.entity';
+import { SecurityEvents } from './security-events/security-events';
+
+export const ENTITIES = [AuditRecord, SecuritySubject, SecurityCredential, RateLimitBucket];
+export const MIGRATIONS = [SecurityDetails1763900000000];
+
+/** Root module of client-security. */
+@Module({})
+export class AppModule {
+  static forRoot(config: ClientSecurityConfig, logDestination?: DestinationStream): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          serviceName: 'client-security',
+          config,
+          database: { entities: ENTITIES, migrations: MIGRATIONS },
+          logDestination,
+        }),
+      ],
+      controllers: [ClientSecurityController, RepresentativeSecurityController, AuditController],
+      providers: [SecretHasher, RateLimiter, SecurityEvents, SecurityDetailsService],
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError, type Clock } from '@cms/domain';
+import { CLOCK, CONFIG } from '@cms/platform';
+import { DataSource } from 'typeorm';
+import type { ClientSecurityConfig } from '../config';
+
+/** One limit to apply: at most `max` hits of `key` per fixed window of `windowSeconds`. */
+export interface RateLimit {
+  key: string;
+  max: number;
+  windowSeconds: number;
+  /** What the limit protects, for the refusal message: `subject` or `caller`. */
+  scope: 'subject' | 'caller';
+}
+
+/** Thrown when a limit is exceeded (HTTP 429); `retryAfterSeconds` is when its window ends. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly scope: RateLimit['scope'],
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      'TOO_MANY_SECURITY_CHECKS',
+      'rate-limited',
+      scope === 'subject'
+        ? `Too many security checks for this person; try again in ${retryAfterSeconds} seconds.`
+        : `Too many security checks by this caller; try again in ${retryAfterSeconds} seconds.`,
+      { extra: { scope, retryAfterSeconds } },
+    );
+  }
+}
+
+/**
+ * Fixed-window rate limits kept in PostgreSQL (`rate_limit_bucket`), so several replicas share
+ * them: one statement increments every key's bucket atomically (`INSERT … ON CONFLICT DO UPDATE`)
+ * and returns the counts. Refused attempts count too, so hammering keeps a caller limited until
+ * the window ends. Windows follow the injected clock. Expired buckets are swept every 5 minutes.
+ */
+@Injectable()
+export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RateLimiter.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: ClientSecurityConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WORKERS_ENABLED) return;
+    this.timer = setInterval(
+      () => void this.sweep().catch((err) => this.logger.error({ err }, 'rate-limit sweep failed')),
+      300_000,
+    );
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Counts one hit against every limit. @throws RateLimitedError for the first limit exceeded
+   * (the hit is still counted).
+   */
+  async consume(limits: RateLimit[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    const starts = limits.map((l) => now - (now % (l.windowSeconds * 1000)));
+    const rows = await this.db.query<{ key: string; hits: number }[]>(
+      `INSERT INTO "rate_limit_bucket" ("key", "window_start", "hits", "expires_at")
+       SELECT k, to_timestamp(s / 1000.0), 1, to_timestamp(e / 1000.0)
+         FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(k, s, e)
+       ON CONFLICT ("key", "window_start") DO UPDATE SET "hits" = "rate_limit_bucket"."hits" + 1
+       RETURNING "key", "hits"`,
+      [limits.map((l) => l.key), starts, limits.map((l, i) => starts[i] + l.windowSeconds * 1000)],
+    );
+    const hits = new Map(rows.map((r) => [r.key, Number(r.hits)]));
+    limits.forEach((l, i) => {
+      if ((hits.get(l.key) ?? 0) > l.max) {
+        const retryAfter = Math.max(1, Math.ceil((starts[i] + l.windowSeconds * 1000 - now) / 1000));
+        this.logger.warn({ scope: l.scope, limit: l.max, windowSeconds: l.windowSeconds }, 'rate limited');
+        throw new RateLimitedError(l.scope, retryAfter);
+      }
+    });
+  }
+
+  /** Deletes buckets whose window has ended. Returns how many. */
+  async sweep(): Promise<number> {
+    const [, count] = await this.db.query(`DELETE FROM "rate_limit_bucket" WHERE "expires_at" < $1`, [
+      this.clock.now(),
+    ]);
+    return Number(count ?? 0);
+  }
+}

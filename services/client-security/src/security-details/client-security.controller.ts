@@ -1,0 +1,249 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@cms/domain';
+import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { RateLimitedError } from '../rate-limits/rate-limiter.service';
+import {
+  ChangeSecurityDetailsDto,
+  SecurityCheckDto,
+  SetUpClientSecurityDto,
+  SetUpRepresentativeSecurityDto,
+  UnblockDto,
+} from './security-details.dto';
+import { SecurityDetailsService, SubjectRef } from './security-details.service';
+import {
+  SecurityCheckResultView,
+  SecurityDetailsHistoryView,
+  SecurityDetailsView,
+} from './security-details.view';
+
+/** Roles that read security status and history: all staff. */
+export const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
+/** Roles that set up, change, unblock and check: caseworkers, the sensitive case team, systems (the portal). */
+export const ACTORS = ['caseworker', 'sensitive-access', 'system'] as const;
+
+/** Minimal reply surface used to add `Retry-After` to a 429. */
+interface HeaderReply {
+  header(name: string, value: string): unknown;
+}
+
+/** Runs a check and, when it is rate limited, tells the caller when to retry (`Retry-After`). */
+async function withRetryAfter<T>(reply: HeaderReply, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof RateLimitedError) reply.header('retry-after', String(e.retryAfterSeconds));
+    throw e;
+  }
+}
+
+/** A client's security details, security checks and TAM account (Change - Security Details). */
+@ApiTags('client security')
+@Controller('clients/:clientId')
+export class ClientSecurityController {
+  constructor(private readonly security: SecurityDetailsService) {}
+
+  private ref(id: string): SubjectRef {
+    return { type: 'client', id };
+  }
+
+  @Post('security-details')
+  @Roles(...ACTORS)
+  @ApiOperation({
+    summary:
+      'Security set-up: PIN and special password (SD-1), memorable questions X (SD-14), and a TAM account unless ' +
+      'the client is on a manually built CSA Arrears Only case (SD-21).',
+  })
+  @ApiCreatedResponse({ type: SecurityDetailsView })
+  @ApiProblems(409, 422)
+  setUp(
+    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Body() dto: SetUpClientSecurityDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SecurityDetailsView> {
+    return this.security.setUp(this.ref(clientId), dto, actor);
+  }
+
+  @Get('security-details')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary:
+      'Whether the client has security details (`setUp: false`: use security set-up, SD-22), the TAM account and ' +
+      'whether it is blocked, consecutive failures. Never a secret.',
+  })
+  @ApiOkResponse({ type: SecurityDetailsView })
+  @ApiProblems(422)
+  status(@Param('clientId', ParseUUIDPipe) clientId: string): Promise<SecurityDetailsView> {
+    return this.security.status(this.ref(clientId));
+  }
+
+  @Get('security-details/history')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary:
+      'Every version of the security details, newest first: when, who, which items changed — the current ones stay ' +
+      'visible while new ones are entered (SD-20). Never a secret.',
+  })
+  @ApiOkResponse({ type: SecurityDetailsHistoryView })
+  @ApiProblems(422)
+  history(@Param('clientId', ParseUUIDPipe) clientId: string): Promise<SecurityDetailsHistoryView> {
+    return this.security.history(this.ref(clientId));
+  }
+
+  @Post('security-details/change')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiOperation({
+    summary:
+      'Change the PIN and/or special password (steps 11–13, SD-14); the previous details are kept as history ' +
+      '(SD-20) and failures reset. Refused: no details (SD-22), CSA Arrears Only without a TAM account (SD-21), ' +
+      'a client representative (SD-18), a blocked account (unblock first, SD-11).',
+  })
+  @ApiOkResponse({ type: SecurityDetailsView })
+  @ApiProblems(422)
+  change(
+    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Body() dto: ChangeSecurityDetailsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SecurityDetailsView> {
+    return this.security.change(this.ref(clientId), dto, actor);
+  }
+
+  @Post('security-check')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiOperation({
+    summary:
+      'Security check by channel (SD-19): pass or fail, never which item. The third consecutive failure blocks the ' +
+      'TAM account and notifies service-requests (SD-2, SD-3); a blocked account is refused (ACCOUNT_BLOCKED). ' +
+      'Rate limited per client and per caller (429).',
+  })
+  @ApiOkResponse({ type: SecurityCheckResultView })
+  @ApiProblems(409, 422, 429)
+  check(
+    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Body() dto: SecurityCheckDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: HeaderReply,
+  ): Promise<SecurityCheckResultView> {
+    return withRetryAfter(reply, () => this.security.check(this.ref(clientId), dto, actor));
+  }
+
+  @Post('tam-account/unblock')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiOperation({
+    summary:
+      'Unblock User (step 9; SD-3, SD-11): clears the block and the failures. Not blocked: nothing changes. ' +
+      'Refused for CSA Arrears Only clients without a TAM account (raise an incident with AAC, SD-21).',
+  })
+  @ApiOkResponse({ type: SecurityDetailsView })
+  @ApiProblems(422)
+  unblock(
+    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Body() dto: UnblockDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SecurityDetailsView> {
+    return this.security.unblock(this.ref(clientId), dto, actor);
+  }
+}
+
+/**
+ * A client representative's own security details (SD-18: a representative has details of their
+ * own, never amended through the client's). No TAM account; three failed checks block them too.
+ */
+@ApiTags('representative security')
+@Controller('representatives/:representativeId')
+export class RepresentativeSecurityController {
+  constructor(private readonly security: SecurityDetailsService) {}
+
+  private ref(id: string): SubjectRef {
+    return { type: 'representative', id };
+  }
+
+  @Post('security-details')
+  @Roles(...ACTORS)
+  @ApiOperation({ summary: "Security set-up for a client representative's own details (SD-1, SD-18)." })
+  @ApiCreatedResponse({ type: SecurityDetailsView })
+  @ApiProblems(409, 422)
+  setUp(
+    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Body() dto: SetUpRepresentativeSecurityDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SecurityDetailsView> {
+    return this.security.setUp(this.ref(id), dto, actor);
+  }
+
+  @Get('security-details')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary: "The representative's security status (`setUp: false`: use set-up). Never a secret.",
+  })
+  @ApiOkResponse({ type: SecurityDetailsView })
+  @ApiProblems(422)
+  status(@Param('representativeId', ParseUUIDPipe) id: string): Promise<SecurityDetailsView> {
+    return this.security.status(this.ref(id));
+  }
+
+  @Get('security-details/history')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary: "Every version of the representative's details, newest first (SD-20). Never a secret.",
+  })
+  @ApiOkResponse({ type: SecurityDetailsHistoryView })
+  @ApiProblems(422)
+  history(@Param('representativeId', ParseUUIDPipe) id: string): Promise<SecurityDetailsHistoryView> {
+    return this.security.history(this.ref(id));
+  }
+
+  @Post('security-details/change')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiOperation({
+    summary:
+      "Change the representative's own PIN and/or special password (SD-14, SD-18); history kept (SD-20). " +
+      'Refused when not set up (SD-22) or blocked (unblock first, SD-11).',
+  })
+  @ApiOkResponse({ type: SecurityDetailsView })
+  @ApiProblems(422)
+  change(
+    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Body() dto: ChangeSecurityDetailsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SecurityDetailsView> {
+    return this.security.change(this.ref(id), dto, actor);
+  }
+
+  @Post('security-check')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiOperation({
+    summary:
+      "Security check of the representative's own details by channel (SD-19); three consecutive failures block " +
+      'them (SD-2). Rate limited (429).',
+  })
+  @ApiOkResponse({ type: SecurityCheckResultView })
+  @ApiProblems(409, 422, 429)
+  check(
+    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Body() dto: SecurityCheckDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: HeaderReply,
+  ): Promise<SecurityCheckResultView> {
+    return withRetryAfter(reply, () => this.security.check(this.ref(id), dto, actor));
+  }
+
+  @Post('security-details/unblock')
+  @HttpCode(200)
+  @Roles(...ACTORS)
+  @ApiOperation({ summary: 'Unblock the representative after they pass security (SD-3); failures reset.' })
+  @ApiOkResponse({ type: SecurityDetailsView })
+  @ApiProblems(422)
+  unblock(
+    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Body() dto: UnblockDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<SecurityDetailsView> {
+    return this.security.unblock(this.ref(id), dto, actor);
+  }
+}

@@ -1,0 +1,489 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError, DomainValidationError, type Actor, type Clock, type FieldProblem } from '@cms/domain';
+import { CLOCK, CONFIG, recordAudit } from '@cms/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ClientSecurityConfig } from '../config';
+import { RateLimit, RateLimiter } from '../rate-limits/rate-limiter.service';
+import { SecurityEvents } from '../security-events/security-events';
+import { SecretHasher } from './secret-hasher';
+import type {
+  ChangeSecurityDetailsDto,
+  SecurityCheckDto,
+  SetUpClientSecurityDto,
+  SetUpRepresentativeSecurityDto,
+  UnblockDto,
+} from './security-details.dto';
+import {
+  AccountBlockedError,
+  NoTamAccountError,
+  RepresentativeNotAmendableError,
+  SecurityDetailsAlreadySetUpError,
+  SecurityDetailsNotSetUpError,
+  SubjectTypeMismatchError,
+} from './security-details.errors';
+import {
+  historyView,
+  statusView,
+  type SecurityCheckResultView,
+  type SecurityDetailsHistoryView,
+  type SecurityDetailsView,
+} from './security-details.view';
+import {
+  checkItemsProblems,
+  exactPassword,
+  FAILURES_BEFORE_BLOCK,
+  foldedPassword,
+  MEMORABLE_ANSWERS_NOT_COLLECTED,
+  passwordProblem,
+  PIN_PATTERN,
+  pinProblem,
+  type SecurityItem,
+} from './security-rules';
+import { SecurityCredential, SecuritySubject, type SubjectType } from './security-subject.entity';
+
+/** Whose details a request is about: the route decides the type, the path the id. */
+export interface SubjectRef {
+  type: SubjectType;
+  id: string;
+}
+
+/** A set-up request, for a client or a representative. */
+type SetUpInput = (SetUpClientSecurityDto | SetUpRepresentativeSecurityDto) & {
+  csaArrearsOnly?: boolean;
+  actingForClientId?: string;
+};
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23505';
+
+/**
+ * Security details of clients and client representatives (Change - Security Details): set-up,
+ * checks by channel with the three-strikes block, unblock, change, history and status. Secrets are
+ * hashed before any transaction opens (hashing takes tens of milliseconds on the threadpool, so no
+ * connection or row lock waits for it) and never leave this class except as argon2id hashes.
+ * Every event is audited in the transaction of its change (X-2), without secrets.
+ */
+@Injectable()
+export class SecurityDetailsService {
+  private readonly logger = new Logger(SecurityDetailsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: ClientSecurityConfig,
+    private readonly hasher: SecretHasher,
+    private readonly limiter: RateLimiter,
+    private readonly events: SecurityEvents,
+  ) {}
+
+  /**
+   * Security set-up for a subject that has none: PIN and special password (SD-1) stored as hashes,
+   * memorable answers as X (SD-14), and for a client a TAM account unless the client is on a
+   * manually built CSA Arrears Only case (SD-21).
+   * @throws DomainValidationError (SD-1 rules); SecurityDetailsAlreadySetUpError (409);
+   *   SubjectTypeMismatchError when the id is a subject of the other type
+   */
+  async setUp(ref: SubjectRef, input: SetUpInput, actor: Actor): Promise<SecurityDetailsView> {
+    const problems = [pinProblem(input.pin), passwordProblem(input.password)].filter(
+      (p): p is FieldProblem => p !== null,
+    );
+    if (problems.length) throw new DomainValidationError(problems);
+    const existing = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+    if (existing) {
+      this.assertType(ref, existing);
+      throw new SecurityDetailsAlreadySetUpError(ref.type);
+    }
+    const [pinHash, [passwordHash, passwordFoldedHash]] = await Promise.all([
+      this.hasher.hashPin(input.pin),
+      this.hasher.hashPassword(input.password),
+    ]);
+    const now = this.clock.now();
+    const isClient = ref.type === 'client';
+    const csaArrearsOnly = isClient && input.csaArrearsOnly === true;
+    const tamAccount = isClient && !csaArrearsOnly;
+    try {
+      await this.db.transaction(async (m) => {
+        await m.insert(SecuritySubject, {
+          subjectId: ref.id,
+          subjectType: ref.type,
+          actingForClientId: isClient ? null : (input.actingForClientId ?? null),
+          csaArrearsOnly,
+          tamAccount,
+          tamAccountCreatedAt: tamAccount ? now : null,
+          consecutiveFailures: 0,
+          blockedAt: null,
+          currentVersion: 1,
+          createdBy: actor.id,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await m.insert(SecurityCredential, {
+          subjectId: ref.id,
+          version: 1,
+          pinHash,
+          passwordHash,
+          passwordFoldedHash,
+          memorableAnswers: [...MEMORABLE_ANSWERS_NOT_COLLECTED],
+          reason: 'set-up',
+          changedItems: ['pin', 'password'],
+          serviceRequestId: null,
+          createdBy: actor.id,
+          createdAt: now,
+          supersededAt: null,
+        });
+        await recordAudit(m, {
+          entityType: ref.type,
+          entityId: ref.id,
+          action: 'security-details-set-up',
+          before: null,
+          after: {
+            credentialVersion: 1,
+            items: ['pin', 'password'],
+            memorableQuestions: 'X',
+            tamAccount,
+            csaArrearsOnly,
+            ...(isClient ? {} : { actingForClientId: input.actingForClientId }),
+          },
+        });
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new SecurityDetailsAlreadySetUpError(ref.type);
+      throw e;
+    }
+    return this.status(ref);
+  }
+
+  /** The subject's status; `setUp: false` when they have no details (SD-22). @throws SubjectTypeMismatchError */
+  async status(ref: SubjectRef, manager: EntityManager = this.db.manager): Promise<SecurityDetailsView> {
+    const subject = await manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+    if (!subject) return statusView(ref.id, ref.type, null, null);
+    this.assertType(ref, subject);
+    const current = await manager.findOneBy(SecurityCredential, {
+      subjectId: ref.id,
+      version: subject.currentVersion,
+    });
+    return statusView(ref.id, ref.type, subject, current);
+  }
+
+  /**
+   * Every version of the subject's details, newest first, with when, who and which items — the
+   * current ones stay visible as history while new ones are entered (SD-20). No secrets.
+   * @throws SecurityDetailsNotSetUpError (SD-22), SubjectTypeMismatchError
+   */
+  async history(ref: SubjectRef): Promise<SecurityDetailsHistoryView> {
+    const subject = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+    this.assertSetUp(ref, subject);
+    const versions = await this.db.manager.find(SecurityCredential, {
+      where: { subjectId: ref.id },
+      order: { version: 'DESC' },
+    });
+    return historyView(ref.id, ref.type, versions);
+  }
+
+  /**
+   * A security check (SD-2, SD-19). Rate limited per subject and per caller first (429). The phone
+   * compares the special password case-insensitively and accepts the PIN or the password (every
+   * item given must match); the portal needs both, exactly. A pass resets the failures; a failure
+   * counts, and the third in a row blocks the account, audits the block and writes the
+   * `tam-account-blocked` (or `representative-blocked`) event job in the same transaction (SD-3).
+   * The answer never says which item failed.
+   * @throws DomainValidationError (missing items, PIN not seven digits); RateLimitedError (429);
+   *   SecurityDetailsNotSetUpError (SD-22); AccountBlockedError (SD-2); NoTamAccountError for a
+   *   self-service check of a client without a TAM account (SD-21); SubjectTypeMismatchError
+   */
+  async check(ref: SubjectRef, dto: SecurityCheckDto, actor: Actor): Promise<SecurityCheckResultView> {
+    const problems = checkItemsProblems(dto.channel, dto);
+    if (dto.pin !== undefined && !PIN_PATTERN.test(dto.pin)) {
+      problems.push({
+        field: 'pin',
+        rule: 'pin-format',
+        message: 'The PIN is seven digits; ask the client again.',
+        requirementId: 'SD-1',
+      });
+    }
+    if (problems.length) throw new DomainValidationError(problems);
+    await this.limiter.consume(this.checkLimits(ref, actor));
+
+    const itemsSupplied = (['pin', 'password'] as const).filter((k) => dto[k] !== undefined);
+    for (let attempt = 0; ; attempt++) {
+      const subject = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+      this.assertSetUp(ref, subject);
+      if (subject.blockedAt) {
+        await recordAudit(this.db.manager, {
+          entityType: ref.type,
+          entityId: ref.id,
+          action: 'security-check-refused',
+          after: { reason: 'account-blocked', channel: dto.channel, itemsSupplied },
+          source: dto.channel,
+        });
+        throw new AccountBlockedError(ref.type, 'check', subject.blockedAt);
+      }
+      if (ref.type === 'client' && dto.channel === 'self-service' && !subject.tamAccount) {
+        throw new NoTamAccountError();
+      }
+      const credential = await this.db.manager.findOneByOrFail(SecurityCredential, {
+        subjectId: ref.id,
+        version: subject.currentVersion,
+      });
+      const passed = await this.matches(credential, dto);
+      const outcome = await this.db.transaction((m) =>
+        this.recordCheck(m, ref, credential.version, passed, dto.channel, itemsSupplied),
+      );
+      // The details changed between reading and recording: check against the new ones.
+      if (outcome === 'stale' && attempt < 2) continue;
+      if (outcome === 'stale') {
+        throw new DomainError(
+          'SECURITY_DETAILS_CHANGED',
+          'conflict',
+          'The security details changed while they were being checked; check again.',
+        );
+      }
+      return outcome;
+    }
+  }
+
+  /**
+   * Changes the PIN and/or special password (Change - Security Details, steps 11–13; SD-14): a new
+   * version is appended and the previous one kept as history (SD-20); failures reset.
+   * @throws RepresentativeNotAmendableError (SD-18); DomainValidationError (SD-1, SD-14);
+   *   SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); AccountBlockedError
+   *   (unblock first, SD-11); SubjectTypeMismatchError
+   */
+  async change(ref: SubjectRef, dto: ChangeSecurityDetailsDto, actor: Actor): Promise<SecurityDetailsView> {
+    if (ref.type === 'client' && dto.subjectType === 'client-representative') {
+      throw new RepresentativeNotAmendableError();
+    }
+    const items: SecurityItem[] = (['pin', 'password'] as const).filter((k) => dto[k] !== undefined);
+    const problems: FieldProblem[] = [];
+    if (!items.length) {
+      problems.push({
+        field: 'pin',
+        rule: 'pin-or-password-required',
+        message: 'Give a new PIN, a new special password, or both.',
+        requirementId: 'SD-14',
+      });
+    }
+    if (dto.pin !== undefined) problems.push(...[pinProblem(dto.pin)].filter((p) => p !== null));
+    if (dto.password !== undefined) {
+      problems.push(...[passwordProblem(dto.password)].filter((p) => p !== null));
+    }
+    if (problems.length) throw new DomainValidationError(problems);
+    // Refuse before spending hashes; checked again under the row lock.
+    this.assertChangeable(ref, await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id }));
+
+    const [pinHash, passwordHashes] = await Promise.all([
+      dto.pin !== undefined ? this.hasher.hashPin(dto.pin) : undefined,
+      dto.password !== undefined ? this.hasher.hashPassword(dto.password) : undefined,
+    ]);
+    await this.db.transaction(async (m) => {
+      const subject = await this.lock(m, ref.id);
+      this.assertChangeable(ref, subject);
+      const now = this.clock.now();
+      const current = await m.findOneByOrFail(SecurityCredential, {
+        subjectId: ref.id,
+        version: subject.currentVersion,
+      });
+      await m.update(SecurityCredential, { id: current.id }, { supersededAt: now });
+      const version = current.version + 1;
+      await m.insert(SecurityCredential, {
+        subjectId: ref.id,
+        version,
+        pinHash: pinHash ?? current.pinHash,
+        passwordHash: passwordHashes?.[0] ?? current.passwordHash,
+        passwordFoldedHash: passwordHashes?.[1] ?? current.passwordFoldedHash,
+        memorableAnswers: [...MEMORABLE_ANSWERS_NOT_COLLECTED],
+        reason: 'change',
+        changedItems: items,
+        serviceRequestId: dto.serviceRequestId ?? null,
+        createdBy: actor.id,
+        createdAt: now,
+        supersededAt: null,
+      });
+      const before = { credentialVersion: current.version, consecutiveFailures: subject.consecutiveFailures };
+      await m.update(
+        SecuritySubject,
+        { subjectId: ref.id },
+        { currentVersion: version, consecutiveFailures: 0, updatedAt: now },
+      );
+      await recordAudit(m, {
+        entityType: ref.type,
+        entityId: ref.id,
+        action: 'security-details-changed',
+        before,
+        after: {
+          credentialVersion: version,
+          changedItems: items,
+          memorableQuestions: 'X',
+          consecutiveFailures: 0,
+          serviceRequestId: dto.serviceRequestId ?? null,
+        },
+      });
+    });
+    return this.status(ref);
+  }
+
+  /**
+   * Unblocks the account ("Unblock User", Change - Security Details step 9; SD-3, SD-11) and resets
+   * the failures. Unblocking an account that is not blocked changes nothing (safe to retry).
+   * @throws SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); SubjectTypeMismatchError
+   */
+  async unblock(ref: SubjectRef, dto: UnblockDto, actor: Actor): Promise<SecurityDetailsView> {
+    return this.db.transaction(async (m) => {
+      const subject = await this.lock(m, ref.id);
+      this.assertSetUp(ref, subject);
+      if (ref.type === 'client' && !subject.tamAccount) throw new NoTamAccountError();
+      if (subject.blockedAt) {
+        const before = {
+          blocked: true,
+          blockedAt: subject.blockedAt,
+          consecutiveFailures: subject.consecutiveFailures,
+        };
+        await m.update(
+          SecuritySubject,
+          { subjectId: ref.id },
+          { blockedAt: null, consecutiveFailures: 0, updatedAt: this.clock.now() },
+        );
+        await recordAudit(m, {
+          entityType: ref.type,
+          entityId: ref.id,
+          action: 'account-unblocked',
+          before,
+          after: {
+            blocked: false,
+            consecutiveFailures: 0,
+            verifiedBy: dto.verifiedBy,
+            serviceRequestId: dto.serviceRequestId ?? null,
+          },
+        });
+        this.logger.log({ subjectType: ref.type, subjectId: ref.id, by: actor.id }, 'account unblocked');
+      }
+      return this.status(ref, m);
+    });
+  }
+
+  /** Records one verified check under the subject's row lock; 'stale' when the details changed meanwhile. */
+  private async recordCheck(
+    m: EntityManager,
+    ref: SubjectRef,
+    verifiedVersion: number,
+    passed: boolean,
+    channel: SecurityCheckDto['channel'],
+    itemsSupplied: string[],
+  ): Promise<SecurityCheckResultView | 'stale'> {
+    const subject = await this.lock(m, ref.id);
+    this.assertSetUp(ref, subject);
+    if (subject.blockedAt) throw new AccountBlockedError(ref.type, 'check', subject.blockedAt);
+    if (subject.currentVersion !== verifiedVersion) return 'stale';
+    const now = this.clock.now();
+    const failuresBefore = subject.consecutiveFailures;
+    const failures = passed ? 0 : failuresBefore + 1;
+    const blocks = failures >= FAILURES_BEFORE_BLOCK;
+    await m.update(
+      SecuritySubject,
+      { subjectId: ref.id },
+      {
+        consecutiveFailures: failures,
+        lastCheckAt: now,
+        lastCheckResult: passed ? 'pass' : 'fail',
+        updatedAt: now,
+        ...(blocks ? { blockedAt: now } : {}),
+      },
+    );
+    await recordAudit(m, {
+      entityType: ref.type,
+      entityId: ref.id,
+      action: passed ? 'security-check-passed' : 'security-check-failed',
+      before: { consecutiveFailures: failuresBefore },
+      after: { result: passed ? 'pass' : 'fail', channel, itemsSupplied, consecutiveFailures: failures },
+      source: channel,
+    });
+    if (blocks) {
+      await recordAudit(m, {
+        entityType: ref.type,
+        entityId: ref.id,
+        action: 'account-blocked',
+        before: { blocked: false },
+        after: {
+          blocked: true,
+          blockedAt: now,
+          tamAccount: subject.tamAccount,
+          consecutiveFailures: failures,
+        },
+        source: channel,
+      });
+      await this.events.send(m, {
+        clientId: ref.type === 'client' ? ref.id : subject.actingForClientId!,
+        representativeId: ref.type === 'representative' ? ref.id : null,
+        event: ref.type === 'client' ? 'tam-account-blocked' : 'representative-blocked',
+        tamAccount: subject.tamAccount,
+        occurredAt: now.toISOString(),
+      });
+      this.logger.log(
+        { subjectType: ref.type, subjectId: ref.id },
+        'account blocked after three failed checks',
+      );
+    }
+    return {
+      result: passed ? 'pass' : 'fail',
+      consecutiveFailures: failures,
+      attemptsRemaining: Math.max(0, FAILURES_BEFORE_BLOCK - failures),
+      blocked: blocks,
+    };
+  }
+
+  /** Verifies every supplied item (all of them, so timing does not tell which failed). */
+  private async matches(credential: SecurityCredential, dto: SecurityCheckDto): Promise<boolean> {
+    const checks: Promise<boolean>[] = [];
+    if (dto.pin !== undefined) checks.push(this.hasher.verify(credential.pinHash, dto.pin));
+    if (dto.password !== undefined) {
+      checks.push(
+        dto.channel === 'phone'
+          ? this.hasher.verify(credential.passwordFoldedHash, foldedPassword(dto.password))
+          : this.hasher.verify(credential.passwordHash, exactPassword(dto.password)),
+      );
+    }
+    const results = await Promise.all(checks);
+    return results.length > 0 && results.every(Boolean);
+  }
+
+  private checkLimits(ref: SubjectRef, actor: Actor): RateLimit[] {
+    const c = this.config;
+    return [
+      {
+        key: `check:subject:${ref.id}`,
+        max: c.CHECK_LIMIT_PER_SUBJECT,
+        windowSeconds: c.CHECK_LIMIT_SUBJECT_WINDOW_SECONDS,
+        scope: 'subject',
+      },
+      {
+        key: `check:caller:${actor.id}`,
+        max: actor.roles.includes('system') ? c.CHECK_LIMIT_PER_SYSTEM_CALLER : c.CHECK_LIMIT_PER_CALLER,
+        windowSeconds: c.CHECK_LIMIT_CALLER_WINDOW_SECONDS,
+        scope: 'caller',
+      },
+    ];
+  }
+
+  private lock(m: EntityManager, id: string): Promise<SecuritySubject | null> {
+    return m.findOne(SecuritySubject, { where: { subjectId: id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  private assertType(ref: SubjectRef, subject: SecuritySubject): void {
+    if (subject.subjectType !== ref.type) throw new SubjectTypeMismatchError(ref.id, subject.subjectType);
+  }
+
+  private assertSetUp(ref: SubjectRef, subject: SecuritySubject | null): asserts subject is SecuritySubject {
+    if (!subject) throw new SecurityDetailsNotSetUpError(ref.type);
+    this.assertType(ref, subject);
+  }
+
+  /** SD-22, SD-18, SD-21, then SD-11 (a blocked account is unblocked before its details change). */
+  private assertChangeable(
+    ref: SubjectRef,
+    subject: SecuritySubject | null,
+  ): asserts subject is SecuritySubject {
+    this.assertSetUp(ref, subject);
+    if (ref.type === 'client' && !subject.tamAccount) throw new NoTamAccountError();
+    if (subject.blockedAt) throw new AccountBlockedError(ref.type, 'change', subject.blockedAt);
+  }
+}
