@@ -73,6 +73,9 @@ try {
         AUTH_JWT_SECRET: 'openapi-generation-secret-0123456789abcdef',
         WORKERS_ENABLED: 'false',
         LOG_LEVEL: 'silent',
+        // Placeholder secrets: only the document is read, nothing is stored with them.
+        BANK_DETAILS_KEY: Buffer.alloc(32, 1).toString('base64'),
+        SECURITY_PEPPER: 'openapi-generation-pepper-0123456789abcdef',
       },
       { logDestination: quiet },
     );

@@ -14,3 +14,4 @@ export * from './ops.controller';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './decorators';
+export * from './sealed';

@@ -24,6 +24,8 @@ import {
 import { ServiceRequestsController } from './service-requests/service-requests.controller';
 import { ServiceRequestsService } from './service-requests/service-requests.service';
 import { WorkQueuesController } from './work-queues/work-queues.controller';
+import { DataTransferController } from './data-transfer/data-transfer.controller';
+import { SecurityEventsController } from './security-details/security-events.controller';
 
 export const ENTITIES = [
   AuditRecord,
@@ -56,6 +58,8 @@ export class AppModule {
         ClientFlagsController,
         CasesController,
         ServiceRequestsController,
+        DataTransferController,
+        SecurityEventsController,
         WorkQueuesController,
         CisMatchingController,
         InternalController,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsUrl, Min } from 'class-validator';
+import { IsInt, IsUrl, Matches, Min } from 'class-validator';
 import { BaseServiceConfig } from '@cms/platform';
 
 /** Configuration of service-requests (environment variables, validated at start). */
@@ -23,4 +23,8 @@ export class ServiceRequestsConfig extends BaseServiceConfig {
   @IsInt()
   @Min(100)
   FOLLOW_UP_INTERVAL_MS = 5000;
+
+  /** AES-256-GCM key (32 bytes, base64) sealing bank details held on transfer SRs (TD-5, TD-7). */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'BANK_DETAILS_KEY must be 32 bytes, base64' })
+  BANK_DETAILS_KEY!: string;
 }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, listen, LogCapture, testEnv, TestDatabase } from '@cms/testing';
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../src/app';
 
 /** service-requests on a fresh database and a random port, with its logs captured. */
@@ -16,7 +17,12 @@ export async function startServiceRequests(
 ): Promise<TestServiceRequests> {
   const db = await createTestDatabase('sr');
   const logs = new LogCapture();
-  const app = await createApp(testEnv(db.url, extraEnv), { logDestination: logs });
+  const app = await createApp(
+    testEnv(db.url, { BANK_DETAILS_KEY: randomBytes(32).toString('base64'), ...extraEnv }),
+    {
+      logDestination: logs,
+    },
+  );
   const running = await listen(app);
   return {
     app,

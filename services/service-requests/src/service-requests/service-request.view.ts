@@ -111,7 +111,7 @@ export function toView(
     subject: sr.subjectClientId ? { clientId: sr.subjectClientId, role: sr.subjectRole! } : null,
     caseIds: extra.caseIds,
     changeType: sr.changeType,
-    details: sr.details,
+    details: withoutSealed(sr.details),
     readOnly: sr.readOnly,
     editable: extra.editable,
     submittedForApprovalBy: sr.submittedForApprovalBy,
@@ -141,4 +141,9 @@ export function toView(
     updatedAt: sr.updatedAt,
     closedAt: sr.closedAt,
   };
+}
+
+/** Sealed values (bank details at rest) never leave the service in a response. */
+function withoutSealed(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value, (k, v) => (k.endsWith('Sealed') ? undefined : v)));
 }

@@ -47,6 +47,9 @@ import type {
 import { ServiceRequest, SrActivityStep, SrCaseLink, SrNote } from './service-request.entity';
 import { toView, ServiceRequestView } from './service-request.view';
 
+/** Details keys set only through their own endpoints (CIS change payload, transfer items). */
+const RESERVED_DETAILS = ['change', 'transfer'];
+
 /** Queue of letters an SR transition issues (delivered to correspondence). */
 export const LETTER_JOBS = 'sr.issue-letter';
 
@@ -87,8 +90,14 @@ export class ServiceRequestsService implements OnModuleInit {
    * subject must exist; the subject must be a participant of a linked case.
    * @throws DomainValidationError, InsufficientAccessError (a nationally sensitive case, X-1)
    */
-  async create(dto: CreateServiceRequestDto, actor: Actor): Promise<ServiceRequestView> {
-    const id = await this.db.transaction(async (m) => {
+  async create(
+    dto: CreateServiceRequestDto,
+    actor: Actor,
+    manager?: EntityManager,
+  ): Promise<ServiceRequestView> {
+    const run = <T>(fn: (m: EntityManager) => Promise<T>) =>
+      manager ? fn(manager) : this.db.transaction(fn);
+    const id = await run(async (m) => {
       const def = SR_TYPES[dto.type];
       const path = resolvePath(def, { path: dto.path ?? null, source: dto.source });
       if (!path) {
@@ -142,7 +151,7 @@ export class ServiceRequestsService implements OnModuleInit {
       });
       return saved.id;
     });
-    return this.get(id, actor);
+    return this.get(id, actor, manager);
   }
 
   /**
@@ -449,6 +458,16 @@ export class ServiceRequestsService implements OnModuleInit {
       if (sr.version !== dto.version)
         throw new StaleVersionError('Service request', id, dto.version, sr.version);
       this.assertEditable(sr);
+      const reserved = Object.keys(dto.details ?? {}).filter((k) => RESERVED_DETAILS.includes(k));
+      if (reserved.length) {
+        throw new DomainValidationError(
+          reserved.map((k) => ({
+            field: `details.${k}`,
+            rule: 'reserved',
+            message: `${k} is set through its own endpoint, where its rules are checked.`,
+          })),
+        );
+      }
       const before = auditShape(sr);
       if (dto.details) sr.details = { ...sr.details, ...dto.details };
       if (dto.owner !== undefined) sr.owner = dto.owner;
@@ -506,7 +525,8 @@ export class ServiceRequestsService implements OnModuleInit {
     return { sr, steps, caseIds, stage: stageOf(cases) };
   }
 
-  private assertEditable(sr: ServiceRequest): void {
+  /** Refuses changes once the SR is read-only (TD-8) or closed. @throws SrRuleError */
+  assertEditable(sr: ServiceRequest): void {
     if (!isEditable({ status: sr.status, readOnly: sr.readOnly })) {
       throw new SrRuleError(
         sr.readOnly

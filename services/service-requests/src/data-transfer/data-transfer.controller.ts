@@ -1,0 +1,169 @@
+import { Body, Controller, Inject, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsObject, IsOptional, Min } from 'class-validator';
+import {
+  Actor,
+  BankDetails,
+  Clock,
+  DomainError,
+  DomainValidationError,
+  maskBankDetails,
+  normaliseSortCode,
+  StaleVersionError,
+  transferItemProblems,
+  TransferRoute,
+} from '@cms/domain';
+import { ApiProblems, CLOCK, CONFIG, CurrentActor, FieldSealer, recordAudit, Roles } from '@cms/platform';
+import { DataSource } from 'typeorm';
+import { assertMaySee } from '../access/sensitivity';
+import type { ServiceRequestsConfig } from '../config';
+import { ServiceRequestView } from '../service-requests/service-request.view';
+import { ServiceRequestsService } from '../service-requests/service-requests.service';
+
+export class TransferItemsDto {
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiProperty({
+    description:
+      'Only name, newName, address, postcode, landline, mobile, email and bankDetails (TD-1); verbally, only bankDetails (TD-9)',
+    example: {
+      mobile: '07700 900123',
+      bankDetails: { sortCode: '08-99-99', accountNumber: '66374958', accountName: 'Sarah Okafor' },
+    },
+  })
+  @IsObject()
+  items: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'The returned CMSL0405 declaration is signed (TD-4; not needed for domestic violence, TD-11)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  declarationSigned?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Verbal route: the consent statement was read and accepted verbatim (TD-9)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  consentAccepted?: boolean;
+}
+
+/**
+ * Records the items a client wants passed to the other party on a DATA_TRANSFER SR: only the
+ * transferable items (TD-1), bank details checked first (TD-5) and sealed at rest, masked in
+ * every response and audit record. Editable until a team leader approves (TD-8).
+ */
+@ApiTags('service-requests')
+@Controller('service-requests/:id/transfer-items')
+export class DataTransferController {
+  private readonly sealer: FieldSealer;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) config: ServiceRequestsConfig,
+    private readonly srs: ServiceRequestsService,
+  ) {
+    this.sealer = new FieldSealer(config.BANK_DETAILS_KEY);
+  }
+
+  @Put()
+  @Roles('caseworker', 'sensitive-access')
+  @ApiOperation({
+    summary:
+      'Enter the items to pass on (TD-1), bank details checked first (TD-5); refused once approved (TD-8).',
+  })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 409, 422)
+  async record(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TransferItemsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
+    await this.db.transaction(async (m) => {
+      const loaded = await this.srs.load(m, id, true);
+      const { sr } = loaded;
+      assertMaySee(actor, sr.nationallySensitive);
+      if (sr.type !== 'DATA_TRANSFER') {
+        throw new DomainError(
+          'NOT_A_TRANSFER',
+          'precondition',
+          'Transfer items belong on an Outbound Contact / Send Generic Correspondence SR.',
+          {
+            requirementId: 'TD-2',
+          },
+        );
+      }
+      if (sr.version !== dto.version)
+        throw new StaleVersionError('Service request', id, dto.version, sr.version);
+      this.srs.assertEditable(sr);
+      const route = sr.path as TransferRoute;
+      const problems = transferItemProblems(dto.items, route);
+      if (route === 'verbal-bank-details' && dto.consentAccepted !== true) {
+        problems.push({
+          field: 'consentAccepted',
+          rule: 'consent',
+          message: 'Read the consent statement; without consent use the CMSL0405 route.',
+          requirementId: 'TD-9',
+        });
+      }
+      if (problems.length) throw new DomainValidationError(problems);
+      const { bankDetails, ...contact } = dto.items as { bankDetails?: BankDetails } & Record<
+        string,
+        unknown
+      >;
+      const bank = bankDetails
+        ? {
+            ...bankDetails,
+            sortCode: normaliseSortCode(bankDetails.sortCode),
+            accountNumber: bankDetails.accountNumber.replace(/\s/g, ''),
+          }
+        : null;
+      const before = { transfer: masked(sr.details.transfer) };
+      sr.details = {
+        ...sr.details,
+        transfer: {
+          route,
+          items: contact,
+          bankDetails: bank ? maskBankDetails(bank) : null,
+          bankDetailsSealed: bank ? this.sealer.seal(JSON.stringify(bank)) : null,
+          declarationSigned: dto.declarationSigned ?? null,
+          consentAccepted: dto.consentAccepted ?? null,
+          recordedBy: actor.id,
+          recordedAt: this.clock.now().toISOString(),
+        },
+      };
+      await m.save(sr);
+      // The bank details check just ran (TD-5): record it on the activity plan where the path has the step.
+      const checked = loaded.steps.find((st) => st.key === 'bank-details-checked');
+      if (checked) {
+        Object.assign(checked, {
+          outcome: bank ? 'Bank Wizard Passed' : 'No Bank Details',
+          recordedBy: actor.id,
+          recordedAt: this.clock.now(),
+        });
+        await m.save(checked);
+      }
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: id,
+        action: 'transfer-items-recorded',
+        before,
+        after: { transfer: masked(sr.details.transfer) },
+      });
+    });
+    return this.srs.get(id, actor);
+  }
+}
+
+function masked(transfer: unknown): unknown {
+  if (!transfer || typeof transfer !== 'object') return null;
+  const { bankDetailsSealed: _sealed, ...rest } = transfer as Record<string, unknown>;
+  return rest;
+}
