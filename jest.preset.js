@@ -42,6 +42,7 @@ module.exports = {
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   setupFiles: ['reflect-metadata'],
+  passWithNoTests: true,
   testTimeout: 60000,
   reporters: ['default', path.join(root, 'scripts/jest-summary-reporter.js')],
 };
