@@ -51,7 +51,7 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     if (!this.config.WORKERS_ENABLED) return;
     this.timer = setInterval(
-      () => void this.sweep().catch((err) => this.logger.error({ err }, 'rate-limit sweep failed')),
+      () => void this.sweep().catch((err) => this.logger.error({ msg: 'rate-limit sweep failed', err })),
       300_000,
     );
     this.timer.unref();
@@ -80,7 +80,12 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
     limits.forEach((l, i) => {
       if ((hits.get(l.key) ?? 0) > l.max) {
         const retryAfter = Math.max(1, Math.ceil((starts[i] + l.windowSeconds * 1000 - now) / 1000));
-        this.logger.warn({ scope: l.scope, limit: l.max, windowSeconds: l.windowSeconds }, 'rate limited');
+        this.logger.warn({
+          msg: 'rate limited',
+          scope: l.scope,
+          limit: l.max,
+          windowSeconds: l.windowSeconds,
+        });
         throw new RateLimitedError(l.scope, retryAfter);
       }
     });

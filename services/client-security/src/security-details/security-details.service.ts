@@ -355,7 +355,7 @@ export class SecurityDetailsService {
             serviceRequestId: dto.serviceRequestId ?? null,
           },
         });
-        this.logger.log({ subjectType: ref.type, subjectId: ref.id, by: actor.id }, 'account unblocked');
+        this.logger.log({ msg: 'account unblocked', subjectType: ref.type, subjectId: ref.id, by: actor.id });
       }
       return this.status(ref, m);
     });
@@ -418,10 +418,11 @@ export class SecurityDetailsService {
         tamAccount: subject.tamAccount,
         occurredAt: now.toISOString(),
       });
-      this.logger.log(
-        { subjectType: ref.type, subjectId: ref.id },
-        'account blocked after three failed checks',
-      );
+      this.logger.log({
+        msg: 'account blocked after three failed checks',
+        subjectType: ref.type,
+        subjectId: ref.id,
+      });
     }
     return {
       result: passed ? 'pass' : 'fail',

@@ -70,7 +70,7 @@ export class SecurityEvents implements OnModuleInit, OnApplicationBootstrap {
     });
     await res.body?.cancel();
     if (res.ok || res.status === 409) {
-      this.logger.log({ jobId, event: body.event, status: res.status }, 'security event delivered');
+      this.logger.log({ msg: 'security event delivered', jobId, event: body.event, status: res.status });
       return;
     }
     throw new DomainError(
