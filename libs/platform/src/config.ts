@@ -122,3 +122,28 @@ function declaredKeys(cls: new () => unknown): string[] {
     .getTargetValidationMetadatas(cls, '', true, false)
     .map((m) => m.propertyName);
 }
+
+/** One configuration key of a service: its name, whether it must be given, and its default. */
+export interface ConfigKey {
+  key: string;
+  required: boolean;
+  default: unknown;
+}
+
+/**
+ * The configuration keys a service's config class declares, for checks of deployment files
+ * (docker-compose.yml, deploy/k8s) against what the service validates at start.
+ */
+export function configSchema(cls: new () => BaseServiceConfig): ConfigKey[] {
+  const defaults = new cls() as unknown as Record<string, unknown>;
+  const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  const optional = new Set(
+    metas.filter((m) => m.type === 'conditionalValidation').map((m) => m.propertyName),
+  );
+  const keys = [...new Set([...Object.keys(defaults), ...metas.map((m) => m.propertyName)])];
+  return keys.map((key) => ({
+    key,
+    required: defaults[key] === undefined && !optional.has(key),
+    default: defaults[key],
+  }));
+}
