@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { BaseServiceConfig } from '@cms/platform';
@@ -18,6 +19,18 @@ export class ClientSecurityConfig extends BaseServiceConfig {
   @IsString()
   @MinLength(32, { message: 'SECURITY_PEPPER must be at least 32 characters' })
   SECURITY_PEPPER!: string;
+
+  /**
+   * Most argon2id operations running at once (hashes and verifications; each holds one libuv
+   * threadpool thread and 19 MiB for ~25–60 ms). Default: the CPU count, at most 3, so that one of
+   * libuv's 4 default threads always stays free for file writes (logs) and DNS lookups. Keep it
+   * below UV_THREADPOOL_SIZE; more than the CPU count only adds contention (docs/benchmarks.md).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  HASH_CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 3));
 
   /** Base URL of service-requests: receives `POST /security-events` when an account is blocked (SD-3). */
   @IsUrl({ require_tld: false })

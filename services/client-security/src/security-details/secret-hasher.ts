@@ -7,7 +7,8 @@ import { exactPassword, foldedPassword } from './security-rules';
 
 /**
  * argon2id parameters: OWASP Password Storage Cheat Sheet's first option (19 MiB, 2 passes, 1 lane).
- * One hash costs ~25–60 ms of one libuv threadpool thread; the event loop never waits for it.
+ * One hash costs ~25–60 ms of one libuv threadpool thread; the event loop never waits for it, and
+ * at most HASH_CONCURRENCY run at once.
  */
 export const ARGON2_PARAMS = Object.freeze({
   type: argon2.argon2id,
@@ -19,6 +20,35 @@ export const ARGON2_PARAMS = Object.freeze({
 });
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
+
+/**
+ * A counting semaphore: at most `limit` holders at once, the rest wait in arrival order. Keeps
+ * argon2 from occupying every libuv threadpool thread under a burst of checks.
+ */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Runs `task` when a slot is free and releases the slot when it settles. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  /** Tasks waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
 
 /** The hashes stored for one set of security details; never returned, logged or audited. */
 export interface SecretHashes {
@@ -39,24 +69,28 @@ export interface SecretHashes {
 @Injectable()
 export class SecretHasher {
   private readonly pepper: Buffer;
+  private readonly slots: Semaphore;
 
   constructor(@Inject(CONFIG) config: ClientSecurityConfig) {
     this.pepper = Buffer.from(config.SECURITY_PEPPER, 'utf8');
+    this.slots = new Semaphore(config.HASH_CONCURRENCY);
   }
 
   /** Hashes one secret value: a PHC string with a fresh 16-byte salt. */
   async hash(value: string): Promise<string> {
     const salt = randomBytes(ARGON2_PARAMS.saltLength);
-    const raw = await argon2.hash(value, {
-      type: ARGON2_PARAMS.type,
-      memoryCost: ARGON2_PARAMS.memoryCost,
-      timeCost: ARGON2_PARAMS.timeCost,
-      parallelism: ARGON2_PARAMS.parallelism,
-      hashLength: ARGON2_PARAMS.hashLength,
-      secret: this.pepper,
-      salt,
-      raw: true,
-    });
+    const raw = await this.slots.run(() =>
+      argon2.hash(value, {
+        type: ARGON2_PARAMS.type,
+        memoryCost: ARGON2_PARAMS.memoryCost,
+        timeCost: ARGON2_PARAMS.timeCost,
+        parallelism: ARGON2_PARAMS.parallelism,
+        hashLength: ARGON2_PARAMS.hashLength,
+        secret: this.pepper,
+        salt,
+        raw: true,
+      }),
+    );
     const { memoryCost: m, timeCost: t, parallelism: p } = ARGON2_PARAMS;
     return `$argon2id$v=19$m=${m},t=${t},p=${p}$${b64(salt)}$${b64(raw)}`;
   }
@@ -67,7 +101,7 @@ export class SecretHasher {
    */
   async verify(hash: string, value: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, value, { secret: this.pepper });
+      return await this.slots.run(() => argon2.verify(hash, value, { secret: this.pepper }));
     } catch {
       return false;
     }
