@@ -337,9 +337,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       expect(jobs[0].state).toBe('created');
       expect(jobs[0].data.payload).toEqual({
         clientId: id,
-        representativeId: null,
         event: 'tam-account-blocked',
-        tamAccount: true,
         occurredAt: after.blockedAt,
       });
       // Same transaction: the job, the blocked subject row and the audit record share one xid.
@@ -653,7 +651,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       expect((await status(clientId)).currentVersion).toBe(1);
     });
 
-    it("[SD-18] the representative's own details change as the representative's subject; their block notifies for the client", async () => {
+    it("[SD-18] the representative's own details change as the representative's subject, and block on their own failures", async () => {
       const newRepPin = pinOf();
       const changed = await api()
         .post(`/representatives/${repId}/security-details/change`)
@@ -666,13 +664,9 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       }
       expect((await status(repId, 'representatives')).blocked).toBe(true);
       expect((await status(clientId)).blocked).toBe(false);
-      const [job] = await jobsFor(clientId);
-      expect(job.data.payload).toMatchObject({
-        clientId,
-        representativeId: repId,
-        event: 'representative-blocked',
-        tamAccount: false,
-      });
+      // service-requests' security events are about a client's TAM account only.
+      expect(await jobsFor(clientId)).toEqual([]);
+      expect((await audit('representative', repId)).map((a) => a.action)).toContain('account-blocked');
       const unblocked = await api()
         .post(`/representatives/${repId}/security-details/unblock`)
         .auth(cw, { type: 'bearer' })

@@ -1,116 +1,126 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
-import { eventually, tokenFor } from '@cms/testing';
+import { createApp as createServiceRequests } from '@cms/service-requests';
+import {
+  createTestDatabase,
+  eventually,
+  listen,
+  LogCapture,
+  RunningService,
+  TestDatabase,
+  testEnv,
+  tokenFor,
+} from '@cms/testing';
+import { SecurityEvents } from '../src/security-events/security-events';
 import { startClientSecurity, TestClientSecurity } from './helpers';
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
-
-// service-requests has not published `POST /security-events` yet, so a loopback recorder stands in
-// for it here and answers as told per client. Replace it with service-requests' createApp once the
-// endpoint exists (docs/contributing.md: other services are started for real).
-describe('client-security: block events delivered to service-requests (SD-3)', () => {
-  let s: TestClientSecurity;
-  let recorder: Server;
+// client-security and service-requests, both real, each on its own database: a block in
+// client-security reaches service-requests as `POST /security-events` through the outbox job.
+describe('client-security → service-requests: a blocked TAM account arranges the call back (SD-2, SD-3)', () => {
+  let cs: TestClientSecurity;
+  let sr: NestFastifyApplication;
+  let srRunning: RunningService;
+  let srDb: TestDatabase;
   let sql: Client;
   let cw: string;
-  const received: Received[] = [];
-  const answers = new Map<string, number[]>();
+  let clientId: string;
 
   const blockClient = async (id: string) => {
-    await request(s.url)
+    await request(cs.url)
       .post(`/clients/${id}/security-details`)
       .auth(cw, { type: 'bearer' })
       .send({ pin: '3141592', password: 'Event Me 1' })
       .expect(201);
     for (const pin of ['1000001', '1000002', '1000003']) {
-      await request(s.url)
+      await request(cs.url)
         .post(`/clients/${id}/security-check`)
         .auth(cw, { type: 'bearer' })
         .send({ channel: 'phone', pin })
         .expect(200);
     }
-    return id;
   };
-  const job = async (clientId: string) =>
+  const job = async (id: string) =>
     (
       await sql.query(
-        `SELECT id, state, retry_count FROM pgboss.job
+        `SELECT id, state, retry_count, data FROM pgboss.job
           WHERE name = 'client-security.security-event' AND data->'payload'->>'clientId' = $1`,
-        [clientId],
+        [id],
       )
-    ).rows[0] as { id: string; state: string; retry_count: number } | undefined;
+    ).rows[0] as
+      | { id: string; state: string; retry_count: number; data: { payload: Record<string, string> } }
+      | undefined;
+  const securitySrs = async () =>
+    (
+      await request(srRunning.url)
+        .get('/service-requests')
+        .query({ clientId })
+        .auth(cw, { type: 'bearer' })
+        .expect(200)
+    ).body.filter((x: { type: string }) => x.type === 'SECURITY_DETAILS');
 
   beforeAll(async () => {
-    recorder = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c) => (text += c));
-      req.on('end', () => {
-        const body = JSON.parse(text || '{}');
-        received.push({ path: req.url ?? '', headers: req.headers, body });
-        const status = answers.get(String(body.clientId))?.shift() ?? 202;
-        res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
-    const port = (recorder.address() as AddressInfo).port;
-    s = await startClientSecurity({
-      WORKERS_ENABLED: 'true',
-      SERVICE_REQUESTS_URL: `http://127.0.0.1:${port}`,
-    });
-    sql = new Client({ connectionString: s.db.url });
-    await sql.connect();
     cw = await tokenFor(['caseworker'], 'cw-events');
+    srDb = await createTestDatabase('cs_sr');
+    sr = await createServiceRequests(
+      testEnv(srDb.url, { WORKERS_ENABLED: 'false', BANK_DETAILS_KEY: randomBytes(32).toString('base64') }),
+      { logDestination: new LogCapture() },
+    );
+    srRunning = await listen(sr);
+    cs = await startClientSecurity({ WORKERS_ENABLED: 'true', SERVICE_REQUESTS_URL: srRunning.url });
+    sql = new Client({ connectionString: cs.db.url });
+    await sql.connect();
+    clientId = (
+      await request(srRunning.url)
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' })
+        .expect(201)
+    ).body.id;
+    await request(srRunning.url)
+      .post('/cases')
+      .auth(cw, { type: 'bearer' })
+      .send({ jurisdiction: 'GB', stage: 'maintenance', participants: [{ clientId, role: 'PWC' }] })
+      .expect(201);
   });
   afterAll(async () => {
     await sql?.end();
-    await s?.close();
-    await new Promise((resolve) => recorder?.close(resolve));
+    await cs?.close();
+    await srRunning?.close();
+    await srDb?.drop();
   });
 
-  it('[SD-3] delivers tam-account-blocked with the job id as Idempotency-Key, retrying a 503 under the same key', async () => {
-    const id = randomUUID();
-    answers.set(id, [503]);
-    await blockClient(id);
+  it('[SD-2] [SD-3] the third failed check leads to a Change - Security Details SR with a call back note, exactly once', async () => {
+    await blockClient(clientId);
     const done = await eventually(async () => {
-      const j = await job(id);
+      const j = await job(clientId);
       return j?.state === 'completed' ? j : undefined;
     });
-    const calls = received.filter((r) => r.body.clientId === id);
-    expect(calls).toHaveLength(2);
-    for (const call of calls) {
-      expect(call.path).toBe('/security-events');
-      expect(call.headers['idempotency-key']).toBe(done.id);
-      expect(call.headers.authorization).toMatch(/^Bearer /);
-      expect(call.body).toEqual({
-        clientId: id,
-        representativeId: null,
-        event: 'tam-account-blocked',
-        tamAccount: true,
-        occurredAt: expect.any(String),
-      });
-    }
-    expect(JSON.stringify(calls)).not.toMatch(/3141592|1000003|Event Me/);
+    const srs = await securitySrs();
+    expect(srs).toHaveLength(1);
+    expect(srs[0]).toMatchObject({ subject: { clientId, role: 'PWC' }, process: 'CofC' });
+    expect(srs[0].notes.map((n: { text: string }) => n.text).join(' ')).toMatch(/call the client back/i);
+
+    // A redelivery under the same key (pg-boss retrying after a lost answer) raises nothing new.
+    await cs.app.get(SecurityEvents).deliver(done.data.payload as never, done.id);
+    expect(await securitySrs()).toHaveLength(1);
+    expect(cs.logs.text()).not.toMatch(/3141592|1000003|Event Me/);
   });
 
   it('[SD-3] keeps the event and retries it with backoff while service-requests refuses it', async () => {
-    const blocked = randomUUID();
-    answers.set(blocked, Array(50).fill(404));
-    await blockClient(blocked);
+    // A client service-requests does not know: it answers 404, so the job stays and is retried.
+    const unknown = randomUUID();
+    await blockClient(unknown);
     const retried = await eventually(async () => {
-      const j = await job(blocked);
-      return j && j.retry_count >= 1 && j.state !== 'completed' ? j : undefined;
+      const j = await job(unknown);
+      return j && j.retry_count >= 1 ? j : undefined;
     });
-    expect(['retry', 'active', 'created']).toContain(retried.state);
-    const keys = new Set(
-      received.filter((r) => r.body.clientId === blocked).map((r) => r.headers['idempotency-key']),
-    );
-    expect([...keys]).toEqual([retried.id]);
+    expect(retried.state).not.toBe('completed');
+    expect(retried.data.payload).toEqual({
+      clientId: unknown,
+      event: 'tam-account-blocked',
+      occurredAt: expect.any(String),
+    });
   });
 });

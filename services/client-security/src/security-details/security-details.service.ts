@@ -184,8 +184,8 @@ export class SecurityDetailsService {
    * A security check (SD-2, SD-19). Rate limited per subject and per caller first (429). The phone
    * compares the special password case-insensitively and accepts the PIN or the password (every
    * item given must match); the portal needs both, exactly. A pass resets the failures; a failure
-   * counts, and the third in a row blocks the account, audits the block and writes the
-   * `tam-account-blocked` (or `representative-blocked`) event job in the same transaction (SD-3).
+   * counts, and the third in a row blocks the account, audits the block and, for a client, writes
+   * the `tam-account-blocked` event job for service-requests in the same transaction (SD-3).
    * The answer never says which item failed.
    * @throws DomainValidationError (missing items, PIN not seven digits); RateLimitedError (429);
    *   SecurityDetailsNotSetUpError (SD-22); AccountBlockedError (SD-2); NoTamAccountError for a
@@ -411,13 +411,15 @@ export class SecurityDetailsService {
         },
         source: channel,
       });
-      await this.events.send(m, {
-        clientId: ref.type === 'client' ? ref.id : subject.actingForClientId!,
-        representativeId: ref.type === 'representative' ? ref.id : null,
-        event: ref.type === 'client' ? 'tam-account-blocked' : 'representative-blocked',
-        tamAccount: subject.tamAccount,
-        occurredAt: now.toISOString(),
-      });
+      // A representative's block is audited and logged here only: service-requests' security
+      // events carry a client's TAM account block and nothing else (its published contract).
+      if (ref.type === 'client') {
+        await this.events.send(m, {
+          clientId: ref.id,
+          event: 'tam-account-blocked',
+          occurredAt: now.toISOString(),
+        });
+      }
       this.logger.log({
         msg: 'account blocked after three failed checks',
         subjectType: ref.type,

@@ -1,37 +1,28 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { DomainError } from '@cms/domain';
-import { CONFIG, JobQueue, PeerHttp } from '@cms/platform';
+import { serviceRequestsClient, type ServiceRequestsPaths } from '@cms/clients';
+import { CONFIG, JobQueue, PeerHttp, unwrapPeer } from '@cms/platform';
 import type { EntityManager } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 
 /** Queue of security events delivered to service-requests (pg-boss, this service's database). */
 export const SECURITY_EVENT_JOBS = 'client-security.security-event';
 
-/** Events client-security tells service-requests about. */
-export const SECURITY_EVENTS = ['tam-account-blocked', 'representative-blocked'] as const;
-export type SecurityEventName = (typeof SECURITY_EVENTS)[number];
-
 /**
- * Body of `POST {SERVICE_REQUESTS_URL}/security-events`, sent with `Idempotency-Key: <job id>`.
- * - `tam-account-blocked`: a client failed three consecutive checks (SD-2). service-requests
- *   arranges the call back on the number held (SD-3) and raises the Change - Security Details SR
- *   that sends CMSL9800 (step 7). `tamAccount` false means a manually built CSA Arrears Only
- *   client with no TAM account (SD-21): the caseworker raises an incident with AAC instead.
- * - `representative-blocked`: a client representative failed three consecutive checks of their
- *   own details (SD-18); `clientId` is the client they act for.
+ * Body of `POST {SERVICE_REQUESTS_URL}/security-events` as service-requests publishes it
+ * (docs/api/service-requests.json), sent with `Idempotency-Key: <job id>`:
+ * `{ clientId, event: 'tam-account-blocked', occurredAt }`. service-requests raises the Change -
+ * Security Details SR with a note to call the client back on the number held, or to trace one
+ * through CIS/CRA (SD-3); that SR sends CMSL9800 (step 7). Letters are not sent from here.
  */
-export interface SecurityEventBody {
-  clientId: string;
-  representativeId: string | null;
-  event: SecurityEventName;
-  tamAccount: boolean;
-  /** ISO 8601 instant of the block. */
-  occurredAt: string;
-}
+export type SecurityEventBody = NonNullable<
+  ServiceRequestsPaths['/security-events']['post']['requestBody']
+>['content']['application/json'];
+export type SecurityEventName = SecurityEventBody['event'];
 
 /**
  * Writes security events in the caller's transaction (an outbox: the event exists if and only if
- * the block committed) and delivers them to service-requests with retries and backoff.
+ * the block committed) and delivers them to service-requests with retries and backoff, through
+ * the generated service-requests client.
  */
 @Injectable()
 export class SecurityEvents implements OnModuleInit, OnApplicationBootstrap {
@@ -57,26 +48,23 @@ export class SecurityEvents implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * Delivers one event: 2xx (or 409, already received under this key) completes the job; anything
-   * else throws so pg-boss retries with backoff. The job id is the `Idempotency-Key`.
-   * @throws DomainError PEER_REFUSED_SECURITY_EVENT on a non-2xx answer (the job is retried)
+   * Delivers one event with the job id as `Idempotency-Key` (service-requests answers a replay
+   * with the SR it raised the first time). A 2xx or 409 completes the job; anything else throws
+   * the peer's problem as a DomainError, so pg-boss retries with backoff (20 times, from 2 s).
    */
   async deliver(body: SecurityEventBody, jobId: string): Promise<void> {
-    const url = new URL('/security-events', this.config.SERVICE_REQUESTS_URL);
-    const res = await this.peer.fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': jobId },
-      body: JSON.stringify(body),
+    const client = serviceRequestsClient(this.config.SERVICE_REQUESTS_URL, this.peer.fetch);
+    const result = await client.POST('/security-events', {
+      params: { header: { 'idempotency-key': jobId } },
+      body: { clientId: body.clientId, event: body.event, occurredAt: body.occurredAt },
     });
-    await res.body?.cancel();
-    if (res.ok || res.status === 409) {
-      this.logger.log({ msg: 'security event delivered', jobId, event: body.event, status: res.status });
-      return;
-    }
-    throw new DomainError(
-      'PEER_REFUSED_SECURITY_EVENT',
-      'unavailable',
-      `service-requests answered ${res.status} to a security event; it will be retried.`,
-    );
+    if (result.response.status !== 409) unwrapPeer(result);
+    this.logger.log({
+      msg: 'security event delivered',
+      jobId,
+      event: body.event,
+      status: result.response.status,
+      serviceRequestId: result.data?.serviceRequestId,
+    });
   }
 }
