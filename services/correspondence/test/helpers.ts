@@ -1,0 +1,232 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { LetterCode, Role } from '@cms/domain';
+import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
+import { PDFParse } from 'pdf-parse';
+import request from 'supertest';
+import { createApp } from '../src/app';
+
+/** A BANK_DETAILS_KEY for one test run. */
+export const TEST_BANK_KEY = randomBytes(32).toString('base64');
+
+/** correspondence on a fresh database and a random port, with its logs captured. */
+export interface TestCorrespondence {
+  app: NestFastifyApplication;
+  url: string;
+  db: TestDatabase;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export async function startCorrespondence(
+  extraEnv: Record<string, string> = {},
+): Promise<TestCorrespondence> {
+  const db = await createTestDatabase('corr');
+  const logs = new LogCapture();
+  const app = await createApp(testEnv(db.url, { BANK_DETAILS_KEY: TEST_BANK_KEY, ...extraEnv }), {
+    logDestination: logs,
+  });
+  const running = await listen(app);
+  return {
+    app,
+    url: running.url,
+    db,
+    logs,
+    async close() {
+      await running.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Bearer headers for a role set. */
+export async function auth(roles: Role[], subject?: string): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await tokenFor(roles, subject)}` };
+}
+
+/** Valid bank details (they pass the modulus check, TD-5). */
+export const GOOD_BANK = { sortCode: '08-99-99', accountNumber: '66374958', accountName: 'Sarah Okafor' };
+
+export const RECIPIENT_ADDRESS = {
+  line1: '14 Mill Lane',
+  line2: 'Flat 3',
+  town: 'Leeds',
+  postcode: 'ls6 3ab',
+};
+
+/** For each letter: who it goes to, a complete personalisation, and only its required fields. */
+export const LETTER_CASES: Record<
+  LetterCode,
+  { role: 'PWC' | 'NRP'; full: Record<string, unknown>; required: Record<string, unknown>; expect: string[] }
+> = {
+  CMSL0405: {
+    role: 'PWC',
+    full: { replyByDate: '2026-12-06', requestDate: '2026-11-20' },
+    required: { replyByDate: '2026-12-06' },
+    expect: ['6 December 2026', '20 November 2026', 'paying parent', 'signed', 'Declaration'],
+  },
+  CMSL0406: {
+    role: 'NRP',
+    full: {
+      transferRoute: 'contact-details',
+      transferredDetails: {
+        name: { firstName: 'Sarah', lastName: 'Okafor' },
+        newName: { firstName: 'Sarah', lastName: 'Bennett' },
+        address: { line1: '1 High Street', town: 'York', postcode: 'YO1 7HH' },
+        postcode: 'YO1 7HH',
+        landline: '01632 960123',
+        mobile: '07700 900123',
+        email: 'sarah@example.com',
+        bankDetails: GOOD_BANK,
+      },
+      paymentReference: 'CM 1200 3456',
+    },
+    required: {
+      transferRoute: 'verbal-bank-details',
+      transferredDetails: { bankDetails: GOOD_BANK },
+    },
+    expect: [
+      'Sarah Okafor',
+      'Sarah Bennett',
+      '1 High Street',
+      'YO1 7HH',
+      '01632 960123',
+      '07700 900123',
+      'sarah@example.com',
+      '08-99-99',
+      '66374958',
+      'CM 1200 3456',
+      'receiving parent',
+    ],
+  },
+  CMSL9660: {
+    role: 'PWC',
+    full: { replyByDate: '2026-12-06' },
+    required: { replyByDate: '2026-12-06' },
+    expect: ['6 December 2026', 'central', 'national', 'paying parent', '999'],
+  },
+  CMSL9661: {
+    role: 'NRP',
+    full: {
+      paymentDetails: GOOD_BANK,
+      paymentReference: 'CM 1200 3456',
+      amount: 4550,
+      frequency: 'every month',
+      firstPaymentDate: '2026-12-15',
+    },
+    required: { paymentDetails: GOOD_BANK },
+    expect: [
+      'Sarah Okafor',
+      '08-99-99',
+      '66374958',
+      '£45.50',
+      'every month',
+      '15 December 2026',
+      'receiving parent',
+    ],
+  },
+  CMSL9662: {
+    role: 'PWC',
+    full: { dateDetailsPassedOn: '2026-11-22', paymentDetails: GOOD_BANK },
+    required: { dateDetailsPassedOn: '2026-11-22' },
+    expect: ['22 November 2026', '**-**-99', '****4958', 'paying parent'],
+  },
+  CMSL9800: {
+    role: 'NRP',
+    full: { reason: 'account-blocked', returnByDate: '2026-11-29' },
+    required: { reason: 'client-request', returnByDate: '2026-11-29' },
+    expect: ['29 November 2026', 'locked', '7-digit PIN', 'special password'],
+  },
+  CMSL9801: {
+    role: 'PWC',
+    full: { originalLetterDate: '2026-11-22', returnByDate: '2026-12-06' },
+    required: { originalLetterDate: '2026-11-22', returnByDate: '2026-12-06' },
+    expect: ['22 November 2026', '6 December 2026', 'Reminder'],
+  },
+  CMSL9802: {
+    role: 'NRP',
+    full: { dateUpdated: '2026-11-25' },
+    required: { dateUpdated: '2026-11-25' },
+    expect: ['25 November 2026', 'special password'],
+  },
+  MOPF_BENEFIT_CLAIM: {
+    role: 'NRP',
+    full: { claimDate: '2026-11-18', benefitName: 'Universal Credit', currentPaymentMethod: 'Direct Pay' },
+    required: { claimDate: '2026-11-18' },
+    expect: ['18 November 2026', 'Universal Credit', 'Direct Pay', 'deduction from benefit'],
+  },
+};
+
+/** A valid POST /letters body for `code` (approval for CMSL0406, transferReference for CMSL9661). */
+export function letterBody(
+  code: LetterCode,
+  overrides: Record<string, unknown> = {},
+  personalisation: 'full' | 'required' = 'full',
+): Record<string, unknown> {
+  const c = LETTER_CASES[code];
+  const srId = randomUUID();
+  return {
+    templateCode: code,
+    recipient: { clientId: randomUUID(), role: c.role, name: 'Daniel Price', address: RECIPIENT_ADDRESS },
+    caseId: randomUUID(),
+    caseNumber: '120034567891',
+    jurisdiction: 'GB',
+    stage: 'maintenance',
+    serviceRequestId: srId,
+    personalisation: c[personalisation],
+    ...(code === 'CMSL0406'
+      ? {
+          approval: {
+            serviceRequestId: srId,
+            approvedBy: 'tl-2001',
+            approvedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          },
+        }
+      : {}),
+    ...(code === 'CMSL9661' ? { transferReference: '1-1000042' } : {}),
+    ...overrides,
+  };
+}
+
+/** POST /letters as the system with a fresh Idempotency-Key. */
+export async function issue(
+  url: string,
+  body: Record<string, unknown>,
+  opts: { roles?: Role[]; key?: string } = {},
+): Promise<request.Response> {
+  return request(url)
+    .post('/letters')
+    .set(await auth(opts.roles ?? ['system'], 'service-requests'))
+    .set('Idempotency-Key', opts.key ?? randomUUID())
+    .send(body);
+}
+
+/** Downloads a letter's PDF (as a Buffer). */
+export async function downloadPdf(url: string, id: string): Promise<request.Response> {
+  return request(url)
+    .get(`/letters/${id}/pdf`)
+    .set(await auth(['caseworker']))
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}
+
+// pdf-parse (pdf.js) sets up its "fake worker" in Node with a dynamic import(), which Jest's
+// CommonJS sandbox refuses; loading the worker module first registers it on globalThis.pdfjsWorker.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require(path.join(path.dirname(require.resolve('pdf-parse')), 'pdf.worker.mjs'));
+
+/** The text of a PDF (pdf-parse v2), whitespace collapsed so wrapped lines read as one. */
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(pdf) });
+  try {
+    const result = await parser.getText();
+    return result.text.replace(/-- \d+ of \d+ --/g, ' ').replace(/\s+/g, ' ');
+  } finally {
+    await parser.destroy();
+  }
+}
