@@ -1,0 +1,314 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  CIS_CHANGE_TYPE_INFO,
+  type CisChange,
+  type CisChangeType,
+  type ClientRole,
+  type Clock,
+  DomainError,
+  outwardRoleName,
+} from '@cms/domain';
+import { CLOCK, CONFIG, JobQueue } from '@cms/platform';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import type { CisInterfaceConfig } from '../config';
+import {
+  BROADCAST_CHUNK_QUEUE,
+  type BroadcastChunkJob,
+  MOPF_LETTER_QUEUE,
+  type MopfLetterJob,
+} from '../jobs';
+import { CorrespondenceGateway } from '../peers/correspondence.gateway';
+import {
+  type CisMatch,
+  type SrBatchItem,
+  type SrBatchResult,
+  ServiceRequestsGateway,
+} from '../peers/service-requests.gateway';
+import { BroadcastTransaction, type TransactionOutcome } from './broadcast.entity';
+
+/** Most cases one SR links (service-requests' limit). */
+const MAX_CASES_PER_SR = 10;
+
+/** What processing decided for one transaction. */
+interface RowResult {
+  id: string;
+  outcome: TransactionOutcome;
+  reason: string | null;
+  clientId: string | null;
+  clientRole: string | null;
+  caseIds: string[];
+  nationallySensitive: boolean;
+  sr: SrBatchResult | null;
+}
+
+/** A transaction matched to a client and live cases, ready to raise or to write to (BR-5). */
+export interface MatchedTransaction {
+  clientId: string;
+  role: ClientRole;
+  caseIds: string[];
+  nationallySensitive: boolean;
+}
+
+/**
+ * BR-5 for one transaction: the client and live cases it concerns, or why it matched nothing.
+ * Changes that concern only the paying parent (benefits) need a live case where the client is the
+ * paying parent. The subject's role is that of the first eligible case.
+ */
+export function matchTransaction(
+  changeType: CisChangeType,
+  match: CisMatch | undefined,
+): MatchedTransaction | { unmatched: string } {
+  if (!match?.clientId) return { unmatched: 'BR-5: CMS holds no client with this NINO/CRN' };
+  if (!match.cases.length) return { unmatched: 'BR-5: no live enquiry, application or case for this client' };
+  const info = CIS_CHANGE_TYPE_INFO[changeType];
+  const eligible = match.cases.filter((c) => info.roles.includes(c.role));
+  if (!eligible.length) {
+    return {
+      unmatched: `BR-5: no live enquiry, application or case where the client is the ${info.roles.map(outwardRoleName).join(' or ')}`,
+    };
+  }
+  return {
+    clientId: match.clientId,
+    role: eligible[0].role,
+    caseIds: [...new Set(eligible.map((c) => c.caseId))].slice(0, MAX_CASES_PER_SR),
+    nationallySensitive: eligible.some((c) => c.nationallySensitive) || info.sensitiveCaseTeam,
+  };
+}
+
+/**
+ * CIS - Receive Broadcast Updates, steps 2–5, as durable jobs: each chunk of a batch is matched
+ * with live enquiries, applications and cases in one call (BR-5); each matched change raises an SR
+ * through service-requests in one batch call, idempotent on the CIS transaction id (BR-6; routing
+ * BR-7 and the no-change close BR-9 are service-requests'); a paying parent's benefit claim raises
+ * no SR but the automated MOPF letter, a job of its own (BR-8). A transaction that matches nothing
+ * is recorded as unmatched (never dropped). Calls that fail are retried by the job with backoff.
+ */
+@Injectable()
+export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(BroadcastProcessor.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: CisInterfaceConfig,
+    private readonly jobs: JobQueue,
+    private readonly srs: ServiceRequestsGateway,
+    private readonly correspondence: CorrespondenceGateway,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.jobs.declare(BROADCAST_CHUNK_QUEUE, { retryLimit: 30, retryDelaySeconds: 2 });
+    await this.jobs.declare(MOPF_LETTER_QUEUE, { retryLimit: 30, retryDelaySeconds: 2 });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
+      await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job));
+    }
+    await this.jobs.work<MopfLetterJob>(MOPF_LETTER_QUEUE, (job) => this.issueMopfLetter(job));
+  }
+
+  /**
+   * Matches and raises the pending transactions of one chunk. Safe to run again: SRs are
+   * idempotent on the transaction id, and only transactions still pending and unmatched are read.
+   * @throws whatever makes the job worth retrying (a peer unavailable)
+   */
+  async processChunk(job: BroadcastChunkJob): Promise<void> {
+    const rows = await this.db.manager.find(BroadcastTransaction, {
+      where: { batchId: job.batchId, chunk: job.chunk, outcome: 'pending', clientId: IsNull() },
+      order: { seq: 'ASC' },
+    });
+    if (rows.length) {
+      const refs = new Map<string, { referenceKind: 'NINO' | 'CRN'; reference: string }>();
+      for (const r of rows)
+        refs.set(`${r.referenceKind}|${r.reference}`, {
+          referenceKind: r.referenceKind!,
+          reference: r.reference!,
+        });
+      const matches = await this.srs.match([...refs.values()]);
+      const byRef = new Map(matches.map((m) => [`${m.referenceKind}|${m.reference}`, m]));
+
+      const results: RowResult[] = [];
+      const toRaise: { row: BroadcastTransaction; item: SrBatchItem; result: RowResult }[] = [];
+      const letters: RowResult[] = [];
+      for (const row of rows) {
+        const m = matchTransaction(row.changeType!, byRef.get(`${row.referenceKind}|${row.reference}`));
+        if ('unmatched' in m) {
+          // An unmatched sensitivity change still says the person is nationally sensitive (X-1).
+          const sensitive = CIS_CHANGE_TYPE_INFO[row.changeType!].sensitiveCaseTeam;
+          results.push({ ...rowResult(row.id, 'unmatched', m.unmatched), nationallySensitive: sensitive });
+          continue;
+        }
+        const result: RowResult = { ...rowResult(row.id, 'pending', null), ...m, clientRole: m.role };
+        results.push(result);
+        const info = CIS_CHANGE_TYPE_INFO[row.changeType!];
+        if (!info.raisesSr) {
+          letters.push(result);
+          continue;
+        }
+        toRaise.push({
+          row,
+          result,
+          item: {
+            idempotencyKey: row.transactionId,
+            type: info.sensitiveCaseTeam ? 'NATIONALLY_SENSITIVE_UPDATE' : 'CIS_CHANGE',
+            source: 'CIS',
+            subject: { clientId: m.clientId, role: m.role },
+            caseIds: m.caseIds,
+            changeType: row.changeType!,
+            change: row.payload as unknown as CisChange,
+            recordedAt: row.recordedAt!.toISOString(),
+          },
+        });
+      }
+      const raised = await this.raise(toRaise.map((t) => t.item));
+      for (const t of toRaise) {
+        const r = raised.get(t.item.idempotencyKey)!;
+        if ('error' in r) Object.assign(t.result, { outcome: 'failed', reason: r.error });
+        else Object.assign(t.result, { outcome: 'sr-raised', sr: r });
+      }
+      await this.db.transaction(async (m) => {
+        await this.saveResults(m, results);
+        for (const l of letters) {
+          await this.jobs.sendInTransaction<MopfLetterJob>(
+            m,
+            MOPF_LETTER_QUEUE,
+            { transactionRowId: l.id },
+            l.id,
+          );
+        }
+      });
+    }
+    await this.finishBatch(job.batchId);
+  }
+
+  /**
+   * BR-8: issues the MOPF letter to the paying parent through correspondence, idempotent on the CIS
+   * transaction id; records `letter-issued` with the letter id. A letter correspondence refuses
+   * (no address, a bad field) is recorded as failed with the reason; an unavailable peer is retried.
+   */
+  async issueMopfLetter(job: MopfLetterJob): Promise<void> {
+    const row = await this.db.manager.findOneBy(BroadcastTransaction, { id: job.transactionRowId });
+    if (!row || row.outcome !== 'pending' || !row.clientId) return;
+    const payload = row.payload as { claimDate?: string; benefitType?: string };
+    let outcome: TransactionOutcome;
+    let reason: string | null = null;
+    let letterId: string | null = null;
+    try {
+      const client = await this.srs.getClient(row.clientId);
+      if (!client.address)
+        throw new DomainError('NO_ADDRESS', 'precondition', 'CMS holds no address for the paying parent');
+      const kase = await this.srs.getCase(row.caseIds[0]);
+      const letter = await this.correspondence.issueLetter(
+        {
+          templateCode: 'MOPF_BENEFIT_CLAIM',
+          recipient: {
+            clientId: client.id,
+            role: 'NRP',
+            name: `${client.firstName} ${client.lastName}`,
+            address: client.address,
+          },
+          caseId: kase.id,
+          caseNumber: kase.caseNumber,
+          jurisdiction: kase.jurisdiction,
+          stage: kase.stage,
+          personalisation: { claimDate: payload.claimDate ?? '', benefitName: payload.benefitType ?? '' },
+        },
+        row.transactionId,
+      );
+      outcome = 'letter-issued';
+      letterId = letter.id;
+    } catch (e) {
+      if (
+        !(e instanceof DomainError) ||
+        !['validation', 'precondition', 'not-found', 'conflict'].includes(e.kind)
+      )
+        throw e;
+      outcome = 'failed';
+      reason = `BR-8: the MOPF letter could not be issued: ${e.message}`;
+      this.logger.warn({ transactionRowId: row.id, code: e.code }, 'MOPF letter refused');
+    }
+    await this.db.manager.update(
+      BroadcastTransaction,
+      { id: row.id, outcome: 'pending' },
+      { outcome, reason, letterId, processedAt: this.clock.now() },
+    );
+    await this.finishBatch(row.batchId);
+  }
+
+  /**
+   * Raises SRs in one call; when service-requests refuses the call's input (400), each item is
+   * raised alone so that one bad item fails alone. @returns per idempotency key, the SR or the reason it failed
+   */
+  private async raise(items: SrBatchItem[]): Promise<Map<string, SrBatchResult | { error: string }>> {
+    const out = new Map<string, SrBatchResult | { error: string }>();
+    if (!items.length) return out;
+    try {
+      for (const r of await this.srs.raiseBatch(items)) out.set(r.idempotencyKey, r);
+      return out;
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.kind !== 'validation') throw e;
+      if (items.length === 1) {
+        out.set(items[0].idempotencyKey, { error: `service-requests refused the SR: ${e.message}` });
+        return out;
+      }
+    }
+    for (const item of items) {
+      for (const [k, v] of await this.raise([item])) out.set(k, v);
+    }
+    return out;
+  }
+
+  private async saveResults(m: EntityManager, results: RowResult[]): Promise<void> {
+    if (!results.length) return;
+    await m.query(
+      `UPDATE broadcast_transaction t
+          SET outcome = u.outcome, reason = u.reason, client_id = u.client_id, client_role = u.client_role,
+              case_ids = string_to_array(u.case_ids, ',')::uuid[], nationally_sensitive = u.sensitive,
+              sr_id = u.sr_id, sr_number = u.sr_number, sr_queue = u.sr_queue, sr_status = u.sr_status,
+              processed_at = CASE WHEN u.outcome = 'pending' THEN NULL ELSE $1::timestamptz END
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::boolean[],
+                     $9::uuid[], $10::text[], $11::text[], $12::text[])
+           AS u(id, outcome, reason, client_id, client_role, case_ids, sensitive, sr_id, sr_number, sr_queue, sr_status)
+        WHERE t.id = u.id AND t.outcome = 'pending'`,
+      [
+        this.clock.now(),
+        results.map((r) => r.id),
+        results.map((r) => r.outcome),
+        results.map((r) => r.reason),
+        results.map((r) => r.clientId),
+        results.map((r) => r.clientRole),
+        results.map((r) => r.caseIds.join(',')),
+        results.map((r) => r.nationallySensitive),
+        results.map((r) => r.sr?.id ?? null),
+        results.map((r) => r.sr?.srNumber ?? null),
+        results.map((r) => r.sr?.queue ?? null),
+        results.map((r) => r.sr?.status ?? null),
+      ],
+    );
+  }
+
+  /** Marks the batch processed once none of its transactions is pending. */
+  private async finishBatch(batchId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE broadcast_batch SET status = 'processed', processed_at = $2
+        WHERE id = $1 AND status <> 'processed'
+          AND NOT EXISTS (SELECT 1 FROM broadcast_transaction WHERE batch_id = $1 AND outcome = 'pending')`,
+      [batchId, this.clock.now()],
+    );
+  }
+}
+
+function rowResult(id: string, outcome: TransactionOutcome, reason: string | null): RowResult {
+  return {
+    id,
+    outcome,
+    reason,
+    clientId: null,
+    clientRole: null,
+    caseIds: [],
+    nationallySensitive: false,
+    sr: null,
+  };
+}

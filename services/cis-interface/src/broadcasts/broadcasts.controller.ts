@@ -1,0 +1,89 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@cms/domain';
+import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import {
+  BatchListQuery,
+  BroadcastAcceptedView,
+  BroadcastBatchDto,
+  BroadcastBatchListView,
+  BroadcastBatchView,
+  BroadcastTransactionPageView,
+  TransactionPageQuery,
+} from './broadcast.dto';
+import { BroadcastsService } from './broadcasts.service';
+
+const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
+
+/** CIS - Receive Broadcast Updates (BR-1..BR-9). */
+@ApiTags('broadcasts')
+@Controller('broadcasts')
+export class BroadcastsController {
+  constructor(private readonly broadcasts: BroadcastsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles('system')
+  @ApiOperation({
+    summary:
+      "CIS's daily broadcast batch: stored with every transaction before it is acknowledged, then matched and raised in the background (BR-1..BR-9). A batch or transaction id received before raises nothing new.",
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The batch id' })
+  @ApiAcceptedResponse({ type: BroadcastAcceptedView })
+  receive(
+    @Body() dto: BroadcastBatchDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<BroadcastAcceptedView> {
+    return this.broadcasts.receive(dto, key);
+  }
+
+  @Get()
+  @Roles(...STAFF)
+  @ApiOperation({ summary: 'The latest broadcast batches with their transactions counted by outcome.' })
+  @ApiOkResponse({ type: BroadcastBatchListView })
+  list(@Query() q: BatchListQuery): Promise<BroadcastBatchListView> {
+    return this.broadcasts.batches(q.limit);
+  }
+
+  @Get('unmatched')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary:
+      'Transactions that matched no live enquiry, application or case (BR-5), newest first: kept, never dropped.',
+  })
+  @ApiOkResponse({ type: BroadcastTransactionPageView })
+  unmatched(
+    @Query() q: TransactionPageQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<BroadcastTransactionPageView> {
+    return this.broadcasts.unmatched(actor, q);
+  }
+
+  @Get(':batchId')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary:
+      'A batch: status and its transactions counted by outcome (sr-raised, letter-issued, unmatched, duplicate-ignored, failed, pending).',
+  })
+  @ApiOkResponse({ type: BroadcastBatchView })
+  @ApiProblems(404)
+  get(@Param('batchId', ParseUUIDPipe) batchId: string): Promise<BroadcastBatchView> {
+    return this.broadcasts.batch(batchId);
+  }
+
+  @Get(':batchId/transactions')
+  @Roles(...STAFF)
+  @ApiOperation({
+    summary:
+      "A batch's transactions in order with their outcomes (the SR raised, the letter issued, or why not).",
+  })
+  @ApiOkResponse({ type: BroadcastTransactionPageView })
+  @ApiProblems(404)
+  transactions(
+    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Query() q: TransactionPageQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<BroadcastTransactionPageView> {
+    return this.broadcasts.transactions(actor, batchId, q);
+  }
+}

@@ -1,0 +1,284 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  type Actor,
+  type Clock,
+  DomainValidationError,
+  hasSensitiveAccess,
+  NotFoundError,
+} from '@cms/domain';
+import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CisInterfaceConfig } from '../config';
+import { BROADCAST_CHUNK_QUEUE, type BroadcastChunkJob } from '../jobs';
+import { decideIntake, itemDayKey, parseTransaction } from './broadcast-rules';
+import {
+  type BroadcastAcceptedView,
+  type BroadcastBatchDto,
+  type BroadcastBatchListView,
+  type BroadcastBatchView,
+  type BroadcastTransactionPageView,
+  emptyCounts,
+  type OutcomeCountsView,
+  toBatchView,
+  toTransactionView,
+  type TransactionPageQuery,
+} from './broadcast.dto';
+import { BroadcastBatch, BroadcastTransaction, type TransactionOutcome } from './broadcast.entity';
+
+/** A UUID derived from `text` (stable job ids: the same batch chunk is one job). */
+export function uuidFrom(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * CIS - Receive Broadcast Updates, step 1: receives a day's batch and stores it with each
+ * transaction durably before acknowledging (202), ignoring transaction ids seen before and, by
+ * BR-3, earlier changes to the same item on the same day; writes one chunk job per
+ * `BROADCAST_CHUNK_SIZE` transactions in the same transaction, which match and raise them (steps
+ * 2–5, see BroadcastProcessor). Also the read side: batches with counts by outcome, transactions,
+ * unmatched transactions.
+ */
+@Injectable()
+export class BroadcastsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: CisInterfaceConfig,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /**
+   * Stores a batch and its transactions (BR-1..BR-4) and queues their processing, all in one
+   * transaction; a batch id received before changes nothing but its receipt count.
+   * @throws DomainValidationError when the Idempotency-Key is not the batch id
+   */
+  async receive(dto: BroadcastBatchDto, idempotencyKey: string | undefined): Promise<BroadcastAcceptedView> {
+    if (idempotencyKey !== undefined && idempotencyKey.toLowerCase() !== dto.batchId.toLowerCase()) {
+      throw new DomainValidationError([
+        {
+          field: 'Idempotency-Key',
+          rule: 'idempotency-key',
+          message: 'The Idempotency-Key must be the batch id.',
+        },
+      ]);
+    }
+    const batchId = dto.batchId.toLowerCase();
+    const parsed = dto.transactions.map((t, i) => parseTransaction(t, i, batchId));
+    const now = this.clock.now();
+    await this.db.transaction(async (m) => {
+      // One intake at a time: duplicates across batches are then found reliably.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('cis-interface:broadcast-intake'))`);
+      const existing = await m.findOneBy(BroadcastBatch, { id: batchId });
+      if (existing) {
+        await m.increment(BroadcastBatch, { id: batchId }, 'timesReceived', 1);
+        return;
+      }
+      const seen = await this.seenBefore(
+        m,
+        parsed.map((t) => t.transactionId),
+      );
+      const latest = await this.latestStored(
+        m,
+        parsed.filter((t) => t.valid),
+      );
+      const decisions = decideIntake(parsed, seen, latest);
+      const ids = parsed.map(() => randomUUID());
+      let pending = 0;
+      const chunks = decisions.map((d) =>
+        d.outcome === 'pending' ? Math.floor(pending++ / this.config.BROADCAST_CHUNK_SIZE) : -1,
+      );
+      const chunkCount = Math.ceil(pending / this.config.BROADCAST_CHUNK_SIZE);
+      await m.insert(BroadcastBatch, {
+        id: batchId,
+        generatedAt: new Date(dto.generatedAt),
+        receivedAt: now,
+        timesReceived: 1,
+        transactionCount: parsed.length,
+        chunkCount,
+        status: pending ? 'accepted' : 'processed',
+        processedAt: pending ? null : now,
+      });
+      await m.query(
+        `INSERT INTO broadcast_transaction
+           (id, batch_id, seq, chunk, transaction_id, duplicate_of, reference_kind, reference, change_type, item,
+            recorded_at, recorded_day, payload, interest_types, outcome, reason, problems, received_at, processed_at)
+         SELECT u.id, $1, u.seq, u.chunk, u.transaction_id, u.duplicate_of, u.reference_kind, u.reference, u.change_type,
+                u.item, u.recorded_at, u.recorded_day, u.payload, string_to_array(u.interest_types, ','), u.outcome,
+                u.reason, u.problems, $2, CASE WHEN u.outcome = 'pending' THEN NULL ELSE $2::timestamptz END
+           FROM unnest($3::uuid[], $4::int[], $5::int[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[],
+                       $11::text[], $12::timestamptz[], $13::date[], $14::jsonb[], $15::text[], $16::text[], $17::text[],
+                       $18::jsonb[])
+             AS u(id, seq, chunk, transaction_id, duplicate_of, reference_kind, reference, change_type, item,
+                  recorded_at, recorded_day, payload, interest_types, outcome, reason, problems)`,
+        [
+          batchId,
+          now,
+          ids,
+          parsed.map((t) => t.seq),
+          chunks,
+          parsed.map((t) => t.transactionId),
+          decisions.map(
+            (d) => d.duplicateOfRowId ?? (d.duplicateOfSeq !== null ? ids[d.duplicateOfSeq] : null),
+          ),
+          parsed.map((t) => t.referenceKind),
+          parsed.map((t) => t.reference),
+          parsed.map((t) => t.changeType),
+          parsed.map((t) => t.item),
+          parsed.map((t) => t.recordedAt),
+          parsed.map((t) => t.recordedDay),
+          parsed.map((t) => (t.payload ? JSON.stringify(t.payload) : null)),
+          parsed.map((t) => t.interestTypes.join(',')),
+          decisions.map((d) => d.outcome),
+          decisions.map((d) => d.reason),
+          parsed.map((t) => (t.problems.length ? JSON.stringify(t.problems) : null)),
+        ],
+      );
+      for (let chunk = 0; chunk < chunkCount; chunk++) {
+        await this.jobs.sendInTransaction<BroadcastChunkJob>(
+          m,
+          BROADCAST_CHUNK_QUEUE,
+          { batchId, chunk },
+          uuidFrom(`${batchId}:${chunk}`),
+        );
+      }
+      const counts = emptyCounts();
+      decisions.forEach((d) => counts[d.outcome]++);
+      await recordAudit(m, {
+        entityType: 'broadcast-batch',
+        entityId: batchId,
+        action: 'received',
+        after: { transactionCount: parsed.length, chunkCount, counts },
+        source: 'cis-broadcast',
+      });
+    });
+    return { batchId, status: 'accepted', statusUrl: `/broadcasts/${batchId}` };
+  }
+
+  /** A batch with its transactions counted by outcome. @throws NotFoundError */
+  async batch(batchId: string): Promise<BroadcastBatchView> {
+    const b = await this.db.manager.findOneBy(BroadcastBatch, { id: batchId.toLowerCase() });
+    if (!b) throw new NotFoundError('Broadcast batch', batchId);
+    return toBatchView(b, (await this.counts([b.id])).get(b.id) ?? emptyCounts());
+  }
+
+  /** The latest batches, newest first. */
+  async batches(limit = 20): Promise<BroadcastBatchListView> {
+    const rows = await this.db.manager.find(BroadcastBatch, { order: { receivedAt: 'DESC' }, take: limit });
+    const counts = await this.counts(rows.map((b) => b.id));
+    return { batches: rows.map((b) => toBatchView(b, counts.get(b.id) ?? emptyCounts())) };
+  }
+
+  /**
+   * A batch's transactions in order, optionally of one outcome; keyset pages. Nationally
+   * sensitive ones only for callers with sensitive access (X-1). @throws NotFoundError
+   */
+  async transactions(
+    actor: Actor,
+    batchId: string,
+    q: TransactionPageQuery,
+  ): Promise<BroadcastTransactionPageView> {
+    await this.batch(batchId);
+    const limit = q.limit ?? 50;
+    const qb = this.db.manager
+      .createQueryBuilder(BroadcastTransaction, 't')
+      .where('t.batch_id = :batchId', { batchId: batchId.toLowerCase() })
+      .orderBy('t.seq', 'ASC')
+      .take(limit + 1);
+    if (q.outcome) qb.andWhere('t.outcome = :outcome', { outcome: q.outcome });
+    if (q.after)
+      qb.andWhere('t.seq > (SELECT seq FROM broadcast_transaction WHERE id = :after)', { after: q.after });
+    if (!hasSensitiveAccess(actor)) qb.andWhere('t.nationally_sensitive = false');
+    return page(await qb.getMany(), limit);
+  }
+
+  /**
+   * Transactions that matched no live enquiry, application or case (BR-5), newest first; kept,
+   * never dropped, for a caseworker to look into.
+   */
+  async unmatched(actor: Actor, q: TransactionPageQuery): Promise<BroadcastTransactionPageView> {
+    const limit = q.limit ?? 50;
+    const qb = this.db.manager
+      .createQueryBuilder(BroadcastTransaction, 't')
+      .where(`t.outcome = 'unmatched'`)
+      .orderBy('t.processed_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .take(limit + 1);
+    if (q.after) {
+      qb.andWhere(
+        '(t.processed_at, t.id) < (SELECT processed_at, id FROM broadcast_transaction WHERE id = :after)',
+        { after: q.after },
+      );
+    }
+    if (!hasSensitiveAccess(actor)) qb.andWhere('t.nationally_sensitive = false');
+    return page(await qb.getMany(), limit);
+  }
+
+  private async counts(batchIds: string[]): Promise<Map<string, OutcomeCountsView>> {
+    const out = new Map<string, OutcomeCountsView>();
+    if (!batchIds.length) return out;
+    const rows = await this.db.query<{ batch_id: string; outcome: TransactionOutcome; n: number }[]>(
+      `SELECT batch_id, outcome, count(*)::int AS n FROM broadcast_transaction WHERE batch_id = ANY($1::uuid[]) GROUP BY batch_id, outcome`,
+      [batchIds],
+    );
+    for (const r of rows) {
+      const c = out.get(r.batch_id) ?? emptyCounts();
+      c[r.outcome] = r.n;
+      out.set(r.batch_id, c);
+    }
+    return out;
+  }
+
+  private async seenBefore(m: EntityManager, transactionIds: string[]): Promise<Map<string, string>> {
+    const rows = await m.query<{ transaction_id: string; id: string }[]>(
+      `SELECT transaction_id, id FROM broadcast_transaction WHERE duplicate_of IS NULL AND transaction_id = ANY($1::text[])`,
+      [transactionIds],
+    );
+    return new Map(rows.map((r) => [r.transaction_id, r.id]));
+  }
+
+  /** BR-3 across batches: the latest stored change per person, item and day among those of this batch. */
+  private async latestStored(
+    m: EntityManager,
+    txs: ReturnType<typeof parseTransaction>[],
+  ): Promise<Map<string, Date>> {
+    const keys = new Map(txs.map((t) => [itemDayKey(t), t]));
+    if (!keys.size) return new Map();
+    const list = [...keys.values()];
+    const rows = await m.query<
+      { reference_kind: string; reference: string; item: string; day: string; latest: Date }[]
+    >(
+      `SELECT t.reference_kind, t.reference, t.item, t.recorded_day::text AS day, max(t.recorded_at) AS latest
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(kind, ref, item, day)
+         JOIN broadcast_transaction t
+           ON t.reference_kind = k.kind AND t.reference = k.ref AND t.item = k.item AND t.recorded_day = k.day
+        WHERE t.outcome NOT IN ('duplicate-ignored', 'failed')
+        GROUP BY t.reference_kind, t.reference, t.item, t.recorded_day`,
+      [
+        list.map((t) => t.referenceKind),
+        list.map((t) => t.reference),
+        list.map((t) => t.item),
+        list.map((t) => t.recordedDay),
+      ],
+    );
+    return new Map(
+      rows.map((r) => [
+        itemDayKey({
+          referenceKind: r.reference_kind as never,
+          reference: r.reference,
+          item: r.item as never,
+          recordedDay: r.day,
+        }),
+        new Date(r.latest),
+      ]),
+    );
+  }
+}
+
+function page(rows: BroadcastTransaction[], limit: number): BroadcastTransactionPageView {
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  return { items: items.map(toTransactionView), nextCursor: more ? items[items.length - 1].id : null };
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { correspondenceClient } from '@cms/clients';
+import type { ClientRole, UkAddress } from '@cms/domain';
+import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
+import type { CisInterfaceConfig } from '../config';
+
+/** Body of correspondence's `POST /letters` as cis-interface sends it (the BR-8 MOPF letter). */
+export interface IssueLetterRequest {
+  templateCode: 'MOPF_BENEFIT_CLAIM';
+  recipient: { clientId: string; role: ClientRole; name: string; address: UkAddress };
+  caseId: string;
+  caseNumber: string;
+  jurisdiction: 'GB' | 'NI';
+  stage?: string;
+  personalisation: { claimDate: string; benefitName: string };
+}
+
+/**
+ * correspondence as cis-interface uses it: the automated letter to the paying parent when CIS
+ * reports a benefit claim (BR-8), idempotent on the CIS transaction id.
+ */
+@Injectable()
+export class CorrespondenceGateway {
+  private readonly client: ReturnType<typeof correspondenceClient>;
+
+  constructor(@Inject(CONFIG) config: CisInterfaceConfig, http: PeerHttp) {
+    this.client = correspondenceClient(config.CORRESPONDENCE_URL, http.fetch);
+  }
+
+  /**
+   * `POST /letters` with `Idempotency-Key: idempotencyKey` (the same key returns the letter issued
+   * before). @returns the letter's id. @throws DomainError with correspondence's problem code.
+   */
+  async issueLetter(body: IssueLetterRequest, idempotencyKey: string): Promise<{ id: string }> {
+    const client = this.client as unknown as {
+      POST(
+        path: '/letters',
+        init: { body: unknown; headers: Record<string, string> },
+      ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+    };
+    return unwrapPeer(
+      await client.POST('/letters', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+    ) as { id: string };
+  }
+}

@@ -1,0 +1,253 @@
+import { createServer } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
+import request from 'supertest';
+import { createApp } from '../src/app';
+
+type CreateApp = (
+  env: Record<string, string | undefined>,
+  opts?: { logDestination?: NodeJS.WritableStream },
+) => Promise<NestFastifyApplication>;
+
+/*
+ * The peers are started for real (never mocked), each on its own database and port. They are
+ * loaded by package name (Jest maps @cms/<service> to its sources): test code only, and without
+ * making this package's type-check depend on the other services' builds.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const peer = (name: string): CreateApp => (require(`@cms/${name}`) as { createApp: CreateApp }).createApp;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A free TCP port on 127.0.0.1 (so peers can be told cis-interface's URL before it starts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  app: NestFastifyApplication;
+  url: string;
+  db: TestDatabase;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+async function start(
+  label: string,
+  create: CreateApp,
+  env: Record<string, string>,
+  port?: number,
+): Promise<Running> {
+  const db = await createTestDatabase(label);
+  const logs = new LogCapture();
+  const app = await create(testEnv(db.url, env), { logDestination: logs });
+  let url: string;
+  let close: () => Promise<void>;
+  if (port) {
+    await app.listen(port, '127.0.0.1');
+    url = `http://127.0.0.1:${port}`;
+    close = () => app.close();
+  } else {
+    const r = await listen(app);
+    url = r.url;
+    close = r.close;
+  }
+  return {
+    app,
+    url,
+    db,
+    logs,
+    async close() {
+      await close();
+      await db.drop();
+    },
+  };
+}
+
+/** Bearer tokens for each kind of caller. */
+export interface Tokens {
+  /** caseworker */
+  cw: string;
+  /** caseworker with sensitive access (the sensitive case team) */
+  sct: string;
+  /** team leader */
+  tl: string;
+  /** a service (service-requests, CIS) */
+  sys: string;
+}
+
+/** cis-interface with the real service-requests, CIS simulator and (optionally) correspondence. */
+export interface TestSystem {
+  ci: Running;
+  sr: Running;
+  sim: Running;
+  co: Running | null;
+  tokens: Tokens;
+  /** supertest against cis-interface. */
+  api(): ReturnType<typeof request>;
+  /** Calls on service-requests with the system token. */
+  srPost(path: string, body: object, token?: string): request.Test;
+  srGet(path: string, token?: string): request.Test;
+  /** Calls on the CIS simulator (its admin and CIS APIs) with the system token. */
+  simPost(path: string, body?: object): request.Test;
+  simGet(path: string): request.Test;
+  close(): Promise<void>;
+}
+
+export interface SystemOptions {
+  ciEnv?: Record<string, string>;
+  simEnv?: Record<string, string>;
+  srEnv?: Record<string, string>;
+  /** Start the real correspondence too (BR-8). */
+  correspondence?: boolean;
+}
+
+/**
+ * Starts service-requests, the CIS simulator (broadcast scheduler off: tests run broadcasts with
+ * `POST /admin/broadcasts/run`), correspondence when asked, and cis-interface, each on a fresh
+ * database and its own port, wired to each other by URL.
+ */
+export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem> {
+  const ciPort = await freePort();
+  const ciUrl = `http://127.0.0.1:${ciPort}`;
+  const [sr, sim, co] = await Promise.all([
+    start('ci_sr', peer('service-requests'), {
+      CIS_INTERFACE_URL: ciUrl,
+      FOLLOW_UP_INTERVAL_MS: '60000',
+      ...opts.srEnv,
+    }),
+    start('ci_sim', peer('cis-simulator'), {
+      CIS_INTERFACE_URL: ciUrl,
+      BROADCAST_SCHEDULE_INTERVAL_MS: '0',
+      BROADCAST_RETRY_DELAY_SECONDS: '1',
+      ...opts.simEnv,
+    }),
+    opts.correspondence ? start('ci_co', peer('correspondence'), {}) : Promise.resolve(null),
+  ]);
+  const ci = await start(
+    'ci',
+    createApp as unknown as CreateApp,
+    {
+      SERVICE_REQUESTS_URL: sr.url,
+      CIS_URL: sim.url,
+      CORRESPONDENCE_URL: co?.url ?? 'http://127.0.0.1:9',
+      CIS_TIMEOUT_MS: '1000',
+      CIS_RETRY_ATTEMPTS: '2',
+      CIS_RETRY_INITIAL_DELAY_MS: '20',
+      CIS_RETRY_MAX_DELAY_MS: '100',
+      ...opts.ciEnv,
+    },
+    ciPort,
+  );
+  const [cw, sct, tl, sys] = await Promise.all([
+    tokenFor(['caseworker'], 'cw-1'),
+    tokenFor(['caseworker', 'sensitive-access'], 'sct-1'),
+    tokenFor(['team-leader'], 'tl-1'),
+    tokenFor(['system'], 'service-requests'),
+  ]);
+  return {
+    ci,
+    sr,
+    sim,
+    co,
+    tokens: { cw, sct, tl, sys },
+    api: () => request(ci.url),
+    srPost: (path, body, token = sys) =>
+      request(sr.url).post(path).auth(token, { type: 'bearer' }).send(body),
+    srGet: (path, token = sys) => request(sr.url).get(path).auth(token, { type: 'bearer' }),
+    simPost: (path, body = {}) => request(sim.url).post(path).auth(sys, { type: 'bearer' }).send(body),
+    simGet: (path) => request(sim.url).get(path).auth(sys, { type: 'bearer' }),
+    async close() {
+      await ci.close();
+      await Promise.all([sr.close(), sim.close(), co?.close()]);
+    },
+  };
+}
+
+/** A NINO made from a number, unique per test run: `JK` + 6 digits + `C`. */
+export function nino(n: number, prefix = 'JK'): string {
+  return `${prefix}${String(n).padStart(6, '0')}C`;
+}
+
+/** Personal details a test client starts with, in CMS and (by default the same) in CIS. */
+export const SARAH = {
+  firstName: 'Sarah',
+  lastName: 'Okafor',
+  dateOfBirth: '1988-04-17',
+  dateOfBirthVerified: false,
+  sex: 'F',
+  address: { line1: '12 Acacia Avenue', town: 'Leeds', postcode: 'LS1 4AP' },
+  addressStartDate: '2020-01-01',
+  homePhone: '01632 960001',
+  mobilePhone: '07700 900123',
+  homeEmail: 'sarah.okafor@example.com',
+};
+
+/** What a scenario needs: a client in service-requests on a case, and (optionally) the same person in CIS. */
+export interface ClientFixture {
+  clientId: string;
+  caseId: string;
+  nino: string;
+}
+
+/**
+ * Creates a client in service-requests (`details`, NINO), a case at `stage` with them in `role`
+ * (and a second parent), and, unless `cis` is false, the person in the CIS simulator with `cis`
+ * details (default: the same as CMS's) and the given interests.
+ */
+export async function givenClient(
+  s: TestSystem,
+  opts: {
+    nino: string;
+    role?: 'PWC' | 'NRP';
+    stage?: string;
+    details?: Record<string, unknown>;
+    cis?: Record<string, unknown> | false;
+    cisInterests?: string[];
+    verified?: boolean;
+    nationallySensitiveCase?: boolean;
+  },
+): Promise<ClientFixture> {
+  const details = opts.details ?? SARAH;
+  const client = await s.srPost('/clients', { nino: opts.nino, ...details }).expect(201);
+  const other = await s.srPost('/clients', { firstName: 'Other', lastName: 'Parent' }).expect(201);
+  const role = opts.role ?? 'PWC';
+  const kase = await s
+    .srPost('/cases', {
+      jurisdiction: 'GB',
+      stage: opts.stage ?? 'application',
+      nationallySensitive: opts.nationallySensitiveCase ?? false,
+      participants: [
+        { clientId: client.body.id, role },
+        { clientId: other.body.id, role: role === 'PWC' ? 'NRP' : 'PWC' },
+      ],
+    })
+    .expect(201);
+  if (opts.verified) {
+    await request(s.sr.url)
+      .put(`/clients/${client.body.id}/reference-status`)
+      .auth(s.tokens.sys, { type: 'bearer' })
+      .send({ status: 'Verified', version: client.body.version })
+      .expect(200);
+  }
+  if (opts.cis !== false) {
+    const cis = opts.cis ?? details;
+    const { dateOfBirthVerified, ...rest } = cis as Record<string, unknown>;
+    await s
+      .simPost('/admin/persons', {
+        referenceKind: 'NINO',
+        reference: opts.nino,
+        ...rest,
+        dateOfBirthVerified: dateOfBirthVerified ?? false,
+        interestTypes: opts.cisInterests ?? [],
+      })
+      .expect(201);
+  }
+  return { clientId: client.body.id, caseId: kase.body.id, nino: opts.nino };
+}
