@@ -748,7 +748,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
     for (const [name, schema] of Object.entries(
       doc.components.schemas as Record<string, { properties?: object }>,
     )) {
-      if (!name.endsWith('Dto')) continue;
+      if (!name.endsWith('Dto') && !name.endsWith('View')) continue;
       for (const [field, prop] of Object.entries(schema.properties ?? {})) {
         expect([name, field, (prop as { example?: unknown }).example !== undefined]).toEqual([
           name,

@@ -323,7 +323,15 @@ export interface components {
              * @example true
              */
             setUp: boolean;
-            /** @description Clients only; null when not set up. */
+            /**
+             * @description Clients only; null when not set up.
+             * @example {
+             *       "exists": true,
+             *       "createdAt": "2026-11-22T10:00:00.000Z",
+             *       "blocked": false,
+             *       "blockedAt": null
+             *     }
+             */
             tamAccount: components["schemas"]["TamAccountView"] | null;
             /**
              * @description On a manually built CSA Arrears Only case (SD-21).
@@ -449,6 +457,32 @@ export interface components {
              * @enum {string}
              */
             subjectType: "client" | "representative";
+            /**
+             * @example [
+             *       {
+             *         "version": 1,
+             *         "current": true,
+             *         "reason": "set-up",
+             *         "changedItems": [
+             *           "pin",
+             *           "password"
+             *         ],
+             *         "memorableQuestions": [
+             *           "X",
+             *           "X",
+             *           "X",
+             *           "X",
+             *           "X",
+             *           "X",
+             *           "X"
+             *         ],
+             *         "serviceRequestId": null,
+             *         "createdAt": "2026-11-22T10:00:00.000Z",
+             *         "createdBy": "cw-1042",
+             *         "supersededAt": null
+             *       }
+             *     ]
+             */
             versions: components["schemas"]["SecurityDetailsVersionView"][];
         };
         ChangeSecurityDetailsDto: {

@@ -48,7 +48,12 @@ export class SecurityDetailsView {
   @ApiProperty({ example: true, description: 'False: send the caseworker to security set-up (SD-22).' })
   setUp: boolean;
 
-  @ApiProperty({ type: TamAccountView, nullable: true, description: 'Clients only; null when not set up.' })
+  @ApiProperty({
+    type: TamAccountView,
+    nullable: true,
+    example: { exists: true, createdAt: '2026-11-22T10:00:00.000Z', blocked: false, blockedAt: null },
+    description: 'Clients only; null when not set up.',
+  })
   tamAccount: TamAccountView | null;
 
   @ApiProperty({ example: false, description: 'On a manually built CSA Arrears Only case (SD-21).' })
@@ -156,7 +161,22 @@ export class SecurityDetailsHistoryView {
   @ApiProperty({ enum: SUBJECT_TYPES, example: 'client' })
   subjectType: SubjectType;
 
-  @ApiProperty({ type: [SecurityDetailsVersionView] })
+  @ApiProperty({
+    type: [SecurityDetailsVersionView],
+    example: [
+      {
+        version: 1,
+        current: true,
+        reason: 'set-up',
+        changedItems: ['pin', 'password'],
+        memorableQuestions: MEMORABLE_ANSWERS_NOT_COLLECTED,
+        serviceRequestId: null,
+        createdAt: '2026-11-22T10:00:00.000Z',
+        createdBy: 'cw-1042',
+        supersededAt: null,
+      },
+    ],
+  })
   versions: SecurityDetailsVersionView[];
 }
 
