@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 
 type CreateApp = (
@@ -97,6 +99,8 @@ export interface TestSystem {
   /** Calls on the CIS simulator (its admin and CIS APIs) with the system token. */
   simPost(path: string, body?: object): request.Test;
   simGet(path: string): request.Test;
+  /** SQL on cis-interface's own database. */
+  ciQuery<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -119,7 +123,9 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
   const [sr, sim, co] = await Promise.all([
     start('ci_sr', peer('service-requests'), {
       CIS_INTERFACE_URL: ciUrl,
+      CORRESPONDENCE_URL: 'http://127.0.0.1:9',
       FOLLOW_UP_INTERVAL_MS: '60000',
+      BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
       ...opts.srEnv,
     }),
     start('ci_sim', peer('cis-simulator'), {
@@ -163,6 +169,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
     srGet: (path, token = sys) => request(sr.url).get(path).auth(token, { type: 'bearer' }),
     simPost: (path, body = {}) => request(sim.url).post(path).auth(sys, { type: 'bearer' }).send(body),
     simGet: (path) => request(sim.url).get(path).auth(sys, { type: 'bearer' }),
+    ciQuery: (sql, params) => ci.app.get(DataSource).query(sql, params),
     async close() {
       await ci.close();
       await Promise.all([sr.close(), sim.close(), co?.close()]);

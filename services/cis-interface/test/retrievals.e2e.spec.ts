@@ -1,0 +1,426 @@
+import request from 'supertest';
+import { eventually } from '@cms/testing';
+import { givenClient, nino, SARAH, startSystem, type TestSystem } from './helpers';
+
+const NEW_ADDRESS = { line1: '4 Mill Lane', town: 'Leeds', postcode: 'LS6 3AA' };
+
+describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with the real service-requests and CIS simulator', () => {
+  let s: TestSystem;
+  beforeAll(async () => {
+    s = await startSystem();
+  });
+  afterAll(() => s?.close());
+
+  const retrieve = (clientId: string, token: string, opts: { trigger?: string; key?: string } = {}) => {
+    const req = s
+      .api()
+      .post('/retrievals')
+      .auth(token, { type: 'bearer' })
+      .send({ clientId, trigger: opts.trigger ?? 'manual' });
+    return opts.key ? req.set('Idempotency-Key', opts.key) : req;
+  };
+  const srClient = async (id: string) => (await s.srGet(`/clients/${id}`).expect(200)).body;
+
+  describe('a client whose CIS record differs from CMS’s', () => {
+    let clientId: string;
+    let first: Record<string, any>;
+
+    beforeAll(async () => {
+      const c = await givenClient(s, {
+        nino: nino(201),
+        verified: true,
+        cis: {
+          ...SARAH,
+          dateOfBirth: '1988-04-18',
+          dateOfBirthVerified: true,
+          address: NEW_ADDRESS,
+          addressStartDate: '2026-10-01',
+          homePhone: '01632 960099',
+          businessPhone: '01632 960002',
+        },
+      });
+      clientId = c.clientId;
+      first = (
+        await retrieve(clientId, s.tokens.sys, { trigger: 'reference-verified', key: 'rd1-201' }).expect(201)
+      ).body;
+    });
+
+    it('[RD-1] [RD-2] [RD-8] the Verified trigger retrieves personal, address and contact data in real time', () => {
+      expect(first).toMatchObject({
+        clientId,
+        trigger: 'reference-verified',
+        outcome: 'completed',
+        rejection: null,
+        requestedBy: 'service-requests',
+        attempts: 1,
+      });
+      expect(first.completedAt).toBeTruthy();
+    });
+
+    it('[RD-3] keeps DOB (verified and different), sex, the new address with its start date, and the differing phones only', () => {
+      const items = Object.fromEntries(first.itemsStored.map((i: any) => [i.item, i]));
+      expect(Object.keys(items).sort()).toEqual(
+        ['address', 'addressStartDate', 'businessPhone', 'dateOfBirth', 'homePhone', 'sex'].sort(),
+      );
+      expect(items.dateOfBirth).toMatchObject({
+        cisValue: '1988-04-18',
+        cmsValue: '1988-04-17',
+        differs: true,
+      });
+      expect(items.sex).toMatchObject({ cisValue: 'F', differs: false });
+      expect(items.address.cisValue).toEqual({
+        address: expect.objectContaining(NEW_ADDRESS),
+        addressStartDate: '2026-10-01',
+      });
+      expect(items.homePhone).toMatchObject({
+        cisValue: '+441632960099',
+        cmsValue: '+441632960001',
+        differs: true,
+      });
+    });
+
+    it('[RD-6] stores everything CIS returned as sourced from CIS, apart from CMS’s record, which is unchanged', async () => {
+      const data = await s
+        .api()
+        .get(`/clients/${clientId}/cis-data`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(data.body.latest).toMatchObject({
+        retrievalId: first.id,
+        source: 'CIS',
+        data: expect.objectContaining({
+          firstName: 'Sarah',
+          dateOfBirth: '1988-04-18',
+          mobilePhone: '+447700900123',
+        }),
+      });
+      expect(data.body.latest.retrievedAt).toBeTruthy();
+      const cms = await srClient(clientId);
+      expect(cms).toMatchObject({
+        dateOfBirth: '1988-04-17',
+        homePhone: '+441632960001',
+        address: SARAH.address,
+      });
+    });
+
+    it('[RD-6] records one discrepancy per differing item, open', async () => {
+      const res = await s
+        .api()
+        .get(`/clients/${clientId}/discrepancies`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(res.body.discrepancies.map((d: any) => d.item).sort()).toEqual(
+        ['address', 'businessPhone', 'dateOfBirth', 'homePhone'].sort(),
+      );
+      expect(
+        res.body.discrepancies.every((d: any) => d.status === 'open' && d.retrievalId === first.id),
+      ).toBe(true);
+      expect(first.discrepancies).toHaveLength(4);
+    });
+
+    it('[RD-1] the trigger is idempotent on its Idempotency-Key: the same key returns the same retrieval, CIS is not asked again', async () => {
+      const again = await retrieve(clientId, s.tokens.sys, {
+        trigger: 'reference-verified',
+        key: 'rd1-201',
+      }).expect(201);
+      expect(again.body.id).toBe(first.id);
+      const data = await s
+        .api()
+        .get(`/clients/${clientId}/cis-data`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(data.body.history).toHaveLength(1);
+    });
+
+    it('[RD-6] a later retrieval adds to the history and refreshes the open discrepancies (one open per item)', async () => {
+      const second = await retrieve(clientId, s.tokens.cw).expect(201);
+      expect(second.body.id).not.toBe(first.id);
+      const data = await s
+        .api()
+        .get(`/clients/${clientId}/cis-data`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(data.body.history.map((h: any) => h.retrievalId)).toEqual([second.body.id, first.id]);
+      const open = await s
+        .api()
+        .get(`/clients/${clientId}/discrepancies?status=open`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(open.body.discrepancies).toHaveLength(4);
+      const list = await s
+        .api()
+        .get(`/clients/${clientId}/retrievals`)
+        .auth(s.tokens.tl, { type: 'bearer' })
+        .expect(200);
+      expect(list.body.retrievals.map((r: any) => r.id)).toEqual([second.body.id, first.id]);
+    });
+
+    it('[RD-7] accept-cis: service-requests updates CMS’s record (with the version, audited there)', async () => {
+      const d = (
+        await s
+          .api()
+          .get(`/clients/${clientId}/discrepancies`)
+          .auth(s.tokens.cw, { type: 'bearer' })
+          .expect(200)
+      ).body.discrepancies.find((x: any) => x.item === 'dateOfBirth');
+      const before = await srClient(clientId);
+      const res = await s
+        .api()
+        .post(`/discrepancies/${d.id}/resolution`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ decision: 'accept-cis', reason: 'Birth certificate seen' })
+        .expect(200);
+      expect(res.body.discrepancy).toMatchObject({
+        status: 'accepted-cis',
+        decidedBy: 'cw-1',
+        reason: 'Birth certificate seen',
+      });
+      expect(res.body.cisUpdate).toBeNull();
+      const after = await srClient(clientId);
+      expect(after).toMatchObject({ dateOfBirth: '1988-04-18', dateOfBirthVerified: true });
+      expect(after.version).toBeGreaterThan(before.version);
+      expect(res.body.discrepancy.clientVersion).toBe(after.version);
+      const audit = await s.srGet(`/audit/client/${clientId}`).expect(200);
+      expect(JSON.stringify(audit.body)).toContain('personal-details-changed');
+      await s
+        .api()
+        .post(`/discrepancies/${d.id}/resolution`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ decision: 'keep-cms' })
+        .expect(409);
+    });
+
+    it('[RD-7] [SU-1] keep-cms of the address needs an interest, then sends CMS’s address to CIS and records the response', async () => {
+      const d = (
+        await s
+          .api()
+          .get(`/clients/${clientId}/discrepancies`)
+          .auth(s.tokens.cw, { type: 'bearer' })
+          .expect(200)
+      ).body.discrepancies.find((x: any) => x.item === 'address');
+      const refused = await s
+        .api()
+        .post(`/discrepancies/${d.id}/resolution`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ decision: 'keep-cms' })
+        .expect(422);
+      expect(refused.body).toMatchObject({ code: 'NO_INTEREST_REGISTERED', requirementId: 'SU-1' });
+      await s
+        .api()
+        .post(`/clients/${clientId}/interests`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ interestType: 'PWC_QC_ROC_GENERAL' })
+        .expect(201);
+      const res = await s
+        .api()
+        .post(`/discrepancies/${d.id}/resolution`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ decision: 'keep-cms', reason: 'Client confirmed by phone they have not moved' })
+        .expect(200);
+      expect(res.body.discrepancy).toMatchObject({ status: 'kept-cms', cisUpdateId: res.body.cisUpdate.id });
+      expect(res.body.cisUpdate).toMatchObject({
+        updateType: 'ADDRESS_CHANGE',
+        responseCode: '0',
+        applied: true,
+        discrepancyId: d.id,
+      });
+      const person = await s
+        .simPost('/admin/persons/lookup', { referenceKind: 'NINO', reference: nino(201) })
+        .expect(200);
+      expect(person.body.address).toMatchObject(SARAH.address);
+    });
+
+    it('[RD-7] keep-cms of an item CIS does not accept (a phone) records the decision and sends nothing', async () => {
+      const d = (
+        await s
+          .api()
+          .get(`/clients/${clientId}/discrepancies`)
+          .auth(s.tokens.cw, { type: 'bearer' })
+          .expect(200)
+      ).body.discrepancies.find((x: any) => x.item === 'homePhone');
+      const res = await s
+        .api()
+        .post(`/discrepancies/${d.id}/resolution`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ decision: 'keep-cms' })
+        .expect(200);
+      expect(res.body).toMatchObject({ cisUpdate: null, noUpdateReason: 'not-updatable' });
+      expect(res.body.discrepancy.status).toBe('kept-cms');
+    });
+  });
+
+  it('[RD-1] the Verified trigger is refused while the client’s NINO is not Verified', async () => {
+    const c = await givenClient(s, { nino: nino(202) });
+    const res = await retrieve(c.clientId, s.tokens.sys, {
+      trigger: 'reference-verified',
+      key: 'rd1-202',
+    }).expect(422);
+    expect(res.body).toMatchObject({ code: 'REFERENCE_NOT_VERIFIED', requirementId: 'RD-1' });
+    // The applicant trigger follows verification of the CMS reference ID, not of the NINO.
+    await retrieve(c.clientId, s.tokens.sys, { trigger: 'applicant-verified' }).expect(201);
+  });
+
+  it('[RD-4] "Insufficient access level": Sensitive Check set and a call back SR raised to the sensitive case team', async () => {
+    const c = await givenClient(s, {
+      nino: nino(203),
+      verified: true,
+      cis: { ...SARAH, nationallySensitive: true },
+    });
+    const res = await retrieve(c.clientId, s.tokens.sys, {
+      trigger: 'reference-verified',
+      key: 'rd1-203',
+    }).expect(201);
+    expect(res.body).toMatchObject({
+      outcome: 'insufficient-access',
+      rejection: 'INSUFFICIENT_ACCESS_LEVEL',
+      rejectionMessage: 'Insufficient access level',
+      requirementId: 'RD-4',
+      itemsStored: [],
+    });
+    const srId = await eventually(async () => {
+      const r = await s
+        .api()
+        .get(`/retrievals/${res.body.id}`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      return r.body.sensitiveCheckServiceRequestId as string | null;
+    });
+    expect((await srClient(c.clientId)).sensitiveCheck).toBe(true);
+    const sr = await s.srGet(`/service-requests/${srId}`).expect(200);
+    expect(sr.body).toMatchObject({
+      type: 'SENSITIVE_CALL_BACK',
+      queue: 'sensitive-case-team',
+      source: 'CIS',
+    });
+    // A caseworker with sensitive access gets the data.
+    const sct = await retrieve(c.clientId, s.tokens.sct).expect(201);
+    expect(sct.body.outcome).toBe('completed');
+  });
+
+  it.each([
+    ['NINO_NOT_FOUND', 'NINO not found', async () => undefined],
+    [
+      'NINO_DELETED',
+      'NINO deleted',
+      async (ref: string) =>
+        s
+          .simPost('/admin/persons/flags', { referenceKind: 'NINO', reference: ref, deleted: true })
+          .expect(200),
+    ],
+  ])('[RD-5] rejection %s is recorded on the retrieval and shown', async (rejection, message, arrange) => {
+    const ref = nino(rejection === 'NINO_NOT_FOUND' ? 204 : 205);
+    const c = await givenClient(s, { nino: ref, cis: rejection === 'NINO_NOT_FOUND' ? false : undefined });
+    await arrange(ref);
+    const res = await retrieve(c.clientId, s.tokens.cw).expect(201);
+    expect(res.body).toMatchObject({
+      outcome: 'rejected',
+      rejection,
+      rejectionMessage: message,
+      requirementId: 'RD-5',
+    });
+    const shown = await s
+      .api()
+      .get(`/retrievals/${res.body.id}`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(shown.body).toMatchObject({ outcome: 'rejected', rejection });
+    const discrepancies = await s
+      .api()
+      .get(`/clients/${c.clientId}/discrepancies`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(discrepancies.body.discrepancies).toEqual([]);
+  });
+
+  it('[RD-5] [RD-3] NINO superseded: the rejection and the new NINO are recorded, sourced from CIS', async () => {
+    const c = await givenClient(s, { nino: nino(206) });
+    await s
+      .simPost('/admin/persons/supersede', {
+        referenceKind: 'NINO',
+        reference: nino(206),
+        newNino: 'JK654321D',
+      })
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    const res = await retrieve(c.clientId, s.tokens.cw).expect(201);
+    expect(res.body).toMatchObject({
+      outcome: 'rejected',
+      rejection: 'NINO_SUPERSEDED',
+      supersededBy: 'JK654321D',
+      itemsStored: [expect.objectContaining({ item: 'nino', cisValue: 'JK654321D', cmsValue: nino(206) })],
+    });
+    const data = await s
+      .api()
+      .get(`/clients/${c.clientId}/cis-data`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(data.body.latest.data).toEqual({ supersededByNino: 'JK654321D' });
+  });
+
+  it('[RD-5] a technical error is retried, then recorded as failed and shown; the same Idempotency-Key tries again', async () => {
+    const c = await givenClient(s, { nino: nino(207), verified: true });
+    await s
+      .simPost('/admin/faults', { technicalErrorShare: 1 })
+      .expect((r) => expect(r.status).toBeLessThan(300));
+    try {
+      const res = await retrieve(c.clientId, s.tokens.sys, {
+        trigger: 'reference-verified',
+        key: 'rd1-207',
+      }).expect(201);
+      expect(res.body).toMatchObject({
+        outcome: 'failed',
+        rejection: 'TECHNICAL_ERROR',
+        requirementId: 'RD-5',
+      });
+      expect(res.body.failureReason).toMatch(/CIS_TECHNICAL_ERROR.*503.*3 attempts/);
+      const faults = await s.simGet('/admin/faults').expect(200);
+      expect(faults.body.counts.technicalErrors).toBe(3);
+    } finally {
+      await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
+    }
+    const again = await retrieve(c.clientId, s.tokens.sys, {
+      trigger: 'reference-verified',
+      key: 'rd1-207',
+    }).expect(201);
+    expect(again.body).toMatchObject({ outcome: 'completed', attempts: 2 });
+  });
+
+  it('[RD-5] [RD-8] a CIS that does not answer in time is a technical error (time-out), recorded as failed', async () => {
+    const c = await givenClient(s, { nino: nino(208) });
+    await s.simPost('/admin/faults', { delayMs: 1500 }).expect((r) => expect(r.status).toBeLessThan(300));
+    try {
+      const res = await retrieve(c.clientId, s.tokens.cw).expect(201);
+      expect(res.body).toMatchObject({ outcome: 'failed', rejection: 'TECHNICAL_ERROR' });
+      expect(res.body.failureReason).toMatch(/no answer within 1000 ms/);
+    } finally {
+      await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
+    }
+  });
+
+  it('[X-1] a nationally sensitive client’s CIS data, retrievals and discrepancies need sensitive access', async () => {
+    const c = await givenClient(s, { nino: nino(209), nationallySensitiveCase: true });
+    const res = await retrieve(c.clientId, s.tokens.cw).expect(403);
+    expect(res.body.title).toBe('Insufficient Access');
+    const ok = await retrieve(c.clientId, s.tokens.sct).expect(201);
+    for (const path of [
+      `/clients/${c.clientId}/cis-data`,
+      `/clients/${c.clientId}/discrepancies`,
+      `/retrievals/${ok.body.id}`,
+    ]) {
+      await s.api().get(path).auth(s.tokens.cw, { type: 'bearer' }).expect(403);
+      await s.api().get(path).auth(s.tokens.sct, { type: 'bearer' }).expect(200);
+    }
+  });
+
+  it('a retrieval of an unknown client is 404; a malformed body is 400 problem+json', async () => {
+    await retrieve('6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11', s.tokens.cw).expect(404);
+    const bad = await s
+      .api()
+      .post('/retrievals')
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ clientId: 'nope', trigger: 'whenever' })
+      .expect(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    expect(bad.body.errors.map((e: any) => e.field).sort()).toEqual(['clientId', 'trigger']);
+    void request;
+  });
+});
