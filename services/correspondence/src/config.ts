@@ -56,11 +56,11 @@ export class CorrespondenceConfig extends BaseServiceConfig {
 
   /** Print gateway: `local` records what would be printed and posted in the `gateway_outbox` table. */
   @IsIn(['local'])
-  PRINT_GATEWAY: 'local' = 'local';
+  PRINT_GATEWAY = 'local' as const;
 
   /** SMS gateway: `local` records what would be texted in the `gateway_outbox` table. */
   @IsIn(['local'])
-  SMS_GATEWAY: 'local' = 'local';
+  SMS_GATEWAY = 'local' as const;
 
   /**
    * Optional TrueType fonts (regular and bold) embedded in letters so that any Unicode name prints.

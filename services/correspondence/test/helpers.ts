@@ -215,17 +215,34 @@ export async function downloadPdf(url: string, id: string): Promise<request.Resp
     });
 }
 
-// pdf-parse (pdf.js) sets up its "fake worker" in Node with a dynamic import(), which Jest's
-// CommonJS sandbox refuses; loading the worker module first registers it on globalThis.pdfjsWorker.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require(path.join(path.dirname(require.resolve('pdf-parse')), 'pdf.worker.mjs'));
+/**
+ * pdf-parse (pdf.js) sets up its "fake worker" in Node with a dynamic import(), which Jest's
+ * CommonJS sandbox refuses; loading the worker module first registers it on globalThis.pdfjsWorker.
+ */
+function parserFor(pdf: Buffer): PDFParse {
+  if (!(globalThis as { pdfjsWorker?: unknown }).pdfjsWorker) {
+    require(path.join(path.dirname(require.resolve('pdf-parse')), 'pdf.worker.mjs'));
+  }
+  return new PDFParse({ data: new Uint8Array(pdf) });
+}
 
 /** The text of a PDF (pdf-parse v2), whitespace collapsed so wrapped lines read as one. */
 export async function pdfText(pdf: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(pdf) });
+  const parser = parserFor(pdf);
   try {
     const result = await parser.getText();
     return result.text.replace(/-- \d+ of \d+ --/g, ' ').replace(/\s+/g, ' ');
+  } finally {
+    await parser.destroy();
+  }
+}
+
+/** The text of each page of a PDF, whitespace collapsed. */
+export async function pdfPages(pdf: Buffer): Promise<string[]> {
+  const parser = parserFor(pdf);
+  try {
+    const result = await parser.getText();
+    return result.pages.map((p) => p.text.replace(/\s+/g, ' '));
   } finally {
     await parser.destroy();
   }

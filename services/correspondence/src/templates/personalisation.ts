@@ -21,6 +21,7 @@ import type { PersonalisationField } from './template-content';
 /** Largest amount a `money` field accepts, in pence (£1,000,000). */
 const MAX_PENCE = 100_000_000;
 const DEFAULT_MAX_LENGTH = 200;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Windows-1252 printable characters beyond Latin-1: what the built-in PDF fonts can print. */

@@ -1,0 +1,151 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { LETTER_CODES, type Jurisdiction, type LetterCode } from '@cms/domain';
+import {
+  downloadPdf,
+  issue,
+  LETTER_CASES,
+  letterBody,
+  pdfPages,
+  pdfText,
+  startCorrespondence,
+  type TestCorrespondence,
+} from './helpers';
+
+/** System role codes and names that must never reach a citizen (glossary: outward text says receiving / paying parent). */
+const SYSTEM_TERMS = /\bPWC\b|\bPeWC\b|\bNRP\b|parent with care|person with care|non[- ]resident parent/i;
+
+describe('letters rendered to PDF', () => {
+  let s: TestCorrespondence;
+  beforeAll(async () => (s = await startCorrespondence({ WORKERS_ENABLED: 'false' })));
+  afterAll(() => s.close());
+
+  const cases = LETTER_CODES.flatMap((code) =>
+    (['GB', 'NI'] as Jurisdiction[]).map((j) => [code, j] as [LetterCode, Jurisdiction]),
+  );
+
+  it.each(cases)(
+    '[X-3][TD-14] %s (%s) prints its personalisation, the service of the jurisdiction, and never PWC/NRP',
+    async (code, jurisdiction) => {
+      const res = await issue(s.url, letterBody(code, { jurisdiction }));
+      expect(res.status).toBe(201);
+      const pdf = await downloadPdf(s.url, res.body.id);
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      const bytes = pdf.body as Buffer;
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(res.body.pdfSha256);
+      const text = await pdfText(bytes);
+      for (const value of [
+        ...LETTER_CASES[code].expect,
+        'Daniel Price',
+        '14 Mill Lane',
+        'LS6 3AB',
+        '120034567891',
+      ]) {
+        expect(text).toContain(value);
+      }
+      expect(text).toContain(`${code} version 1`);
+      if (jurisdiction === 'NI') {
+        expect(text).toContain('Northern Ireland Child Maintenance Service');
+        expect(text).toContain('0800 232 1271');
+        expect(text).not.toMatch(/Child Maintenance Group|\bCMG\b/);
+      } else {
+        expect(text).toContain('Child Maintenance Group');
+        expect(text).toContain('0800 171 2345');
+        expect(text).not.toMatch(/Northern Ireland|NICMS/);
+      }
+      expect(text).not.toMatch(SYSTEM_TERMS);
+      expect(text).not.toContain('{{');
+    },
+  );
+
+  it.each(LETTER_CODES)('[X-3] %s renders with only its required fields', async (code) => {
+    const res = await issue(s.url, letterBody(code, {}, 'required'));
+    expect(res.status).toBe(201);
+    const text = await pdfText((await downloadPdf(s.url, res.body.id)).body as Buffer);
+    expect(text).toContain('Dear Daniel Price');
+    expect(text).not.toMatch(SYSTEM_TERMS);
+  });
+
+  it('[TD-7] CMSL0406 carries an attachment, filled from the SR data, on its own page: every transferred item, bank details whole', async () => {
+    const res = await issue(s.url, letterBody('CMSL0406'));
+    expect(res.status).toBe(201);
+    expect(res.body.pageCount).toBe(2);
+    const [letter, attachment] = await pdfPages((await downloadPdf(s.url, res.body.id)).body as Buffer);
+    expect(attachment).toContain('Attachment to letter CMSL0406');
+    expect(attachment).toContain('Details from the receiving parent');
+    for (const item of [
+      'Name Sarah Okafor',
+      'New name Sarah Bennett',
+      'Address 1 High Street York YO1 7HH',
+      'Postcode YO1 7HH',
+      'Landline 01632 960123',
+      'Mobile 07700 900123',
+      'Email sarah@example.com',
+      'Name on the account Sarah Okafor',
+      'Sort code 08-99-99',
+      'Account number 66374958',
+    ]) {
+      expect(attachment).toContain(item);
+    }
+    // The letter itself names no details: they are only on the attachment.
+    expect(letter).not.toContain('66374958');
+    expect(letter).not.toContain('sarah@example.com');
+    expect(letter).toContain('attachment with this letter');
+  });
+
+  it('[TD-9] CMSL0406 on the verbal bank details route says so and carries only the bank details', async () => {
+    const res = await issue(s.url, letterBody('CMSL0406', {}, 'required'));
+    const [letter, attachment] = await pdfPages((await downloadPdf(s.url, res.body.id)).body as Buffer);
+    expect(letter).toContain('has asked to be paid child maintenance by Direct Pay');
+    expect(attachment).toContain('Account number 66374958');
+    expect(attachment).not.toMatch(/Email|Mobile|Landline/);
+  });
+
+  it('[TD-12] CMSL9662 confirms to the receiving parent with only the last digits of the account', async () => {
+    const res = await issue(s.url, letterBody('CMSL9662'));
+    const text = await pdfText((await downloadPdf(s.url, res.body.id)).body as Buffer);
+    expect(text).toContain('****4958');
+    expect(text).not.toContain('66374958');
+    expect(text).not.toContain('08-99-99');
+  });
+
+  it('[SD-9] CMSL9800 encloses the change of security details form, prefilled with name and case number', async () => {
+    const res = await issue(s.url, letterBody('CMSL9800'));
+    const pages = await pdfPages((await downloadPdf(s.url, res.body.id)).body as Buffer);
+    const form = pages[pages.length - 1];
+    expect(form).toContain('Form: change your security details');
+    expect(form).toContain('Daniel Price');
+    expect(form).toContain('120034567891');
+    expect(form).toContain('cannot be 0000000');
+  });
+
+  const fonts = {
+    LETTER_FONT_REGULAR: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    LETTER_FONT_BOLD: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+  };
+  (existsSync(fonts.LETTER_FONT_REGULAR) && existsSync(fonts.LETTER_FONT_BOLD) ? it : it.skip)(
+    'with a Unicode font configured, names outside Windows-1252 print as given',
+    async () => {
+      const u = await startCorrespondence({ WORKERS_ENABLED: 'false', ...fonts });
+      try {
+        const body = letterBody('CMSL9802', {
+          recipient: {
+            clientId: randomUUID(),
+            role: 'NRP',
+            name: 'Łukasz Wróbel',
+            address: { line1: '2 Żurawia Court', town: 'Leeds', postcode: 'LS6 3AB' },
+          },
+        });
+        const res = await issue(u.url, body);
+        expect(res.status).toBe(201);
+        const text = await pdfText((await downloadPdf(u.url, res.body.id)).body as Buffer);
+        expect(text).toContain('Dear Łukasz Wróbel');
+        expect(text).toContain('2 Żurawia Court');
+      } finally {
+        await u.close();
+      }
+    },
+  );
+});
