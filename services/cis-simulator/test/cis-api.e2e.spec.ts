@@ -445,6 +445,123 @@ describe('cis-simulator: the CIS web service (interests, retrieval, updates) ove
     });
   });
 
+  describe('admin: persons, seed data and changes made elsewhere in DWP', () => {
+    it('creates a child keyed by CRN, and refuses invalid details (400) and a NINO already held (409)', async () => {
+      const child = await s
+        .post('/admin/persons', {
+          referenceKind: 'CRN',
+          reference: 'TC123456A',
+          firstName: 'Ada',
+          lastName: 'Okafor',
+          dateOfBirth: '2016-05-01',
+          interestTypes: ['PWC_QC_ROC_GENERAL'],
+        })
+        .expect(201);
+      expect(child.body).toMatchObject({
+        referenceKind: 'CRN',
+        reference: 'TC123456A',
+        interests: [expect.objectContaining({ interestType: 'PWC_QC_ROC_GENERAL' })],
+      });
+      const bad = await s.post('/admin/persons', {
+        ...sarah,
+        reference: 'WX123456A',
+        mobilePhone: '01632 960001',
+        address: { line1: '1 A St', town: 'Leeds', postcode: 'LS' },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'mobilePhone', rule: 'phone-not-mobile' }),
+          expect.objectContaining({ field: 'address.postcode', rule: 'postcode-format' }),
+        ]),
+      );
+      const dup = await s.post('/admin/persons', sarah);
+      expect(dup.status).toBe(409);
+      expect(dup.body.code).toBe('PERSON_EXISTS');
+    });
+
+    it('seeds realistic persons that CIS then serves, with interests on a share of them', async () => {
+      const res = await s.post('/admin/seed', { count: 40, seed: 42, interestShare: 0.5 }).expect(201);
+      expect(res.body.created).toBe(40);
+      const withInterest = res.body.persons.filter(
+        (p: { interestTypes: string[] }) => p.interestTypes.length,
+      );
+      expect(withInterest.length).toBeGreaterThan(5);
+      expect(withInterest.length).toBeLessThan(35);
+      for (const p of res.body.persons.slice(0, 10)) {
+        const data = await s
+          .post('/cis/personal-data/retrieve', {
+            referenceKind: p.referenceKind,
+            reference: p.reference,
+            accessLevel: 'sensitive',
+          })
+          .expect(200);
+        expect(data.body).toMatchObject({
+          outcome: 'found',
+          person: {
+            reference: p.reference,
+            address: { postcode: expect.stringMatching(/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/) },
+          },
+        });
+      }
+      const page = await s.get('/admin/persons?withInterest=true&limit=500').expect(200);
+      expect(page.body.items.every((p: { interests: unknown[] }) => p.interests.length > 0)).toBe(true);
+    });
+
+    it('[BR-6] records a change made elsewhere in DWP and applies it to the record at once', async () => {
+      await newPerson('WX654321A');
+      const ref = { referenceKind: 'NINO', reference: 'WX654321A' };
+      const res = await s
+        .post('/admin/changes', {
+          ...ref,
+          change: { type: 'NAME_CORRECTION', firstName: 'Tom', lastName: 'Reid' },
+        })
+        .expect(201);
+      expect(res.body).toMatchObject({
+        transactionId: expect.any(String),
+        changeType: 'NAME_CORRECTION',
+        item: 'name',
+        origin: 'DWP',
+        payload: { type: 'NAME_CORRECTION', firstName: 'Tom', lastName: 'Reid' },
+        broadcastOutcome: null,
+      });
+      expect(
+        new Date(res.body.broadcastDueAt).getTime() - new Date(res.body.recordedAt).getTime(),
+      ).toBeGreaterThanOrEqual(24 * 3_600_000);
+      expect((await retrieve('WX654321A')).body.person.lastName).toBe('Reid');
+      await s
+        .post('/admin/changes', {
+          ...ref,
+          change: { type: 'NATIONALLY_SENSITIVE_STATUS', nationallySensitive: true },
+        })
+        .expect(201);
+      expect((await retrieve('WX654321A')).body.rejection).toBe('INSUFFICIENT_ACCESS_LEVEL');
+    });
+
+    it('[BR-6] refuses an invalid change (400), an unknown NINO (404) and a deleted one (422)', async () => {
+      const bad = await s.post('/admin/changes', {
+        ...SARAH,
+        change: { type: 'DOB_VERIFICATION', dateOfBirth: '1988-04-17', verified: false },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors).toEqual([
+        expect.objectContaining({ field: 'change.verified', rule: 'verified-mismatch' }),
+      ]);
+      const unknown = await s.post('/admin/changes', {
+        referenceKind: 'NINO',
+        reference: 'CE123456A',
+        change: { type: 'DOD_REMOVAL' },
+      });
+      expect(unknown.status).toBe(404);
+      const deleted = await s.post('/admin/changes', {
+        referenceKind: 'NINO',
+        reference: 'HJ123456A',
+        change: { type: 'DOD_REMOVAL' },
+      });
+      expect(deleted.status).toBe(422);
+    });
+  });
+
   describe('fault injection', () => {
     it('adds a delay to every CIS call', async () => {
       await s.post('/admin/faults', { delayMs: 300 }).expect(200);

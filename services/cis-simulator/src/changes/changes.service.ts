@@ -29,7 +29,7 @@ function fits(type: CisChangeType, interests: InterestRegistration[]): boolean {
 }
 
 /**
- * Changes to persons' CIS records (BR-6): recorded when made "elsewhere in DWP" (admin, generator)
+ * Changes to persons' CIS records (BR-6; CIS - Receive Broadcast Updates, step 3 lists them): recorded when made "elsewhere in DWP" (admin, generator)
  * or by CMG's updates (SU-5). Each change is applied to the record at once and kept, with its UK
  * day, for the daily broadcast (BR-2).
  */

@@ -16,7 +16,7 @@ import {
 } from './interest.view';
 
 /**
- * CMG's interests on CIS records (RI-1, RI-2), without which CIS accepts no update from CMG (SU-1)
+ * CMG's interests on CIS records (RI-1, RI-2; CIS - Receive Broadcast Updates, step 1 names the three types), without which CIS accepts no update from CMG (SU-1)
  * and broadcasts no change to it (BR-1).
  */
 @Injectable()

@@ -33,7 +33,7 @@ function toView(u: CisUpdateRecord, replayed: boolean): UpdateResponseView {
 }
 
 /**
- * Updates from CMG (CIS - Send Update): validated (SU-2), refused without an interest (SU-1, code
+ * Updates from CMG (CIS - Send Update, steps 1-8): validated (SU-2), refused without an interest (SU-1, code
  * 2), refused for a nationally sensitive record (SU-6, code 1), refused when the NINO/CRN is not
  * identified (code 3: not held, deleted or superseded), otherwise applied to the record at once
  * (SU-5) and answered with code 0 (SU-7). An applied update is recorded as a change of origin CMG,
