@@ -69,6 +69,13 @@ export class CisInterfaceConfig extends BaseServiceConfig {
   @Max(3_600_000)
   CIS_BREAKER_HALF_OPEN_AFTER_MS = 30_000;
 
+  /** First delay before a failed job (a call to service-requests or correspondence) is retried, in seconds; doubles each time. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_RETRY_DELAY_SECONDS = 2;
+
   /** Broadcast transactions handled per job (matched and raised together). */
   @Type(() => Number)
   @IsInt()

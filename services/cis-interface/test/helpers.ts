@@ -147,6 +147,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
       CIS_RETRY_ATTEMPTS: '2',
       CIS_RETRY_INITIAL_DELAY_MS: '20',
       CIS_RETRY_MAX_DELAY_MS: '100',
+      JOB_RETRY_DELAY_SECONDS: '1',
       ...opts.ciEnv,
     },
     ciPort,
@@ -257,4 +258,42 @@ export async function givenClient(
       .expect(201);
   }
   return { clientId: client.body.id, caseId: kase.body.id, nino: opts.nino };
+}
+
+/** Moves the simulator's clock to the next UK `hh:00` at least an hour ahead; returns the UK day then. */
+export async function moveSimClockToNext(s: TestSystem, hour: number): Promise<string> {
+  const now = new Date((await s.simGet('/internal/clock').expect(200)).body.now);
+  const target = new Date(now.getTime() + 3_600_000);
+  target.setUTCMinutes(0, 0, 0);
+  const ukHour = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  });
+  while (Number(ukHour.format(target)) !== hour) target.setTime(target.getTime() + 3_600_000);
+  await s.simPost('/internal/clock/advance', { to: target.toISOString() }).expect(200);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(target);
+}
+
+/**
+ * Records `change` on the person's CIS record (a change made elsewhere in DWP), as the simulator's
+ * admin API does.
+ */
+export async function cisChange(
+  s: TestSystem,
+  reference: string,
+  change: Record<string, unknown>,
+): Promise<void> {
+  await s.simPost('/admin/changes', { referenceKind: 'NINO', reference, change }).expect(201);
+}
+
+/**
+ * Moves the simulator 48 hours on (the day's broadcast is then due, BR-2), runs the broadcast and
+ * returns the batch id (null when nothing was to be sent).
+ */
+export async function runBroadcast(s: TestSystem): Promise<string | null> {
+  await s.simPost('/internal/clock/advance', { hours: 48 }).expect(200);
+  const run = await s.simPost('/admin/broadcasts/run', {}).expect(200);
+  const withBatch = (run.body.runs as { batchId: string | null }[]).filter((r) => r.batchId);
+  return withBatch.length ? withBatch[withBatch.length - 1].batchId : null;
 }

@@ -175,6 +175,12 @@ export class BroadcastTransactionView {
   clientId: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'NRP' }) clientRole: string | null;
   @ApiProperty({ type: [String], example: ['6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11'] }) caseIds: string[];
+  @ApiProperty({
+    example: false,
+    description:
+      'A matched case is nationally sensitive, or the change is a sensitivity update: shown only with sensitive access (X-1)',
+  })
+  nationallySensitive: boolean;
   @ApiProperty({ type: RaisedSrView, nullable: true }) serviceRequest: RaisedSrView | null;
   @ApiProperty({ nullable: true, type: String, example: null, description: 'BR-8: the MOPF letter issued' })
   letterId: string | null;
@@ -265,6 +271,7 @@ export function toTransactionView(t: BroadcastTransaction): BroadcastTransaction
     clientId: t.clientId,
     clientRole: t.clientRole,
     caseIds: t.caseIds,
+    nationallySensitive: t.nationallySensitive,
     serviceRequest:
       t.srId && t.srNumber
         ? { id: t.srId, srNumber: t.srNumber, queue: t.srQueue ?? '', status: t.srStatus ?? '' }

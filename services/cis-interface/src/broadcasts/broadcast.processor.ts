@@ -98,8 +98,14 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.jobs.declare(BROADCAST_CHUNK_QUEUE, { retryLimit: 30, retryDelaySeconds: 2 });
-    await this.jobs.declare(MOPF_LETTER_QUEUE, { retryLimit: 30, retryDelaySeconds: 2 });
+    await this.jobs.declare(BROADCAST_CHUNK_QUEUE, {
+      retryLimit: 30,
+      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
+    });
+    await this.jobs.declare(MOPF_LETTER_QUEUE, {
+      retryLimit: 30,
+      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -13,7 +13,8 @@ import {
   NotFoundError,
   validateCisUpdate,
 } from '@cms/domain';
-import { CLOCK, JobQueue, recordAudit } from '@cms/platform';
+import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
+import type { CisInterfaceConfig } from '../config';
 import { DataSource } from 'typeorm';
 import { assertMaySee, ClientAccess } from '../access/client-access';
 import { isCisDown } from '../cis/cis.errors';
@@ -94,6 +95,7 @@ export class CisUpdatesService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: CisInterfaceConfig,
     private readonly jobs: JobQueue,
     private readonly access: ClientAccess,
     private readonly interests: InterestsService,
@@ -102,7 +104,10 @@ export class CisUpdatesService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.jobs.declare(NATIONALLY_SENSITIVE_QUEUE, { retryLimit: 20, retryDelaySeconds: 2 });
+    await this.jobs.declare(NATIONALLY_SENSITIVE_QUEUE, {
+      retryLimit: 20,
+      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

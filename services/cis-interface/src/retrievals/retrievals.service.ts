@@ -7,7 +7,8 @@ import {
   DomainError,
   NotFoundError,
 } from '@cms/domain';
-import { CLOCK, JobQueue, recordAudit } from '@cms/platform';
+import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
+import type { CisInterfaceConfig } from '../config';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { ClientAccess } from '../access/client-access';
 import { CisTechnicalError, CisUnavailableError } from '../cis/cis.errors';
@@ -83,6 +84,7 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: CisInterfaceConfig,
     private readonly jobs: JobQueue,
     private readonly access: ClientAccess,
     private readonly srs: ServiceRequestsGateway,
@@ -90,7 +92,10 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.jobs.declare(SENSITIVE_CHECK_QUEUE, { retryLimit: 20, retryDelaySeconds: 2 });
+    await this.jobs.declare(SENSITIVE_CHECK_QUEUE, {
+      retryLimit: 20,
+      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
+    });
   }
 
   /**
