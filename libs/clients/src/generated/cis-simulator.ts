@@ -1983,7 +1983,7 @@ export interface operations {
                 /** @description Rows to skip (default 0) */
                 offset?: number;
                 /** @description Only persons with at least one registered interest */
-                withInterest?: string;
+                withInterest?: "true" | "false";
             };
             header?: never;
             path?: never;

@@ -221,7 +221,11 @@ export class ListPersonsQuery {
   @Min(0)
   offset?: number;
 
-  @ApiPropertyOptional({ example: true, description: 'Only persons with at least one registered interest' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    example: 'true',
+    description: 'Only persons with at least one registered interest',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   withInterest?: 'true' | 'false';
