@@ -109,6 +109,8 @@ function effectText(e) {
       return `step ${code(e.step)} := ${e.outcome}`;
     case 'set-path':
       return `path := ${e.path}`;
+    case 'confirm-security-update':
+      return 'confirm by SMS, or CMSL9802 where SMS is not appropriate, after a returned CMSL9800 (SD-16)';
     default:
       return e.kind;
   }

@@ -72,6 +72,8 @@ export type LetterRecipient = 'subject' | 'other party' | 'NRP' | 'PWC';
  * - `record-submitter` / `clear-submitter`: remember / forget who submitted for TL approval (TD-6, TD-8).
  * - `record-approver`: remember the approving team leader (TD-8, X-2).
  * - `set-path`: the SR continues on another path (TD-9: no consent → the CMSL0405 route).
+ * - `confirm-security-update`: where the client returned CMSL9800, confirm the new security details by
+ *   SMS, or CMSL9802 where SMS is not appropriate (SD-16); the service knows whether it is.
  */
 export type SrEffect =
   | { kind: 'generate-activity-plan'; steps?: readonly ActivityStepTemplate[] }
@@ -83,7 +85,8 @@ export type SrEffect =
   | { kind: 'record-submitter' }
   | { kind: 'clear-submitter' }
   | { kind: 'record-approver' }
-  | { kind: 'set-path'; path: string };
+  | { kind: 'set-path'; path: string }
+  | { kind: 'confirm-security-update' };
 
 /**
  * A condition a transition needs, as declarative data. Each may name the requirement it enforces.

@@ -10,6 +10,7 @@ import {
   slaFor,
   validateActivityOutcome,
   type SrSnapshot,
+  SECURITY_DETAILS_SR,
 } from '../src';
 import {
   NOW,
@@ -429,5 +430,13 @@ describe('Change - Security Details: Self Service', () => {
     expect(allowedTransitions(sr, caseworker).find((t) => t.transition === 'cancel')).toMatchObject({
       resolutionCodes: ['Withdrawn', 'Raised In Error'],
     });
+  });
+});
+describe('[SD-16] accepting a security details change confirms it to the client', () => {
+  it.each(['phone', 'self-service'])('the %s accept transition carries the confirmation effect', (path) => {
+    const accept = SECURITY_DETAILS_SR.transitions.find(
+      (t) => t.name === 'accept' && (t.paths ?? []).includes(path),
+    );
+    expect(accept?.effects).toContainEqual({ kind: 'confirm-security-update' });
   });
 });

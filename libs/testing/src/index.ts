@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Role } from '@cms/domain';
-import { signDevToken } from '@cms/platform';
+import { BaseServiceConfig, CONFIG, signDevToken } from '@cms/platform';
 import { Client } from 'pg';
 
 /** HS256 secret every service uses under test. */
@@ -108,13 +108,18 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts a service app built by `create` on a random port on 127.0.0.1. */
+/**
+ * Starts a service app on 127.0.0.1 at its configured PORT (testEnv sets 0: a random port; tests
+ * that wire services together pass ports from {@link freePort}).
+ */
 export async function listen(app: {
   listen(port: number, host: string): Promise<unknown>;
   getUrl(): Promise<string>;
   close(): Promise<void>;
+  get(token: unknown, options?: { strict: boolean }): unknown;
 }): Promise<RunningService> {
-  await app.listen(0, '127.0.0.1');
+  const config = app.get(CONFIG, { strict: false }) as BaseServiceConfig | undefined;
+  await app.listen(config?.PORT ?? 0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   return { url, close: () => app.close() };
 }
@@ -138,4 +143,18 @@ export async function eventually<T>(
       throw new Error(`Condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A free TCP port on 127.0.0.1, for services that must know each other's URLs before they start. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }

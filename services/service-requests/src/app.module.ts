@@ -26,6 +26,7 @@ import { ServiceRequestsService } from './service-requests/service-requests.serv
 import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
 import { SecurityEventsController } from './security-details/security-events.controller';
+import { SecurityDetailsController } from './security-details/security-details.controller';
 
 export const ENTITIES = [
   AuditRecord,
@@ -60,6 +61,7 @@ export class AppModule {
         ServiceRequestsController,
         DataTransferController,
         SecurityEventsController,
+        SecurityDetailsController,
         WorkQueuesController,
         CisMatchingController,
         InternalController,

@@ -566,30 +566,18 @@ export class ServiceRequestsService implements OnModuleInit {
           if (add.length) steps.push(...(await m.save(add)));
           break;
         }
-        case 'record-activity-outcome': {
-          let step = steps.find((s) => s.key === effect.step);
-          if (!step) {
-            const template = [
-              ...SR_TYPES[sr.type].activityPlan(sr.path),
-              ...SR_TYPES[sr.type].followUpSteps(sr.path),
-            ].find((t) => t.key === effect.step);
-            step = m.create(SrActivityStep, {
-              srId: sr.id,
-              position: steps.length,
-              key: effect.step,
-              title: template?.title ?? effect.step,
-            });
-            steps.push(step);
-          }
-          Object.assign(step, {
-            outcome: effect.outcome,
-            reason: request.reason ?? null,
-            recordedBy: request.actor.id,
-            recordedAt: request.now,
-          });
-          await m.save(step);
+        case 'record-activity-outcome':
+          await this.setStepOutcome(
+            m,
+            sr,
+            steps,
+            effect.step,
+            effect.outcome,
+            request.actor.id,
+            request.now,
+            request.reason ?? null,
+          );
           break;
-        }
         case 'add-note':
           if (request.reason)
             await m.insert(SrNote, { srId: sr.id, text: request.reason, author: request.actor.id });
@@ -602,12 +590,61 @@ export class ServiceRequestsService implements OnModuleInit {
             attachment: effect.attachment,
           });
           break;
+        case 'confirm-security-update': {
+          // SD-16: only where the client returned CMSL9800; an SMS is appropriate when a mobile is held.
+          let outcome = 'Not Required';
+          if (steps.find((st) => st.key === 'cmsl9800')?.outcome === 'Issued') {
+            const client = sr.subjectClientId ? await m.findOneBy(Client, { id: sr.subjectClientId }) : null;
+            const sms = !!client?.mobilePhone;
+            await this.jobs.sendInTransaction<LetterJob>(m, LETTER_JOBS, {
+              serviceRequestId: sr.id,
+              letter: sms ? 'SMS_SECURITY_DETAILS_UPDATED' : 'CMSL9802',
+              recipient: 'subject',
+            });
+            outcome = sms ? 'SMS Sent' : 'CMSL9802 Issued';
+          }
+          await this.setStepOutcome(m, sr, steps, 'confirm-update', outcome, request.actor.id, request.now);
+          break;
+        }
         default:
           // lock-read-only, unlock, record-submitter, clear-submitter, set-path: carried by `next`;
           // record-approver: stamped by the caller.
           break;
       }
     }
+  }
+
+  /**
+   * Sets an activity step's outcome as the system records it (effects, orchestration), adding the
+   * step when the plan does not have it yet. Not for caseworkers' outcomes: those go through
+   * {@link recordOutcome} and its rules.
+   */
+  async setStepOutcome(
+    m: EntityManager,
+    sr: ServiceRequest,
+    steps: SrActivityStep[],
+    key: string,
+    outcome: string,
+    by: string,
+    at: Date,
+    reason: string | null = null,
+  ): Promise<void> {
+    let step = steps.find((st) => st.key === key);
+    if (!step) {
+      const template = [
+        ...SR_TYPES[sr.type].activityPlan(sr.path),
+        ...SR_TYPES[sr.type].followUpSteps(sr.path),
+      ].find((t) => t.key === key);
+      step = m.create(SrActivityStep, {
+        srId: sr.id,
+        position: steps.length,
+        key,
+        title: template?.title ?? key,
+      });
+      steps.push(step);
+    }
+    Object.assign(step, { outcome, reason, recordedBy: by, recordedAt: at });
+    await m.save(step);
   }
 
   /** Recomputes the SR's queue (BR-7) and SLA due time after any change. */

@@ -1,0 +1,224 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { clientSecurityClient } from '@cms/clients';
+import { Actor, Clock, DomainError, DomainValidationError, StaleVersionError } from '@cms/domain';
+import {
+  ApiProblems,
+  CLOCK,
+  CONFIG,
+  CurrentActor,
+  PeerHttp,
+  recordAudit,
+  Roles,
+  unwrapPeer,
+} from '@cms/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { assertMaySee } from '../access/sensitivity';
+import type { ServiceRequestsConfig } from '../config';
+import { ServiceRequestView } from '../service-requests/service-request.view';
+import { ServiceRequestsService } from '../service-requests/service-requests.service';
+
+const VERIFICATIONS = ['PIN/password', 'transactional questions', 'CMSL9800 returned'] as const;
+
+export class TamAccountCheckDto {
+  @ApiProperty({ example: 3 })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional({
+    enum: VERIFICATIONS,
+    description: 'How the client was verified; needed when the account is blocked (SD-3)',
+  })
+  @IsOptional()
+  @IsIn(VERIFICATIONS)
+  verifiedBy?: (typeof VERIFICATIONS)[number];
+}
+
+export class UpdateSecurityDetailsDto {
+  @ApiProperty({ example: 4 })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional({ example: '4820193', description: 'New seven-digit PIN, not all zeroes (SD-1)' })
+  @IsOptional()
+  @IsString()
+  pin?: string;
+
+  @ApiPropertyOptional({ example: 'Bluebell42', description: 'New special password' })
+  @IsOptional()
+  @IsString()
+  password?: string;
+}
+
+/**
+ * Change - Security Details, worked from the SR: check the TAM account and unblock it (steps 8–9,
+ * SD-11), then change the PIN and/or password (steps 11–13, SD-14) in client-security, recording
+ * each on the SR's activity plan. Secrets pass through to client-security and are never stored,
+ * logged or audited here.
+ */
+@ApiTags('security-details')
+@Controller('service-requests/:id/security-details')
+export class SecurityDetailsController {
+  private readonly security: ReturnType<typeof clientSecurityClient>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) config: ServiceRequestsConfig,
+    peer: PeerHttp,
+    private readonly srs: ServiceRequestsService,
+  ) {
+    this.security = clientSecurityClient(config.CLIENT_SECURITY_URL, peer.fetch);
+  }
+
+  @Post('tam-account-check')
+  @HttpCode(200)
+  @Roles('caseworker', 'sensitive-access')
+  @ApiOperation({
+    summary: 'Check whether the TAM account is blocked and, if so, Unblock User (SD-11; steps 8–9).',
+  })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 409, 422)
+  async tamAccountCheck(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: TamAccountCheckDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
+    await this.withSecuritySr(id, dto.version, actor, async (m, loaded, clientId) => {
+      const status = unwrapPeer(
+        await this.security.GET('/clients/{clientId}/security-details', { params: { path: { clientId } } }),
+      );
+      let outcome = 'Not Blocked';
+      if (status.blocked) {
+        if (!dto.verifiedBy) {
+          throw new DomainValidationError([
+            {
+              field: 'verifiedBy',
+              rule: 'required',
+              message: 'Say how the client passed the check before unblocking.',
+              requirementId: 'SD-3',
+            },
+          ]);
+        }
+        unwrapPeer(
+          await this.security.POST('/clients/{clientId}/tam-account/unblock', {
+            params: { path: { clientId } },
+            body: { verifiedBy: dto.verifiedBy, serviceRequestId: id },
+          }),
+        );
+        outcome = 'Unblocked';
+      }
+      await this.srs.setStepOutcome(
+        m,
+        loaded.sr,
+        loaded.steps,
+        'tam-account-check',
+        outcome,
+        actor.id,
+        this.clock.now(),
+      );
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: id,
+        action: 'tam-account-check',
+        after: { outcome },
+      });
+    });
+    return this.srs.get(id, actor);
+  }
+
+  @Post('update')
+  @HttpCode(200)
+  @Roles('caseworker', 'sensitive-access')
+  @ApiOperation({
+    summary: 'Change the client’s PIN and/or special password in client-security (SD-14; steps 11–13).',
+  })
+  @ApiOkResponse({ type: ServiceRequestView })
+  @ApiProblems(404, 409, 422)
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateSecurityDetailsDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ServiceRequestView> {
+    if (dto.pin === undefined && dto.password === undefined) {
+      throw new DomainValidationError([
+        {
+          field: 'pin',
+          rule: 'one-of',
+          message: 'Give a new PIN, a new password, or both.',
+          requirementId: 'SD-14',
+        },
+      ]);
+    }
+    await this.withSecuritySr(id, dto.version, actor, async (m, loaded, clientId) => {
+      unwrapPeer(
+        await this.security.POST('/clients/{clientId}/security-details/change', {
+          params: { path: { clientId } },
+          body: {
+            ...(dto.pin !== undefined ? { pin: dto.pin } : {}),
+            ...(dto.password !== undefined ? { password: dto.password } : {}),
+            subjectType: 'client',
+            serviceRequestId: id,
+          },
+        }),
+      );
+      const changed = [dto.pin !== undefined && 'PIN', dto.password !== undefined && 'special password']
+        .filter(Boolean)
+        .join(' and ');
+      await this.srs.setStepOutcome(
+        m,
+        loaded.sr,
+        loaded.steps,
+        'update-security-details',
+        'Updated',
+        actor.id,
+        this.clock.now(),
+        `Changed ${changed}.`,
+      );
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: id,
+        action: 'security-details-updated',
+        after: { changed },
+      });
+    });
+    return this.srs.get(id, actor);
+  }
+
+  /** Runs `work` on a locked, editable SECURITY_DETAILS SR at `version`, for its subject client. */
+  private async withSecuritySr(
+    id: string,
+    version: number,
+    actor: Actor,
+    work: (
+      m: EntityManager,
+      loaded: Awaited<ReturnType<ServiceRequestsService['load']>>,
+      clientId: string,
+    ) => Promise<void>,
+  ): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const loaded = await this.srs.load(m, id, true);
+      assertMaySee(actor, loaded.sr.nationallySensitive);
+      if (loaded.sr.type !== 'SECURITY_DETAILS' || !loaded.sr.subjectClientId) {
+        throw new DomainError(
+          'NOT_A_SECURITY_DETAILS_SR',
+          'precondition',
+          'This is done on a Change Contact/Security Info SR with its subject recorded.',
+          {
+            requirementId: 'SD-4',
+          },
+        );
+      }
+      if (loaded.sr.version !== version)
+        throw new StaleVersionError('Service request', id, version, loaded.sr.version);
+      this.srs.assertEditable(loaded.sr);
+      await work(m, loaded, loaded.sr.subjectClientId);
+      loaded.sr.updatedAt = this.clock.now();
+      await m.save(loaded.sr);
+    });
+  }
+}

@@ -1,0 +1,240 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { freePort, tokenFor, eventually } from '@cms/testing';
+// Test-only: the real client-security service, started beside service-requests (never a mock).
+import { startClientSecurity, TestClientSecurity } from '../../client-security/test/helpers';
+import { startServiceRequests, TestServiceRequests } from './helpers';
+
+describe('Change - Security Details across service-requests and client-security', () => {
+  let sr: TestServiceRequests;
+  let cs: TestClientSecurity;
+  let cw: string;
+  let clientId: string;
+  let noDetailsClientId: string;
+  let caseId: string;
+  const api = () => request(sr.url);
+  const move = (id: string, version: number, body: Record<string, unknown>) =>
+    api()
+      .post(`/service-requests/${id}/transitions`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version, ...body });
+  const outcome = async (id: string, version: number, key: string, value: string, reason?: string) =>
+    (
+      await api()
+        .put(`/service-requests/${id}/activity-steps/${key}`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version, outcome: value, reason })
+        .expect(200)
+    ).body;
+  const check = (pin: string) =>
+    request(cs.url)
+      .post(`/clients/${clientId}/security-check`)
+      .auth(cw, { type: 'bearer' })
+      .send({ channel: 'phone', pin });
+
+  beforeAll(async () => {
+    const [srPort, csPort] = await Promise.all([freePort(), freePort()]);
+    [sr, cs] = await Promise.all([
+      startServiceRequests({
+        PORT: String(srPort),
+        CLIENT_SECURITY_URL: `http://127.0.0.1:${csPort}`,
+        WORKERS_ENABLED: 'false',
+      }),
+      startClientSecurity({ PORT: String(csPort), SERVICE_REQUESTS_URL: `http://127.0.0.1:${srPort}` }),
+    ]);
+    cw = await tokenFor(['caseworker'], 'cw-1');
+    clientId = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' })
+    ).body.id;
+    noDetailsClientId = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' })
+    ).body.id;
+    caseId = (
+      await api()
+        .post('/cases')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          jurisdiction: 'GB',
+          stage: 'maintenance',
+          participants: [
+            { clientId, role: 'PWC' },
+            { clientId: noDetailsClientId, role: 'NRP' },
+          ],
+        })
+    ).body.id;
+    await request(cs.url)
+      .post(`/clients/${clientId}/security-details`)
+      .auth(cw, { type: 'bearer' })
+      .send({ pin: '1234567', password: 'Bluebell42' })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await cs?.close();
+    await sr?.close();
+  });
+
+  async function raise(subject = clientId, role = 'PWC') {
+    return (
+      await api()
+        .post('/service-requests')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          type: 'SECURITY_DETAILS',
+          source: role,
+          subject: { clientId: subject, role },
+          caseIds: [caseId],
+        })
+        .expect(201)
+    ).body;
+  }
+
+  /** Brings an SR to Assess Outcome Of Change after a returned CMSL9800 (steps 5–10). */
+  async function toAssess(subject = clientId, role = 'PWC') {
+    let s = await raise(subject, role);
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
+    s = await outcome(s.id, s.version, 'security-details', 'Security Details');
+    s = (
+      await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'Security Details' } }).expect(
+        200,
+      )
+    ).body;
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Wait', subStatus: 'Security Details' },
+        reason: 'Account blocked after three failed checks; CMSL9800 sent',
+        nextActionDue: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      }).expect(200)
+    ).body;
+    s = await outcome(s.id, s.version, 'information-received', 'Information Provided');
+    return (
+      await move(s.id, s.version, {
+        to: { status: 'In Progress', subStatus: 'Assess Outcome Of Change' },
+      }).expect(200)
+    ).body;
+  }
+
+  it('[SD-2] [SD-11] [SD-13] [SD-14] [SD-16] blocked, unblocked, PIN changed, confirmed by SMS, closed CofC Accepted', async () => {
+    for (const pin of ['7654321', '7654321', '7654321']) await check(pin);
+    expect(
+      (await request(cs.url).get(`/clients/${clientId}/security-details`).auth(cw, { type: 'bearer' })).body
+        .blocked,
+    ).toBe(true);
+    let s = await toAssess();
+    const early = await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'CofC Accept' } });
+    expect(early.status).toBe(422);
+    expect(early.body.requirementId).toBe('SD-11');
+
+    const unverified = await api()
+      .post(`/service-requests/${s.id}/security-details/tam-account-check`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: s.version });
+    expect(unverified.status).toBe(400);
+    s = (
+      await api()
+        .post(`/service-requests/${s.id}/security-details/tam-account-check`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: s.version, verifiedBy: 'CMSL9800 returned' })
+        .expect(200)
+    ).body;
+    expect(s.activityPlan.find((x: { key: string }) => x.key === 'tam-account-check').outcome).toBe(
+      'Unblocked',
+    );
+    expect(
+      (await request(cs.url).get(`/clients/${clientId}/security-details`).auth(cw, { type: 'bearer' })).body
+        .blocked,
+    ).toBe(false);
+
+    const zeroes = await api()
+      .post(`/service-requests/${s.id}/security-details/update`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: s.version, pin: '0000000' });
+    expect(zeroes.status).toBe(400);
+    expect(JSON.stringify(zeroes.body)).toContain('SD-1');
+    s = (
+      await api()
+        .post(`/service-requests/${s.id}/security-details/update`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: s.version, pin: '4820193' })
+        .expect(200)
+    ).body;
+    expect(s.activityPlan.find((x: { key: string }) => x.key === 'update-security-details').outcome).toBe(
+      'Updated',
+    );
+    expect((await check('4820193')).body.result).toBe('pass');
+
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'CofC Accept' } }).expect(200))
+      .body;
+    expect(s.activityPlan.find((x: { key: string }) => x.key === 'confirm-update').outcome).toBe('SMS Sent');
+    const jobs = await sr.app
+      .get(DataSource)
+      .query(
+        `SELECT data->'payload'->>'letter' AS letter FROM pgboss.job WHERE name = 'sr.issue-letter' AND data->'payload'->>'serviceRequestId' = $1`,
+        [s.id],
+      );
+    expect(jobs.map((j: { letter: string }) => j.letter).sort()).toEqual([
+      'CMSL9800',
+      'SMS_SECURITY_DETAILS_UPDATED',
+    ]);
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Closed', subStatus: 'Complete' },
+        resolutionCode: 'CofC Accepted',
+      }).expect(200)
+    ).body;
+    expect(s).toMatchObject({ status: 'Closed', subStatus: 'Complete', resolutionCode: 'CofC Accepted' });
+    // Secrets never reach service-requests' logs or audit.
+    expect(sr.logs.text()).not.toContain('4820193');
+    const audit = (await api().get(`/audit/service-request/${s.id}`).auth(cw, { type: 'bearer' })).body;
+    expect(JSON.stringify(audit)).not.toContain('4820193');
+  });
+
+  it('[SD-17] declines with the reason: CoC Declined, CofC Declined, closed CoC Rejected', async () => {
+    let s = await toAssess();
+    const noOutcome = await move(s.id, s.version, {
+      to: { status: 'In Progress', subStatus: 'CofC Declined' },
+      reason: 'Form not signed',
+    });
+    expect(noOutcome.status).toBe(422);
+    s = await outcome(s.id, s.version, 'decline', 'CoC Declined', 'The form was not signed by the client');
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'In Progress', subStatus: 'CofC Declined' },
+        reason: 'The form was not signed by the client',
+      }).expect(200)
+    ).body;
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Closed', subStatus: 'Complete' },
+        resolutionCode: 'CoC Rejected',
+      }).expect(200)
+    ).body;
+    expect(s).toMatchObject({ status: 'Closed', subStatus: 'Complete', resolutionCode: 'CoC Rejected' });
+  });
+
+  it('[SD-22] a client without security details is sent to security set-up', async () => {
+    const s = await raise(noDetailsClientId, 'NRP');
+    const res = await api()
+      .post(`/service-requests/${s.id}/security-details/update`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: s.version, pin: '4820193' });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('SECURITY_DETAILS_NOT_SET_UP');
+  });
+
+  it('[SD-2] a block reported by client-security raised the call back SR in service-requests', async () => {
+    const found = await eventually(async () => {
+      const list = (await api().get('/service-requests').query({ clientId }).auth(cw, { type: 'bearer' }))
+        .body as Array<{ source: string; notes: { text: string }[] }>;
+      return list.find(
+        (x) => x.source === 'System' && x.notes.some((n) => /TAM account blocked/.test(n.text)),
+      );
+    });
+    expect(found).toBeDefined();
+  });
+});
