@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run openapi` writes each service's OpenAPI document to docs/api/<service>.json and generates
 // the typed clients in libs/clients/src/generated/<service>.ts from it (openapi-typescript).
-// `npm run openapi -- --check` fails when either is stale (CI runs it).
+// `npm run openapi -- --check` fails when either is stale (CI runs it); `--only <service>` limits it to one.
 // Needs the services built (it runs `nx run-many -t build`) and a PostgreSQL: DATABASE_URL (a
 // server URL) or, without it, a throwaway embedded PostgreSQL.
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,9 @@ export const SERVICES = [
   'correspondence',
   'cis-simulator',
 ];
-const present = SERVICES.filter((s) => existsSync(path.join(root, 'services', s, 'src/app.ts')));
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
+const present = SERVICES.filter((s) => existsSync(path.join(root, 'services', s, 'src/app.ts'))).filter((s) => !only || s === only);
 
 if (!process.argv.includes('--no-build')) {
   const build = spawnSync(
