@@ -24,6 +24,7 @@ import {
 import { ServiceRequestsController } from './service-requests/service-requests.controller';
 import { ServiceRequestsService } from './service-requests/service-requests.service';
 import { WorkQueuesController } from './work-queues/work-queues.controller';
+import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
 import { SecurityEventsController } from './security-details/security-events.controller';
 import { SecurityDetailsController } from './security-details/security-details.controller';
@@ -67,7 +68,13 @@ export class AppModule {
         InternalController,
         AuditController,
       ],
-      providers: [ClientsService, CasesService, ServiceRequestsService, FollowUpsService],
+      providers: [
+        ClientsService,
+        CasesService,
+        ServiceRequestsService,
+        FollowUpsService,
+        LetterDeliveryWorker,
+      ],
     };
   }
 }

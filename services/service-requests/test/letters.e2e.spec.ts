@@ -1,0 +1,182 @@
+import request from 'supertest';
+import { eventually, freePort, tokenFor } from '@cms/testing';
+// Test-only: the real correspondence service beside service-requests (never a mock).
+import { startCorrespondence, TestCorrespondence } from '../../correspondence/test/helpers';
+import { startServiceRequests, TestServiceRequests } from './helpers';
+
+const BANK = { sortCode: '08-99-99', accountNumber: '66374958', accountName: 'Sarah Okafor' };
+const ADDRESS = { line1: '12 Acacia Avenue', town: 'Leeds', postcode: 'LS1 4AP' };
+
+describe('letters from SR transitions, delivered to the real correspondence service', () => {
+  let sr: TestServiceRequests;
+  let co: TestCorrespondence;
+  let cw: string;
+  let tl: string;
+  let pwcId: string;
+  let nrpId: string;
+  let caseId: string;
+  const api = () => request(sr.url);
+  const move = (id: string, version: number, body: Record<string, unknown>, token = cw) =>
+    api()
+      .post(`/service-requests/${id}/transitions`)
+      .auth(token, { type: 'bearer' })
+      .send({ version, ...body });
+  const outcome = async (id: string, version: number, key: string, value: string) =>
+    (
+      await api()
+        .put(`/service-requests/${id}/activity-steps/${key}`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version, outcome: value })
+        .expect(200)
+    ).body;
+  const issueLog = async (clientId: string) =>
+    (await request(co.url).get('/issue-log').query({ clientId }).auth(cw, { type: 'bearer' }).expect(200))
+      .body.items as Array<{ templateCode: string; id: string; status: string }>;
+
+  beforeAll(async () => {
+    const coPort = await freePort();
+    [sr, co] = await Promise.all([
+      startServiceRequests({ CORRESPONDENCE_URL: `http://127.0.0.1:${coPort}` }),
+      startCorrespondence({ PORT: String(coPort) }),
+    ]);
+    [cw, tl] = await Promise.all([tokenFor(['caseworker'], 'cw-1'), tokenFor(['team-leader'], 'tl-1')]);
+    pwcId = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          nino: 'JK123456C',
+          firstName: 'Sarah',
+          lastName: 'Okafor',
+          address: ADDRESS,
+          mobilePhone: '07700 900123',
+        })
+    ).body.id;
+    nrpId = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          nino: 'AB123456C',
+          firstName: 'Tom',
+          lastName: 'Reed',
+          address: { line1: '3 Mill Lane', town: 'York', postcode: 'YO1 7HH' },
+        })
+    ).body.id;
+    caseId = (
+      await api()
+        .post('/cases')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          jurisdiction: 'GB',
+          stage: 'maintenance',
+          participants: [
+            { clientId: pwcId, role: 'PWC' },
+            { clientId: nrpId, role: 'NRP' },
+          ],
+        })
+    ).body.id;
+  });
+  afterAll(async () => {
+    await sr?.close();
+    await co?.close();
+  });
+
+  it('[TD-3] [TD-6] [TD-7] [TD-8] [X-3] CMSL0405 to the client; after TL approval CMSL0406 with the SR’s data to the other parent, and the system closes the SR', async () => {
+    let s = (
+      await api()
+        .post('/service-requests')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          type: 'DATA_TRANSFER',
+          path: 'contact-details',
+          source: 'PWC',
+          subject: { clientId: pwcId, role: 'PWC' },
+          caseIds: [caseId],
+        })
+        .expect(201)
+    ).body;
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
+    s = await outcome(s.id, s.version, 'confirm-request', 'Confirmed');
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Wait', subStatus: null },
+        nextActionDue: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+      }).expect(200)
+    ).body;
+    await eventually(async () => (await issueLog(pwcId)).find((l) => l.templateCode === 'CMSL0405'));
+
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
+    s = await outcome(s.id, s.version, 'form-checked', 'Complete And Signed');
+    s = (
+      await api()
+        .put(`/service-requests/${s.id}/transfer-items`)
+        .auth(cw, { type: 'bearer' })
+        .send({
+          version: s.version,
+          items: { mobile: '07700 900123', email: 'sarah@example.com', bankDetails: BANK },
+          declarationSigned: true,
+        })
+        .expect(200)
+    ).body;
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Pending Approval', subStatus: 'Pending Approval TL' },
+      }).expect(200)
+    ).body;
+    expect(await issueLog(nrpId)).toEqual([]);
+    s = (
+      await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'Approved TL' } }, tl).expect(200)
+    ).body;
+
+    const letter = await eventually(async () =>
+      (await issueLog(nrpId)).find((l) => l.templateCode === 'CMSL0406'),
+    );
+    const pdf = await request(co.url)
+      .get(`/letters/${letter.id}/pdf`)
+      .auth(cw, { type: 'bearer' })
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toContain('application/pdf');
+    const closed = await eventually(async () => {
+      const now = (await api().get(`/service-requests/${s.id}`).auth(cw, { type: 'bearer' })).body;
+      return now.status === 'Closed' ? now : null;
+    });
+    expect(closed).toMatchObject({ subStatus: 'Complete', resolutionCode: 'Letter Issued', readOnly: true });
+    expect(closed.notes.map((n: { text: string }) => n.text)).toEqual(
+      expect.arrayContaining(['CMSL0405 issued by the system.', 'CMSL0406 issued by the system.']),
+    );
+  });
+
+  it('[SD-9] CMSL9800 goes to the client when the SR waits for the form', async () => {
+    let s = (
+      await api()
+        .post('/service-requests')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          type: 'SECURITY_DETAILS',
+          source: 'NRP',
+          subject: { clientId: nrpId, role: 'NRP' },
+          caseIds: [caseId],
+        })
+    ).body;
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
+    s = await outcome(s.id, s.version, 'security-details', 'Security Details');
+    s = (
+      await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'Security Details' } }).expect(
+        200,
+      )
+    ).body;
+    await move(s.id, s.version, {
+      to: { status: 'Wait', subStatus: 'Security Details' },
+      reason: 'Client asks to give new details in writing',
+      nextActionDue: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    }).expect(200);
+    await eventually(async () => (await issueLog(nrpId)).find((l) => l.templateCode === 'CMSL9800'));
+  });
+});
