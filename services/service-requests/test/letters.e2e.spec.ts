@@ -41,16 +41,13 @@ describe('letters from SR transitions, delivered to the real correspondence serv
     ]);
     [cw, tl] = await Promise.all([tokenFor(['caseworker'], 'cw-1'), tokenFor(['team-leader'], 'tl-1')]);
     pwcId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({
-          nino: 'JK123456C',
-          firstName: 'Sarah',
-          lastName: 'Okafor',
-          address: ADDRESS,
-          mobilePhone: '07700 900123',
-        })
+      await api().post('/clients').auth(cw, { type: 'bearer' }).send({
+        nino: 'JK123456C',
+        firstName: 'Sarah',
+        lastName: 'Okafor',
+        address: ADDRESS,
+        mobilePhone: '07700 900123',
+      })
     ).body.id;
     nrpId = (
       await api()

@@ -238,3 +238,72 @@ describe('Change - Security Details across service-requests and client-security'
     expect(found).toBeDefined();
   });
 });
+
+describe('request ids across services', () => {
+  let sr: TestServiceRequests;
+  let cs: TestClientSecurity;
+  beforeAll(async () => {
+    const [srPort, csPort] = await Promise.all([freePort(), freePort()]);
+    [sr, cs] = await Promise.all([
+      startServiceRequests({
+        PORT: String(srPort),
+        CLIENT_SECURITY_URL: `http://127.0.0.1:${csPort}`,
+        WORKERS_ENABLED: 'false',
+      }),
+      startClientSecurity({ PORT: String(csPort), SERVICE_REQUESTS_URL: `http://127.0.0.1:${srPort}` }),
+    ]);
+  });
+  afterAll(async () => {
+    await cs?.close();
+    await sr?.close();
+  });
+
+  it('a request id sent in comes back and shows in the logs of both services of one call; the PIN in the body shows in neither', async () => {
+    const cw = await tokenFor(['caseworker'], 'cw-9');
+    const client = (
+      await request(sr.url)
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'CE123456A', firstName: 'Amy', lastName: 'Log' })
+    ).body;
+    const kase = (
+      await request(sr.url)
+        .post('/cases')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          jurisdiction: 'NI',
+          stage: 'maintenance',
+          participants: [{ clientId: client.id, role: 'PWC' }],
+        })
+    ).body;
+    await request(cs.url)
+      .post(`/clients/${client.id}/security-details`)
+      .auth(cw, { type: 'bearer' })
+      .send({ pin: '1234567', password: 'Bluebell42' })
+      .expect(201);
+    const s = (
+      await request(sr.url)
+        .post('/service-requests')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          type: 'SECURITY_DETAILS',
+          source: 'PWC',
+          subject: { clientId: client.id, role: 'PWC' },
+          caseIds: [kase.id],
+        })
+    ).body;
+    const res = await request(sr.url)
+      .post(`/service-requests/${s.id}/security-details/update`)
+      .auth(cw, { type: 'bearer' })
+      .set('x-request-id', 'req-cross-service-42')
+      .send({ version: s.version, pin: '9081726' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('req-cross-service-42');
+    await eventually(async () => cs.logs.text().includes('req-cross-service-42'));
+    expect(sr.logs.text()).toContain('req-cross-service-42');
+    for (const logs of [sr.logs.text(), cs.logs.text()]) {
+      expect(logs).not.toContain('9081726');
+      expect(logs).not.toMatch(/CE\s?12\s?34\s?56\s?A/);
+    }
+  });
+});
