@@ -23,7 +23,9 @@ export const SERVICES = [
 ];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-const present = SERVICES.filter((s) => existsSync(path.join(root, 'services', s, 'src/app.ts'))).filter((s) => !only || s === only);
+const present = SERVICES.filter((s) => existsSync(path.join(root, 'services', s, 'src/app.ts'))).filter(
+  (s) => !only || s === only,
+);
 
 if (!process.argv.includes('--no-build')) {
   const build = spawnSync(
