@@ -266,6 +266,52 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
     expect(await srsOf(h.clientId)).toHaveLength(1);
   });
 
+  it('[BR-6] [BR-8] every one of the fifteen change types raises its SR, apart from the benefit claim (a letter)', async () => {
+    const p = await givenClient(s, { nino: nino(409), role: 'NRP', stage: 'maintenance' });
+    const changes: Record<string, unknown>[] = [
+      { type: 'NAME_1_CHANGE', firstName: 'Sam', lastName: 'Okafor' },
+      { type: 'NAME_CORRECTION', firstName: 'Sam', lastName: 'Okafor-Reed' },
+      address('5 Fifth Street'),
+      { type: 'DOB_VERIFICATION', dateOfBirth: '1988-04-18', verified: true },
+      { type: 'DOB_VERIFICATION_CORRECTION', dateOfBirth: '1988-04-19', verified: true },
+      { type: 'DOB_UNVERIFIED_CORRECTION', dateOfBirth: '1988-04-20', verified: false },
+      { type: 'DOD_NOTIFICATION', dateOfDeath: '2026-10-01', verified: false },
+      { type: 'DOD_VERIFICATION', dateOfDeath: '2026-10-01', verified: true },
+      { type: 'DOD_UNVERIFIED_CORRECTION', dateOfDeath: '2026-10-02', verified: false },
+      { type: 'DOD_REMOVAL' },
+      { type: 'DOD_VERIFIED_CORRECTION', dateOfDeath: '2026-10-03', verified: true },
+      { type: 'NRP_BENEFIT_ON_OFF', onBenefit: true, benefitType: 'Universal Credit' },
+      { type: 'NRP_PARTNER_BENEFIT_ON_OFF', onBenefit: false, benefitType: 'Pension Credit' },
+      { type: 'NRP_BENEFIT_CLAIM', benefitType: 'Universal Credit', claimDate: '2026-10-15' },
+      { type: 'NATIONALLY_SENSITIVE_STATUS', nationallySensitive: false },
+    ];
+    const batchId = randomUUID();
+    await post({
+      batchId,
+      generatedAt: '2026-11-22T00:00:05.000Z',
+      // One change a day, so that BR-3 keeps every one.
+      transactions: changes.map((payload, i) => ({
+        transactionId: randomUUID(),
+        referenceKind: 'NINO',
+        reference: p.nino,
+        changeType: payload.type,
+        payload,
+        recordedAt: new Date(Date.UTC(2026, 9, 1 + i, 10)).toISOString(),
+        interestTypes: ['NRP_GENERAL'],
+      })),
+    }).expect(202);
+    const batch = await processed(batchId);
+    expect(batch.counts).toMatchObject({ 'sr-raised': 14, 'letter-issued': 1, failed: 0, unmatched: 0 });
+    const srs = await srsOf(p.clientId);
+    expect(srs.map((sr) => sr.changeType).sort()).toEqual(
+      changes
+        .map((c) => c.type as string)
+        .filter((t) => t !== 'NRP_BENEFIT_CLAIM')
+        .sort(),
+    );
+    expect(srs.filter((sr) => sr.type === 'NATIONALLY_SENSITIVE_UPDATE')).toHaveLength(1);
+  });
+
   describe('batches checked on receipt', () => {
     const tx = (over: Record<string, unknown> = {}) => ({
       transactionId: randomUUID(),
@@ -305,7 +351,7 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
       expect(items[1].reason).toMatch(/BR-3/);
       const srs = await srsOf(i.clientId);
       expect(srs.filter((sr) => sr.changeType === 'ADDRESS_CHANGE')).toHaveLength(1);
-      expect(srs.find((sr) => sr.changeType === 'ADDRESS_CHANGE').details.change.address.line1).toBe(
+      expect(srs.find((sr) => sr.changeType === 'ADDRESS_CHANGE')!.details.change.address.line1).toBe(
         '11 Later Street',
       );
       // The earlier change arriving later, in another batch, is ignored too.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
+import { createTestDatabase, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
@@ -32,11 +32,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-interface Running {
+/** A service started for a test; `stop` and `restart` keep its database and port (a peer that is down, then back). */
+export interface Running {
   app: NestFastifyApplication;
   url: string;
   db: TestDatabase;
   logs: LogCapture;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,28 +51,40 @@ async function start(
 ): Promise<Running> {
   const db = await createTestDatabase(label);
   const logs = new LogCapture();
-  const app = await create(testEnv(db.url, env), { logDestination: logs });
-  let url: string;
-  let close: () => Promise<void>;
-  if (port) {
-    await app.listen(port, '127.0.0.1');
-    url = `http://127.0.0.1:${port}`;
-    close = () => app.close();
-  } else {
-    const r = await listen(app);
-    url = r.url;
-    close = r.close;
-  }
-  return {
+  const boot = async (p: number) => {
+    const app = await create(testEnv(db.url, env), { logDestination: logs });
+    await app.listen(p, '127.0.0.1');
+    return app;
+  };
+  const chosen = port ?? (await freePort());
+  let app: NestFastifyApplication | null = await boot(chosen);
+  // Close without waiting for peers' idle keep-alive connections (Fastify keeps them up to 72 s).
+  const shut = async (a: NestFastifyApplication | null) => {
+    if (!a) return;
+    const server = a.getHttpServer() as import('node:http').Server;
+    const closing = a.close();
+    server.closeAllConnections();
+    await closing;
+  };
+  const running: Running = {
     app,
-    url,
+    url: `http://127.0.0.1:${chosen}`,
     db,
     logs,
+    async stop() {
+      await shut(app);
+      app = null;
+    },
+    async restart() {
+      app = await boot(chosen);
+      running.app = app;
+    },
     async close() {
-      await close();
+      await shut(app);
       await db.drop();
     },
   };
+  return running;
 }
 
 /** Bearer tokens for each kind of caller. */

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@cms/testing';
+import { givenClient, nino, startSystem, type TestSystem } from './helpers';
+
+const faults = (s: TestSystem, body: object) =>
+  s.simPost('/admin/faults', body).expect((r) => expect(r.status).toBeLessThan(300));
+
+describe('cis-interface: CIS technical errors, time-outs and the circuit breaker (RD-5, SU-5)', () => {
+  let s: TestSystem;
+  beforeAll(async () => {
+    s = await startSystem({
+      ciEnv: { CIS_BREAKER_THRESHOLD: '3', CIS_BREAKER_HALF_OPEN_AFTER_MS: '1500', CIS_RETRY_ATTEMPTS: '2' },
+    });
+  });
+  afterAll(() => s?.close());
+
+  const status = async () =>
+    (await s.api().get('/cis/status').auth(s.tokens.cw, { type: 'bearer' }).expect(200)).body
+      .breaker as string;
+
+  it('[RD-5] [SU-5] repeated technical errors open the breaker: calls then fail at once with 503 CIS_UNAVAILABLE without reaching CIS; after the pause a trial call closes it again', async () => {
+    const c = await givenClient(s, { nino: nino(501) });
+    expect(await status()).toBe('closed');
+    await faults(s, { technicalErrorShare: 1 });
+    try {
+      // Three attempts (one call and two retries), three technical errors: the breaker opens.
+      const first = await s
+        .api()
+        .post('/retrievals')
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ clientId: c.clientId, trigger: 'manual' });
+      expect([201, 503]).toContain(first.status);
+      expect((await s.simGet('/admin/faults').expect(200)).body.counts.technicalErrors).toBe(3);
+      expect(await status()).toBe('open');
+
+      const started = Date.now();
+      const refused = await s
+        .api()
+        .post('/retrievals')
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ clientId: c.clientId, trigger: 'manual' })
+        .expect(503);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+      expect(refused.body).toMatchObject({ code: 'CIS_UNAVAILABLE', outcome: 'failed' });
+      const shown = await s
+        .api()
+        .get(`/retrievals/${refused.body.retrievalId}`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(shown.body).toMatchObject({ outcome: 'failed', rejection: 'TECHNICAL_ERROR' });
+      const reg = await s
+        .api()
+        .post(`/clients/${c.clientId}/interests`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({ interestType: 'PWC_QC_ROC_GENERAL' })
+        .expect(503);
+      expect(reg.body.code).toBe('CIS_UNAVAILABLE');
+      // CIS was not called while the breaker was open.
+      expect((await s.simGet('/admin/faults').expect(200)).body.counts.technicalErrors).toBe(3);
+    } finally {
+      await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
+    }
+    await new Promise((r) => setTimeout(r, 1600));
+    const trial = await s
+      .api()
+      .post('/retrievals')
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ clientId: c.clientId, trigger: 'manual' })
+      .expect(201);
+    expect(trial.body.outcome).toBe('completed');
+    expect(await status()).toBe('closed');
+  });
+
+  it('[RD-5] a CIS that sometimes fails is ridden out by the retries (one technical error, then an answer)', async () => {
+    const c = await givenClient(s, { nino: nino(502) });
+    // Seeded draws: with a share of 0.5 some attempts fail and the retries succeed.
+    await faults(s, { technicalErrorShare: 0.5, seed: 7 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await s
+          .api()
+          .post('/retrievals')
+          .auth(s.tokens.cw, { type: 'bearer' })
+          .send({ clientId: c.clientId, trigger: 'manual' });
+        expect([201, 503]).toContain(res.status);
+      }
+      const completed = await s.ciQuery<{ n: number }>(
+        `SELECT count(*)::int AS n FROM retrieval WHERE client_id = $1 AND outcome = 'completed' AND attempts = 1`,
+        [c.clientId],
+      );
+      expect(completed[0].n).toBeGreaterThan(0);
+    } finally {
+      await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
+    }
+  });
+
+  it('[SU-5] a CIS that does not answer in time is a time-out: the update is recorded as failed and answered 503', async () => {
+    await new Promise((r) => setTimeout(r, 1600));
+    const c = await givenClient(s, { nino: nino(503) });
+    await s
+      .api()
+      .post(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ interestType: 'PWC_QC_ROC_GENERAL' })
+      .expect(201);
+    // Slower than CIS_TIMEOUT_MS (1000 ms). (The simulator's no-answer fault holds its shutdown, so a delay stands in for it.)
+    await faults(s, { delayMs: 1500 });
+    try {
+      const res = await s
+        .api()
+        .post('/cis-updates')
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send({
+          clientId: c.clientId,
+          updateType: 'DOB_NOT_VERIFIED',
+          payload: { dateOfBirth: '1988-04-17' },
+        })
+        .expect(503);
+      expect(['CIS_TECHNICAL_ERROR', 'CIS_UNAVAILABLE']).toContain(res.body.code);
+      const rows = await s.ciQuery<{ status: string; failure_reason: string }>(
+        `SELECT status, failure_reason FROM cis_update WHERE client_id = $1`,
+        [c.clientId],
+      );
+      expect(rows).toEqual([expect.objectContaining({ status: 'failed' })]);
+    } finally {
+      await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
+    }
+  });
+});
+
+describe('cis-interface: a peer that is down delays broadcast work but loses none and duplicates none', () => {
+  let s: TestSystem;
+  beforeAll(async () => {
+    s = await startSystem({ correspondence: true });
+  });
+  afterAll(() => s?.close());
+
+  const processed = (batchId: string) =>
+    eventually(async () => {
+      const res = await s
+        .api()
+        .get(`/broadcasts/${batchId}`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      return res.body.status === 'processed' ? res.body : null;
+    }, 40_000);
+  const tx = (reference: string, payload: Record<string, unknown>) => ({
+    transactionId: randomUUID(),
+    referenceKind: 'NINO',
+    reference,
+    changeType: payload.type,
+    payload,
+    recordedAt: '2026-11-20T10:15:00.000Z',
+    interestTypes: ['NRP_GENERAL'],
+  });
+
+  it('[BR-5] [BR-6] service-requests down: the batch is stored and acknowledged, and the SRs are raised once it is back', async () => {
+    const c = await givenClient(s, { nino: nino(601), role: 'NRP' });
+    await s.sr.stop();
+    const batchId = randomUUID();
+    try {
+      await s
+        .api()
+        .post('/broadcasts')
+        .auth(s.tokens.sys, { type: 'bearer' })
+        .send({
+          batchId,
+          generatedAt: '2026-11-22T00:00:05.000Z',
+          transactions: [tx(c.nino, { type: 'NAME_CORRECTION', firstName: 'Sarah', lastName: 'Reed' })],
+        })
+        .expect(202);
+      await new Promise((r) => setTimeout(r, 1500));
+      const waiting = await s
+        .api()
+        .get(`/broadcasts/${batchId}`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(waiting.body).toMatchObject({ status: 'accepted', counts: { pending: 1 } });
+    } finally {
+      await s.sr.restart();
+    }
+    const batch = await processed(batchId);
+    expect(batch.counts).toMatchObject({ 'sr-raised': 1, pending: 0 });
+    const srs = (await s.srGet(`/service-requests?clientId=${c.clientId}`).expect(200)).body;
+    expect(srs).toHaveLength(1);
+  });
+
+  it('[BR-8] correspondence down: the MOPF letter is issued once it is back', async () => {
+    const c = await givenClient(s, { nino: nino(602), role: 'NRP', stage: 'maintenance' });
+    await s.co!.stop();
+    const batchId = randomUUID();
+    try {
+      await s
+        .api()
+        .post('/broadcasts')
+        .auth(s.tokens.sys, { type: 'bearer' })
+        .send({
+          batchId,
+          generatedAt: '2026-11-22T00:00:05.000Z',
+          transactions: [
+            tx(c.nino, {
+              type: 'NRP_BENEFIT_CLAIM',
+              benefitType: 'Universal Credit',
+              claimDate: '2026-11-19',
+            }),
+          ],
+        })
+        .expect(202);
+      await new Promise((r) => setTimeout(r, 1500));
+      const waiting = await s
+        .api()
+        .get(`/broadcasts/${batchId}`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      expect(waiting.body.counts).toMatchObject({ pending: 1 });
+    } finally {
+      await s.co!.restart();
+    }
+    const batch = await processed(batchId);
+    expect(batch.counts).toMatchObject({ 'letter-issued': 1, pending: 0 });
+  });
+});
