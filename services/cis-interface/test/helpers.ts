@@ -16,9 +16,7 @@ type CreateApp = (
  * loaded by package name (Jest maps @cms/<service> to its sources): test code only, and without
  * making this package's type-check depend on the other services' builds.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
 const peer = (name: string): CreateApp => (require(`@cms/${name}`) as { createApp: CreateApp }).createApp;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A free TCP port on 127.0.0.1 (so peers can be told cis-interface's URL before it starts). */
 export async function freePort(): Promise<number> {
@@ -125,6 +123,11 @@ export interface SystemOptions {
   srEnv?: Record<string, string>;
   /** Start the real correspondence too (BR-8). */
   correspondence?: boolean;
+  /**
+   * Let service-requests reach cis-interface (its RD-1 trigger when a NINO/CRN becomes Verified).
+   * Off by default, so that tests calling `POST /retrievals` themselves see only their own retrievals.
+   */
+  wireRd1?: boolean;
 }
 
 /**
@@ -137,7 +140,7 @@ export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem>
   const ciUrl = `http://127.0.0.1:${ciPort}`;
   const [sr, sim, co] = await Promise.all([
     start('ci_sr', peer('service-requests'), {
-      CIS_INTERFACE_URL: ciUrl,
+      CIS_INTERFACE_URL: opts.wireRd1 ? ciUrl : 'http://127.0.0.1:9',
       CORRESPONDENCE_URL: 'http://127.0.0.1:9',
       FOLLOW_UP_INTERVAL_MS: '60000',
       BANK_DETAILS_KEY: randomBytes(32).toString('base64'),

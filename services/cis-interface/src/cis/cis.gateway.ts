@@ -125,16 +125,16 @@ export class CisGateway {
     ref: CisReference,
     interestType: InterestType,
   ): Promise<{ alreadyRegistered: boolean }> {
-    const data = await this.call<{ alreadyRegistered?: boolean }>('register interest', () =>
-      this.untyped.POST('/cis/interests', { body: { ...ref, interestType } }),
+    const data = await this.call('register interest', () =>
+      this.cis.POST('/cis/interests', { body: { ...ref, interestType } }),
     );
-    return { alreadyRegistered: data?.alreadyRegistered === true };
+    return { alreadyRegistered: data.alreadyRegistered === true };
   }
 
   /** Deregisters CMG's interest (RI-2): CIS then accepts no update and sends no broadcast for it. */
   async deregisterInterest(ref: CisReference, interestType: InterestType): Promise<void> {
     await this.call('deregister interest', () =>
-      this.untyped.POST('/cis/interests/deregister', { body: { ...ref, interestType } }),
+      this.cis.POST('/cis/interests/deregister', { body: { ...ref, interestType } }),
     );
   }
 
@@ -145,32 +145,24 @@ export class CisGateway {
    * rejection (RD-5); a technical error is thrown after the retries.
    */
   async retrieve(ref: CisReference, accessLevel: 'standard' | 'sensitive'): Promise<CisRetrieveResult> {
-    const result = await this.attempt('retrieve personal data', () =>
-      this.untyped.POST('/cis/personal-data/retrieve', { body: { ...ref, accessLevel } }),
+    const body = await this.call('retrieve personal data', () =>
+      this.cis.POST('/cis/personal-data/retrieve', { body: { ...ref, accessLevel } }),
     );
-    const body = (result.data ?? result.error ?? {}) as Record<string, unknown>;
-    if (!result.response.ok) throw peerError(result.response.status, body);
-    const rejection = body.rejection;
     if (body.outcome === 'rejected') {
-      if (
-        typeof rejection !== 'string' ||
-        !isCisRetrievalRejection(rejection) ||
-        rejection === 'TECHNICAL_ERROR'
-      ) {
+      const rejection = body.rejection;
+      if (!isCisRetrievalRejection(rejection) || (rejection as string) === 'TECHNICAL_ERROR') {
         throw new CisTechnicalError(`CIS answered an unknown rejection ${String(rejection)}`);
       }
       return {
         kind: 'rejected',
         rejection,
-        message:
-          typeof body.message === 'string' ? body.message : CIS_RETRIEVAL_REJECTION_INFO[rejection].message,
-        supersededByNino: typeof body.supersededByNino === 'string' ? body.supersededByNino : null,
+        message: body.message ?? CIS_RETRIEVAL_REJECTION_INFO[rejection].message,
+        supersededByNino: body.supersededByNino,
       };
     }
-    const person = body.person as CisPersonalData | null | undefined;
-    if (body.outcome !== 'found' || !person)
-      throw new CisTechnicalError('CIS answered a retrieval without a person');
-    return { kind: 'found', person, raw: person as unknown as Record<string, unknown> };
+    if (!body.person) throw new CisTechnicalError('CIS answered a retrieval without a person');
+    const person = body.person as unknown as CisPersonalData;
+    return { kind: 'found', person, raw: { ...body.person } as Record<string, unknown> };
   }
 
   /**
@@ -179,23 +171,27 @@ export class CisGateway {
    * sensitive, SU-6).
    */
   async sendUpdate(ref: CisReference, update: CisUpdate, idempotencyKey: string): Promise<CisUpdateAnswer> {
-    const data = await this.call<{ responseCode?: unknown; message?: unknown }>('send update', () =>
-      this.untyped.POST('/cis/updates', {
-        body: { ...ref, update },
-        headers: { 'Idempotency-Key': idempotencyKey },
+    const data = await this.call('send update', () =>
+      this.cis.POST('/cis/updates', {
+        params: { header: { 'idempotency-key': idempotencyKey } },
+        body: { ...ref, update: update as never },
       }),
     );
-    const code = data?.responseCode;
-    if (!isCisUpdateResponseCode(code)) {
-      throw new CisTechnicalError(`CIS answered an unknown update response code ${String(code)}`);
+    if (!isCisUpdateResponseCode(data.responseCode)) {
+      throw new CisTechnicalError(
+        `CIS answered an unknown update response code ${String(data.responseCode)}`,
+      );
     }
-    return { responseCode: code, message: typeof data?.message === 'string' ? data.message : '' };
+    return { responseCode: data.responseCode, message: data.message ?? '' };
   }
 
   /** Runs one CIS operation through the policies and returns its data, or throws CIS's refusal. */
-  private async call<T>(what: string, op: () => Promise<OpenApiResult>): Promise<T> {
-    const result = await this.attempt(what, op);
-    if (result.response.ok) return result.data as T;
+  private async call<T>(
+    what: string,
+    op: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+  ): Promise<T> {
+    const result = (await this.attempt(what, op)) as { data?: T; error?: unknown; response: Response };
+    if (result.response.ok && result.data !== undefined) return result.data;
     throw peerError(result.response.status, (result.error ?? {}) as Record<string, unknown>);
   }
 
@@ -240,10 +236,6 @@ export class CisGateway {
     return fetch(req, { signal: AbortSignal.timeout(this.config.CIS_TIMEOUT_MS) });
   };
 
-  private get untyped(): UntypedClient {
-    return this.cis as unknown as UntypedClient;
-  }
-
   private async token(): Promise<string> {
     if (this.config.SERVICE_TOKEN) return this.config.SERVICE_TOKEN;
     const now = Date.now();
@@ -256,10 +248,6 @@ export class CisGateway {
     this.cachedToken = { value, expiresAt: now + 3600_000 };
     return value;
   }
-}
-
-interface UntypedClient {
-  POST(path: string, init: { body: unknown; headers?: Record<string, string> }): Promise<OpenApiResult>;
 }
 
 function describeFetchError(e: unknown, timeoutMs: number): string {

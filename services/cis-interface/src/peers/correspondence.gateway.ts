@@ -32,14 +32,11 @@ export class CorrespondenceGateway {
    * before). @returns the letter's id. @throws DomainError with correspondence's problem code.
    */
   async issueLetter(body: IssueLetterRequest, idempotencyKey: string): Promise<{ id: string }> {
-    const client = this.client as unknown as {
-      POST(
-        path: '/letters',
-        init: { body: unknown; headers: Record<string, string> },
-      ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
-    };
     return unwrapPeer(
-      await client.POST('/letters', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
-    ) as { id: string };
+      await this.client.POST('/letters', {
+        params: { header: { 'Idempotency-Key': idempotencyKey } },
+        body: body as never,
+      }),
+    ) as unknown as { id: string };
   }
 }
