@@ -27,7 +27,7 @@ export class CisUpdatesController {
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: "An update sent to CIS and CIS's answer (SU-7)." })
   @ApiOkResponse({ type: CisUpdateView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CisUpdateView> {
     return this.updates.get(actor, id);
   }
@@ -36,7 +36,7 @@ export class CisUpdatesController {
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: "The updates sent to the client's CIS record, newest first." })
   @ApiOkResponse({ type: CisUpdateListView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   list(
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @CurrentActor() actor: Actor,

@@ -49,7 +49,7 @@ export class InterestsController {
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: "The client's interests, registered and deregistered (RI-1, RI-2)." })
   @ApiOkResponse({ type: InterestListView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   list(
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @CurrentActor() actor: Actor,

@@ -76,7 +76,7 @@ export class RetrievalsController {
   @Roles(...STAFF)
   @ApiOperation({ summary: 'A retrieval: outcome, rejection, items stored from CIS and discrepancies.' })
   @ApiOkResponse({ type: RetrievalView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RetrievalView> {
     return this.retrievals.get(actor, id);
   }
@@ -85,7 +85,7 @@ export class RetrievalsController {
   @Roles(...STAFF)
   @ApiOperation({ summary: "The client's retrievals from CIS, newest first." })
   @ApiOkResponse({ type: RetrievalListView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   list(
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @CurrentActor() actor: Actor,
@@ -100,7 +100,7 @@ export class RetrievalsController {
       "The client's data as CIS returned it, sourced from CIS and kept apart from CMS's record: latest and history (RD-6).",
   })
   @ApiOkResponse({ type: CisDataView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   cisData(
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @CurrentActor() actor: Actor,
@@ -114,7 +114,7 @@ export class RetrievalsController {
     summary: 'Items where CIS differs from CMS (RD-6), open first, with the decisions taken (RD-7).',
   })
   @ApiOkResponse({ type: DiscrepancyListView })
-  @ApiProblems(404)
+  @ApiProblems(404, 503)
   discrepancyList(
     @Param('clientId', ParseUUIDPipe) clientId: string,
     @Query() q: DiscrepancyQuery,
