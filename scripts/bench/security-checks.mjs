@@ -183,6 +183,7 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
       pin: s.pin,
     });
 
+  const loadBefore = os.loadavg()[0];
   const latencies = [];
   const statuses = new Map();
   let issued = 0;
@@ -245,6 +246,7 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
     healthP99: pct(health, 99),
     healthMax: health[health.length - 1],
     healthSamples: health.length,
+    load: `${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`,
     statuses: Object.fromEntries(statuses),
   };
   results.push(row);
@@ -252,6 +254,7 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
     `UV_THREADPOOL_SIZE=${threadpool} HASH_CONCURRENCY=${row.hashConcurrency}: ${row.checks} checks in ${elapsed.toFixed(1)} s = ${row.perSecond.toFixed(1)} checks/s ` +
       `(${row.hashesPerSecond.toFixed(1)} argon2 verifications/s); check p50 ${ms(row.p50)}, p99 ${ms(row.p99)}; ` +
       `/health/live p50 ${ms(row.healthP50)}, p99 ${ms(row.healthP99)}, max ${ms(row.healthMax)} (${row.healthSamples} samples); ` +
+      `load average ${row.load}; ` +
       `answers ${JSON.stringify(row.statuses)}`,
   );
 }
@@ -271,7 +274,7 @@ if (argv.includes('--record')) {
   const table = results
     .map(
       (r) =>
-        `| ${r.threadpool} | ${r.hashConcurrency} | ${r.perSecond.toFixed(1)} | ${r.hashesPerSecond.toFixed(1)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.healthP50.toFixed(1)} ms | ${r.healthP99.toFixed(1)} ms | ${r.healthMax.toFixed(1)} ms |`,
+        `| ${r.threadpool} | ${r.hashConcurrency} | ${r.perSecond.toFixed(1)} | ${r.hashesPerSecond.toFixed(1)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.healthP50.toFixed(1)} ms | ${r.healthP99.toFixed(1)} ms | ${r.healthMax.toFixed(1)} ms | ${r.load} |`,
     )
     .join('\n');
   const section = `${heading}
@@ -284,10 +287,13 @@ ${CALLERS} concurrent callers check for ${SECONDS} s per row: 70% phone with the
 the password, 10% self-service with both, 5% preceded by a wrong PIN. Every check is
 authenticated, rate limited (a PostgreSQL upsert), verified with argon2id (19 MiB, t=2, p=1, with
 the pepper) and recorded with its audit row in one transaction. \`/health/live\` is sampled every
-20 ms during the burst.
+20 ms during the burst. The load average column shows how busy the machine was: the service,
+PostgreSQL and this load generator alone keep both cores busy, so anything above about 3 means
+other work (other engineers' builds and tests on the same machine) shared the cores and the row
+understates the service.
 
-| UV_THREADPOOL_SIZE | HASH_CONCURRENCY | checks/s | argon2 verifications/s | check p50 | check p99 | /health/live p50 | /health/live p99 | /health/live max |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| UV_THREADPOOL_SIZE | HASH_CONCURRENCY | checks/s | argon2 verifications/s | check p50 | check p99 | /health/live p50 | /health/live p99 | /health/live max | load avg (1 min) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
 Measured ${new Date().toISOString().slice(0, 10)}. Throughput is bound by argon2id's memory-hard cost
