@@ -83,7 +83,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       },
     };
     const envelope: JobEnvelope<T> = { payload, requestId: RequestContext.requestId() };
-    return this.boss.send(name, envelope, { db, ...(id ? { id } : {}) });
+    const jobId = await this.boss.send(name, envelope, { db, ...(id ? { id } : {}) });
+    // pg-boss answers null when the queue does not exist: never lose a cross-service effect silently.
+    if (jobId === null && !id)
+      throw new Error(`Job queue "${name}" is not declared; the job was not written.`);
+    return jobId;
   }
 
   /** Sends a job outside any transaction. */

@@ -424,10 +424,10 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
   });
 });
 
-// TEMPORARY SKIP: service-requests does not yet deliver the RD-1 trigger (when PUT
+// service-requests delivers the RD-1 trigger (when PUT
 // /clients/{id}/reference-status sets Verified, a job calling cis-interface `POST /retrievals`
-// {clientId, trigger: 'reference-verified'} with an Idempotency-Key). Enable once it does.
-describe.skip('[RD-1] the retrieval triggered by service-requests when a NINO becomes Verified (waiting for service-requests to send it)', () => {
+// {clientId, trigger: 'reference-verified'} with an Idempotency-Key).
+describe('[RD-1] the retrieval triggered by service-requests when a NINO becomes Verified', () => {
   let s: TestSystem;
   beforeAll(async () => {
     s = await startSystem({ wireRd1: true });
@@ -450,7 +450,8 @@ describe.skip('[RD-1] the retrieval triggered by service-requests when a NINO be
         .expect(200);
       return res.body.retrievals[0]?.outcome === 'completed' ? res.body.retrievals[0] : null;
     });
-    expect(retrieval).toMatchObject({ trigger: 'reference-verified', requestedBy: 'service-requests' });
+    // The fixture is an applicant (receiving parent on an application), which RD-1 names as its own trigger.
+    expect(retrieval).toMatchObject({ trigger: 'applicant-verified', requestedBy: 'service-requests' });
     expect(retrieval.discrepancies.map((d: any) => d.item)).toEqual(['homePhone']);
     // The job's retries reuse its Idempotency-Key: still one retrieval.
     await new Promise((r) => setTimeout(r, 1500));

@@ -25,6 +25,7 @@ import { ServiceRequestsController } from './service-requests/service-requests.c
 import { ServiceRequestsService } from './service-requests/service-requests.service';
 import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
+import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
 import { SecurityEventsController } from './security-details/security-events.controller';
 import { SecurityDetailsController } from './security-details/security-details.controller';
@@ -74,6 +75,7 @@ export class AppModule {
         ServiceRequestsService,
         FollowUpsService,
         LetterDeliveryWorker,
+        CisRetrievalWorker,
       ],
     };
   }

@@ -18,7 +18,8 @@ import {
   validatePersonalDetails,
   normalisePersonalDetails,
 } from '@cms/domain';
-import { CLOCK, recordAudit } from '@cms/platform';
+import { CLOCK, JobQueue, recordAudit } from '@cms/platform';
+import { CIS_RETRIEVAL_JOBS, CisRetrievalJob } from '../cis/cis-retrieval.worker';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertMaySee } from '../access/sensitivity';
 import { Case, CaseParticipant } from '../cases/case.entity';
@@ -66,6 +67,7 @@ export class ClientsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly jobs: JobQueue,
   ) {}
 
   /**
@@ -189,8 +191,8 @@ export class ClientsService {
   }
 
   /**
-   * Sets the NINO/CRN status (Unverified / Verified). RD-1: becoming Verified triggers the CIS
-   * retrieval of personal data (wired by the CIS integration).
+   * Sets the NINO/CRN status (Unverified / Verified). RD-1: becoming Verified writes, in the same
+   * transaction, the job that asks cis-interface to retrieve the client's data from CIS.
    */
   async setReferenceStatus(
     id: string,
@@ -207,8 +209,21 @@ export class ClientsService {
         throw new DomainError('NO_REFERENCE', 'precondition', 'The client has no NINO or CRN to verify.');
       }
       const before = { referenceStatus: client.referenceStatus };
+      const nowVerified = status === 'Verified' && client.referenceStatus !== 'Verified';
       client.referenceStatus = status;
       await m.save(client);
+      if (nowVerified) {
+        // RD-1: retrieve from CIS; an applicant (receiving parent on an application) has its own trigger.
+        const applicant = await m
+          .createQueryBuilder(CaseParticipant, 'p')
+          .innerJoin(Case, 'c', 'c.id = p.case_id')
+          .where(`p.client_id = :id AND p.role = 'PWC' AND c.stage = 'application' AND c.live = true`, { id })
+          .getExists();
+        await this.jobs.sendInTransaction<CisRetrievalJob>(m, CIS_RETRIEVAL_JOBS, {
+          clientId: id,
+          trigger: applicant ? 'applicant-verified' : 'reference-verified',
+        });
+      }
       await recordAudit(m, {
         entityType: 'client',
         entityId: id,
