@@ -1,6 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { LETTER_CODES, type Jurisdiction, type LetterCode } from '@cms/domain';
+import { LETTERHEADS_V1, TEMPLATES_V1 } from '../src/migrations/1764300000001-templates-v1';
+import { LetterRenderer } from '../src/rendering/letter-renderer';
+import type { LetterBody } from '../src/templates/template-content';
 import {
   downloadPdf,
   issue,
@@ -122,30 +125,34 @@ describe('letters rendered to PDF', () => {
   });
 
   const fonts = {
-    LETTER_FONT_REGULAR: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-    LETTER_FONT_BOLD: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+    regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
   };
-  (existsSync(fonts.LETTER_FONT_REGULAR) && existsSync(fonts.LETTER_FONT_BOLD) ? it : it.skip)(
-    'with a Unicode font configured, names outside Windows-1252 print as given',
+  (existsSync(fonts.regular) && existsSync(fonts.bold) ? it : it.skip)(
+    'with a Unicode font configured (LETTER_FONT_REGULAR/BOLD), names outside Windows-1252 print as given',
     async () => {
-      const u = await startCorrespondence({ WORKERS_ENABLED: 'false', ...fonts });
-      try {
-        const body = letterBody('CMSL9802', {
-          recipient: {
-            clientId: randomUUID(),
-            role: 'NRP',
-            name: 'Łukasz Wróbel',
-            address: { line1: '2 Żurawia Court', town: 'Leeds', postcode: 'LS6 3AB' },
-          },
-        });
-        const res = await issue(u.url, body);
-        expect(res.status).toBe(201);
-        const text = await pdfText((await downloadPdf(u.url, res.body.id)).body as Buffer);
-        expect(text).toContain('Dear Łukasz Wróbel');
-        expect(text).toContain('2 Żurawia Court');
-      } finally {
-        await u.close();
-      }
+      const template = TEMPLATES_V1.find((t) => t.code === 'CMSL9802')!;
+      const letter = await new LetterRenderer(fonts).render({
+        code: 'CMSL9802',
+        version: 1,
+        title: template.title,
+        body: template.body as LetterBody,
+        fields: template.fields,
+        letterhead: LETTERHEADS_V1.GB,
+        jurisdiction: 'GB',
+        recipient: {
+          name: 'Łukasz Wróbel',
+          role: 'NRP',
+          address: { line1: '2 Żurawia Court', line2: null, line3: null, town: 'Leeds', postcode: 'LS6 3AB' },
+        },
+        caseNumber: '120034567891',
+        letterDate: '2026-11-22',
+        values: { dateUpdated: '2026-11-25' },
+      });
+      const text = await pdfText(letter.pdf);
+      expect(text).toContain('Dear Łukasz Wróbel');
+      expect(text).toContain('2 Żurawia Court');
+      expect(text).toContain('25 November 2026');
     },
   );
 });

@@ -16,6 +16,10 @@ import {
 /** Queue of items to hand to the print or SMS gateway. */
 export const DISPATCH_QUEUE = 'correspondence.dispatch';
 
+/** Dispatch workers per replica, and jobs each fetches at a time. */
+const DISPATCH_WORKERS = 2;
+const DISPATCH_BATCH_SIZE = 20;
+
 /** Payload of a dispatch job. */
 export interface DispatchJob {
   itemId: string;
@@ -48,10 +52,15 @@ export class DispatchService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.jobs.declare(DISPATCH_QUEUE, { retryLimit: 12, retryDelaySeconds: 2 });
-    await this.jobs.work<DispatchJob>(DISPATCH_QUEUE, (payload) => this.dispatch(payload.itemId), {
-      batchSize: 5,
-      pollingIntervalSeconds: 0.5,
-    });
+    // pg-boss waits out the polling interval after each fetch, so throughput per worker is about
+    // batch size / interval; two workers with batches of 20 keep up with issue (docs/benchmarks.md).
+    // A failing item fails its batch, whose other items are then retried harmlessly (idempotent).
+    for (let i = 0; i < DISPATCH_WORKERS; i++) {
+      await this.jobs.work<DispatchJob>(DISPATCH_QUEUE, (payload) => this.dispatch(payload.itemId), {
+        batchSize: DISPATCH_BATCH_SIZE,
+        pollingIntervalSeconds: 0.5,
+      });
+    }
   }
 
   /** Writes a dispatch job for `itemId` in the caller's transaction. */

@@ -54,6 +54,14 @@ const MARGIN = { top: 48, bottom: 60, left: 56, right: 56 };
 const TEXT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
 const LABEL_WIDTH = 170;
 const BODY_SIZE = 11;
+/** Names of the embedded fonts when configured. */
+const REGULAR = 'letter-regular';
+const BOLD = 'letter-bold';
+/**
+ * The built-in fonts, used by name: pdfkit builds each standard font's metrics per document, so
+ * aliasing them (registerFont) would build Helvetica twice.
+ */
+const STANDARD = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
 /** The other parent, by the recipient's role: receiving parent ↔ paying parent. */
 export function otherParentRole(role: ClientRole): ClientRole {
@@ -103,13 +111,10 @@ export class LetterRenderer {
     try {
       const fonts = this.fonts;
       if (fonts) {
-        doc.registerFont('regular', fonts.regular);
-        doc.registerFont('bold', fonts.bold);
-      } else {
-        doc.registerFont('regular', 'Helvetica');
-        doc.registerFont('bold', 'Helvetica-Bold');
+        doc.registerFont(REGULAR, fonts.regular);
+        doc.registerFont(BOLD, fonts.bold);
       }
-      pageCount = new LetterWriter(doc, input).write();
+      pageCount = new LetterWriter(doc, input, fonts ? { regular: REGULAR, bold: BOLD } : STANDARD).write();
     } catch (e) {
       doc.end();
       await finished.catch(() => undefined);
@@ -129,6 +134,7 @@ class LetterWriter {
   constructor(
     private readonly doc: PDFKit.PDFDocument,
     private readonly input: RenderInput,
+    private readonly fontNames: { regular: string; bold: string },
   ) {
     const lh = input.letterhead;
     const other = otherParentRole(input.recipient.role);
@@ -185,12 +191,12 @@ class LetterWriter {
   private letterhead(): void {
     const { doc, input } = this;
     const lh = input.letterhead;
-    doc.font('bold').fontSize(16).text(lh.brand, MARGIN.left, MARGIN.top, { width: 280 });
+    doc.font(this.fontNames.bold).fontSize(16).text(lh.brand, MARGIN.left, MARGIN.top, { width: 280 });
     if (lh.serviceFull !== lh.brand)
-      doc.font('regular').fontSize(9).text(`Part of the ${lh.serviceFull}`, { width: 280 });
+      doc.font(this.fontNames.regular).fontSize(9).text(`Part of the ${lh.serviceFull}`, { width: 280 });
     const x = 340;
     const width = A4.width - MARGIN.right - x;
-    doc.font('regular').fontSize(9);
+    doc.font(this.fontNames.regular).fontSize(9);
     doc.text(`Phone: ${lh.phone}`, x, MARGIN.top, { width });
     doc.text(lh.relay, { width });
     doc.text(lh.openingHours, { width });
@@ -199,7 +205,7 @@ class LetterWriter {
 
   private addressAndDate(): void {
     const { doc, input } = this;
-    doc.font('regular').fontSize(BODY_SIZE);
+    doc.font(this.fontNames.regular).fontSize(BODY_SIZE);
     doc.text([input.recipient.name, ...addressLines(input.recipient.address)].join('\n'), MARGIN.left, 140, {
       width: 250,
     });
@@ -253,7 +259,7 @@ class LetterWriter {
     opts: { font?: 'regular' | 'bold'; size?: number; gap?: number; x?: number; width?: number } = {},
   ): void {
     const { doc } = this;
-    doc.font(opts.font ?? 'regular').fontSize(opts.size ?? BODY_SIZE);
+    doc.font(this.fontNames[opts.font ?? 'regular']).fontSize(opts.size ?? BODY_SIZE);
     const width = opts.width ?? TEXT_WIDTH;
     this.ensureSpace(Math.min(doc.heightOfString(value, { width }), 120));
     doc.text(value, opts.x ?? MARGIN.left, doc.y, { width, lineGap: 1.5 });
@@ -262,7 +268,7 @@ class LetterWriter {
 
   private bullet(value: string): void {
     const { doc } = this;
-    doc.font('regular').fontSize(BODY_SIZE);
+    doc.font(this.fontNames.regular).fontSize(BODY_SIZE);
     const width = TEXT_WIDTH - 16;
     this.ensureSpace(doc.heightOfString(value, { width }));
     const y = doc.y;
@@ -276,27 +282,27 @@ class LetterWriter {
     doc.fontSize(BODY_SIZE);
     const valueWidth = TEXT_WIDTH - LABEL_WIDTH - 10;
     const h = Math.max(
-      doc.font('bold').heightOfString(label, { width: LABEL_WIDTH }),
-      doc.font('regular').heightOfString(value, { width: valueWidth }),
+      doc.font(this.fontNames.bold).heightOfString(label, { width: LABEL_WIDTH }),
+      doc.font(this.fontNames.regular).heightOfString(value, { width: valueWidth }),
     );
     this.ensureSpace(h + 6);
     const y = doc.y;
-    doc.font('bold').text(label, MARGIN.left, y, { width: LABEL_WIDTH });
-    doc.font('regular').text(value, MARGIN.left + LABEL_WIDTH + 10, y, { width: valueWidth });
+    doc.font(this.fontNames.bold).text(label, MARGIN.left, y, { width: LABEL_WIDTH });
+    doc.font(this.fontNames.regular).text(value, MARGIN.left + LABEL_WIDTH + 10, y, { width: valueWidth });
     doc.y = y + h + 6;
   }
 
   private formField(label: string, value: string, lines: number): void {
     const { doc } = this;
     const boxHeight = 20 * lines;
-    doc.font('bold').fontSize(10);
+    doc.font(this.fontNames.bold).fontSize(10);
     this.ensureSpace(doc.heightOfString(label, { width: TEXT_WIDTH }) + boxHeight + 10);
     doc.text(label, MARGIN.left, doc.y, { width: TEXT_WIDTH });
     const y = doc.y + 2;
     doc.rect(MARGIN.left, y, TEXT_WIDTH, boxHeight).lineWidth(0.75).stroke();
     if (value)
       doc
-        .font('regular')
+        .font(this.fontNames.regular)
         .fontSize(BODY_SIZE)
         .text(value, MARGIN.left + 6, y + 5, { width: TEXT_WIDTH - 12 });
     doc.x = MARGIN.left;
@@ -308,7 +314,7 @@ class LetterWriter {
     this.text(text, { gap: 24 });
     this.ensureSpace(40);
     const y = doc.y;
-    doc.font('regular').fontSize(BODY_SIZE);
+    doc.font(this.fontNames.regular).fontSize(BODY_SIZE);
     doc.text('Signature', MARGIN.left, y, { width: 60 });
     doc
       .moveTo(MARGIN.left + 62, y + 11)
@@ -366,7 +372,7 @@ class LetterWriter {
       doc.switchToPage(i);
       const bottom = doc.page.margins.bottom;
       doc.page.margins.bottom = 0; // writing in the margin must not start a new page
-      doc.font('regular').fontSize(8).fillColor('#505a5f');
+      doc.font(this.fontNames.regular).fontSize(8).fillColor('#505a5f');
       const y = A4.height - 44;
       doc.text(`${input.code} version ${input.version}`, MARGIN.left, y, { width: 200, lineBreak: false });
       doc.text(`Page ${i + 1} of ${range.count}`, A4.width - MARGIN.right - 120, y, {
