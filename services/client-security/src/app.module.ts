@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
+import { SensitiveClientGuard } from './access/sensitive-client.guard';
 import { AuditController } from './audit/audit.controller';
 import { ClientSecurityConfig } from './config';
 import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
@@ -33,7 +34,7 @@ export class AppModule {
         }),
       ],
       controllers: [ClientSecurityController, RepresentativeSecurityController, AuditController],
-      providers: [SecretHasher, RateLimiter, SecurityEvents, SecurityDetailsService],
+      providers: [SecretHasher, RateLimiter, SecurityEvents, SecurityDetailsService, SensitiveClientGuard],
     };
   }
 }

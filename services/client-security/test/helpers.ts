@@ -1,4 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { createApp as createServiceRequests } from '@cms/service-requests';
 import { createTestDatabase, listen, LogCapture, testEnv, TestDatabase } from '@cms/testing';
 import { createApp } from '../src/app';
 
@@ -18,11 +20,35 @@ export interface TestClientSecurity {
 export async function startClientSecurity(
   extraEnv: Record<string, string> = {},
 ): Promise<TestClientSecurity> {
+  // client-security asks service-requests whether a client is nationally sensitive; unless a
+  // test wires its own, a real service-requests on an empty database stands beside it (every
+  // client unknown there: not on any case, so not sensitive).
+  let peer: { close(): Promise<void>; url: string } | null = null;
+  if (!extraEnv.SERVICE_REQUESTS_URL) {
+    const srDb = await createTestDatabase('cs_sr');
+    const srApp = await createServiceRequests(
+      testEnv(srDb.url, { WORKERS_ENABLED: 'false', BANK_DETAILS_KEY: randomBytes(32).toString('base64') }),
+      { logDestination: new LogCapture() },
+    );
+    const srRunning = await listen(srApp);
+    peer = {
+      url: srRunning.url,
+      async close() {
+        await srRunning.close();
+        await srDb.drop();
+      },
+    };
+  }
   const db = await createTestDatabase('cs');
   const logs = new LogCapture();
-  const app = await createApp(testEnv(db.url, { SECURITY_PEPPER: TEST_PEPPER, ...extraEnv }), {
-    logDestination: logs,
-  });
+  const app = await createApp(
+    testEnv(db.url, {
+      SECURITY_PEPPER: TEST_PEPPER,
+      ...(peer ? { SERVICE_REQUESTS_URL: peer.url } : {}),
+      ...extraEnv,
+    }),
+    { logDestination: logs },
+  );
   const running = await listen(app);
   return {
     app,
@@ -32,6 +58,7 @@ export async function startClientSecurity(
     async close() {
       await running.close();
       await db.drop();
+      await peer?.close();
     },
   };
 }

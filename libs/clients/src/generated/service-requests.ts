@@ -515,6 +515,67 @@ export interface components {
             /** @description Child reference number, for children */
             crn?: string;
         };
+        AddressView: {
+            /** @example 12 Acacia Avenue */
+            line1: string;
+            line2?: Record<string, never> | null;
+            line3?: Record<string, never> | null;
+            /** @example Leeds */
+            town: string;
+            /** @example LS1 4AP */
+            postcode: string;
+        };
+        ClientCaseView: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example 100000000001 */
+            caseNumber: string;
+            /**
+             * @description PWC receiving parent, NRP paying parent, QC, ROC
+             * @example PWC
+             */
+            role: string;
+            live: boolean;
+        };
+        ClientView: {
+            /** Format: uuid */
+            id: string;
+            /** @example AB123456C */
+            nino: Record<string, never> | null;
+            crn: Record<string, never> | null;
+            /** @enum {string} */
+            referenceStatus: "Unverified" | "Verified";
+            /** @example Sarah */
+            firstName: string;
+            /** @example Okafor */
+            lastName: string;
+            /** @example 1988-04-17 */
+            dateOfBirth: Record<string, never> | null;
+            dateOfBirthVerified: boolean;
+            dateOfDeath: Record<string, never> | null;
+            dateOfDeathVerified: boolean;
+            /** @enum {string|null} */
+            sex: "M" | "F" | "U" | null;
+            address: components["schemas"]["AddressView"] | null;
+            addressStartDate: Record<string, never> | null;
+            /** @example +441134960000 */
+            homePhone: Record<string, never> | null;
+            businessPhone: Record<string, never> | null;
+            /** @example +447700900123 */
+            mobilePhone: Record<string, never> | null;
+            /** @example sarah@example.com */
+            homeEmail: Record<string, never> | null;
+            /** @description RD-4: a sensitive case team call back is arranged */
+            sensitiveCheck: boolean;
+            /** @description On a nationally sensitive case */
+            nationallySensitive: boolean;
+            cases: components["schemas"]["ClientCaseView"][];
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ClientSearchDto: {
             /** @example AB123456C */
             nino?: string;
@@ -987,7 +1048,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClientView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -1054,7 +1117,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClientView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -1114,6 +1179,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientView"];
+                };
+            };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
                 headers: {
@@ -1176,6 +1249,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientView"];
+                };
+            };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
                 headers: {
@@ -1247,6 +1328,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientView"];
+                };
+            };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
                 headers: {

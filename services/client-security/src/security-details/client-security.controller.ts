@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { SensitiveClientGuard } from '../access/sensitive-client.guard';
 import { RateLimitedError } from '../rate-limits/rate-limiter.service';
 import {
   ChangeSecurityDetailsDto,
@@ -40,6 +41,7 @@ async function withRetryAfter<T>(reply: HeaderReply, run: () => Promise<T>): Pro
 /** A client's security details, security checks and TAM account (Change - Security Details). */
 @ApiTags('client security')
 @Controller('clients/:clientId')
+@UseGuards(SensitiveClientGuard)
 export class ClientSecurityController {
   constructor(private readonly security: SecurityDetailsService) {}
 
@@ -154,6 +156,7 @@ export class ClientSecurityController {
  */
 @ApiTags('representative security')
 @Controller('representatives/:representativeId')
+@UseGuards(SensitiveClientGuard)
 export class RepresentativeSecurityController {
   constructor(private readonly security: SecurityDetailsService) {}
 

@@ -3,7 +3,8 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Actor } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import { ClientSearchDto, CreateClientDto, ReferenceStatusDto, UpdateClientDto } from './client.dto';
-import { ClientsService, ClientView } from './clients.service';
+import { ClientsService } from './clients.service';
+import { ClientView } from './client.view';
 
 const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
 
@@ -16,7 +17,7 @@ export class ClientsController {
   @Post()
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Create a client with a NINO (adult) or CRN (child) and personal details.' })
-  @ApiCreatedResponse({ description: 'The client as CMS now holds them.' })
+  @ApiCreatedResponse({ description: 'The client as CMS now holds them.', type: ClientView })
   @ApiProblems(409)
   create(@Body() dto: CreateClientDto, @CurrentActor() actor: Actor): Promise<ClientView> {
     return this.clients.create(dto, actor);
@@ -28,13 +29,14 @@ export class ClientsController {
   @ApiOperation({
     summary: 'Find a client by NINO or CRN (in the body, so it stays out of URLs and access logs).',
   })
-  @ApiOkResponse({ description: 'The client.' })
+  @ApiOkResponse({ description: 'The client.', type: ClientView })
   @ApiProblems(404)
   search(@Body() dto: ClientSearchDto, @CurrentActor() actor: Actor): Promise<ClientView> {
     return this.clients.search(dto, actor);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ClientView })
   @Roles(...STAFF)
   @ApiOperation({
     summary: 'Read a client. Nationally sensitive clients need sensitive access ("Insufficient Access").',
@@ -45,6 +47,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: ClientView })
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({
     summary: 'Change personal, address or contact details (optimistic concurrency on `version`).',
@@ -59,6 +62,7 @@ export class ClientsController {
   }
 
   @Put(':id/reference-status')
+  @ApiOkResponse({ type: ClientView })
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({
     summary: 'Set the NINO/CRN status. Verified triggers the CIS retrieval of personal data (RD-1).',

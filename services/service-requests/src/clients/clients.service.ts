@@ -25,6 +25,9 @@ import { assertMaySee } from '../access/sensitivity';
 import { Case, CaseParticipant } from '../cases/case.entity';
 import { Client } from './client.entity';
 import type { ClientSearchDto, CreateClientDto, UpdateClientDto } from './client.dto';
+import type { ClientView } from './client.view';
+
+export type { ClientView };
 
 const DETAIL_KEYS: (keyof PersonalDetails)[] = [
   'firstName',
@@ -41,20 +44,6 @@ const DETAIL_KEYS: (keyof PersonalDetails)[] = [
   'mobilePhone',
   'homeEmail',
 ];
-
-/** A client as the API shows it: CMS's record, its cases, and whether it is nationally sensitive. */
-export interface ClientView extends PersonalDetails {
-  id: string;
-  nino: string | null;
-  crn: string | null;
-  referenceStatus: ReferenceStatus;
-  sensitiveCheck: boolean;
-  nationallySensitive: boolean;
-  cases: { caseId: string; caseNumber: string; role: string; live: boolean }[];
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 /** Personal details of a client as held by CMS (audit snapshot; no secrets live here). */
 export function detailsOf(c: Client): PersonalDetails {

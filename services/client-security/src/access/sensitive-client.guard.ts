@@ -1,0 +1,48 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { serviceRequestsClient } from '@cms/clients';
+import { Actor, hasSensitiveAccess, InsufficientAccessError } from '@cms/domain';
+import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import type { ClientSecurityConfig } from '../config';
+import { SecuritySubject } from '../security-details/security-subject.entity';
+
+/**
+ * X-1 for security details: a nationally sensitive client (or a representative acting for one) is
+ * open only to callers with sensitive access. service-requests owns the cases, so it is asked
+ * whether the client is nationally sensitive; callers with sensitive access (and our own
+ * services) are not slowed by the question.
+ * @throws InsufficientAccessError (403 "Insufficient Access")
+ */
+@Injectable()
+export class SensitiveClientGuard implements CanActivate {
+  private readonly serviceRequests: ReturnType<typeof serviceRequestsClient>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CONFIG) config: ClientSecurityConfig,
+    peer: PeerHttp,
+  ) {
+    this.serviceRequests = serviceRequestsClient(config.SERVICE_REQUESTS_URL, peer.fetch);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { actor?: Actor; params: Record<string, string> }>();
+    if (!req.actor || hasSensitiveAccess(req.actor)) return true;
+    let clientId = req.params.clientId;
+    if (!clientId && req.params.representativeId) {
+      const rep = await this.db.manager.findOne(SecuritySubject, {
+        where: { subjectId: req.params.representativeId },
+      });
+      clientId = rep?.actingForClientId ?? '';
+    }
+    if (!clientId) return true;
+    const res = await this.serviceRequests.GET('/clients/{id}', { params: { path: { id: clientId } } });
+    if (res.response.status === 404) return true; // not a client CMS holds: nothing sensitive to protect
+    if (unwrapPeer(res).nationallySensitive) throw new InsufficientAccessError(undefined, 'X-1');
+    return true;
+  }
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { IsoDate, ReferenceStatus, Sex, UkAddress } from '@cms/domain';
+
+export class AddressView {
+  @ApiProperty({ example: '12 Acacia Avenue' }) line1: string;
+  @ApiProperty({ nullable: true, required: false }) line2?: string | null;
+  @ApiProperty({ nullable: true, required: false }) line3?: string | null;
+  @ApiProperty({ example: 'Leeds' }) town: string;
+  @ApiProperty({ example: 'LS1 4AP' }) postcode: string;
+}
+
+export class ClientCaseView {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ example: '100000000001' }) caseNumber: string;
+  @ApiProperty({ example: 'PWC', description: 'PWC receiving parent, NRP paying parent, QC, ROC' })
+  role: string;
+  @ApiProperty() live: boolean;
+}
+
+/** A client as the API shows it: CMS's record, its cases, and whether it is nationally sensitive. */
+export class ClientView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, example: 'AB123456C' }) nino: string | null;
+  @ApiProperty({ nullable: true }) crn: string | null;
+  @ApiProperty({ enum: ['Unverified', 'Verified'] }) referenceStatus: ReferenceStatus;
+  @ApiProperty({ example: 'Sarah' }) firstName: string;
+  @ApiProperty({ example: 'Okafor' }) lastName: string;
+  @ApiProperty({ nullable: true, example: '1988-04-17' }) dateOfBirth: IsoDate | null;
+  @ApiProperty() dateOfBirthVerified: boolean;
+  @ApiProperty({ nullable: true }) dateOfDeath: IsoDate | null;
+  @ApiProperty() dateOfDeathVerified: boolean;
+  @ApiProperty({ nullable: true, enum: ['M', 'F', 'U'] }) sex: Sex | null;
+  @ApiProperty({ type: AddressView, nullable: true }) address: UkAddress | null;
+  @ApiProperty({ nullable: true }) addressStartDate: IsoDate | null;
+  @ApiProperty({ nullable: true, example: '+441134960000' }) homePhone: string | null;
+  @ApiProperty({ nullable: true }) businessPhone: string | null;
+  @ApiProperty({ nullable: true, example: '+447700900123' }) mobilePhone: string | null;
+  @ApiProperty({ nullable: true, example: 'sarah@example.com' }) homeEmail: string | null;
+  @ApiProperty({ description: 'RD-4: a sensitive case team call back is arranged' }) sensitiveCheck: boolean;
+  @ApiProperty({ description: 'On a nationally sensitive case (X-1)' }) nationallySensitive: boolean;
+  @ApiProperty({ type: [ClientCaseView] }) cases: ClientCaseView[];
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
