@@ -80,8 +80,9 @@ describe('[X-1] security details of a nationally sensitive client, with the real
   ] as const)(
     'a caseworker without sensitive access cannot %s: "Insufficient Access"',
     async (_what, method, path, body) => {
-      const res = await request(cs.url)
-        [method](`/clients/${sensitiveClient}/${path}`)
+      const agent = request(cs.url);
+      const url = `/clients/${sensitiveClient}/${path}`;
+      const res = await (method === 'get' ? agent.get(url) : agent.post(url))
         .auth(cw, { type: 'bearer' })
         .send(body);
       expect(res.status).toBe(403);
