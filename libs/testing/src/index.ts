@@ -158,3 +158,22 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The SQL TypeORM would still run to make the database match the entities ([] when migrations are complete). */
+export async function pendingSchemaChanges(db: import('typeorm').DataSource): Promise<string[]> {
+  return (await db.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+}
+
+/**
+ * Reverts every migration (each `down`), returns what `probe` says about the emptied database,
+ * then re-applies them all; the caller asserts the probe and that nothing is pending afterwards.
+ */
+export async function revertAndReapplyMigrations<T>(
+  db: import('typeorm').DataSource,
+  probe: () => Promise<T>,
+): Promise<T> {
+  for (let i = 0; i < db.migrations.length; i++) await db.undoLastMigration({ transaction: 'each' });
+  const emptied = await probe();
+  await db.runMigrations({ transaction: 'each' });
+  return emptied;
+}
