@@ -115,7 +115,14 @@ export async function givenCisRecord(
     interestTypes?: string[];
   } = {},
 ): Promise<void> {
-  const { nino, ...details } = { ...person, ...opts.differences };
+  // A Client carries CMS's id: CIS knows the person by NINO only.
+  const {
+    nino,
+    id: _cmsId,
+    ...details
+  } = { ...person, ...opts.differences } as PersonDetails & {
+    id?: string;
+  };
   await expectStatus(
     system.as('system').sim.post('/admin/persons', {
       referenceKind: 'NINO',
@@ -289,4 +296,49 @@ export async function waitForIssued(
     const found = (await issueLog(system, clientId)).filter((i) => i.templateCode === templateCode);
     return found.length >= count ? found : null;
   });
+}
+
+/**
+ * Moves CIS's (the simulator's) clock to the next UK `hh:00` at least an hour ahead and returns
+ * that UK day (YYYY-MM-DD): changes recorded then belong to that day's broadcast (BR-2).
+ */
+export async function moveCisClockToNext(system: AcceptanceSystem, hour: number): Promise<string> {
+  const target = new Date((await system.now('sim')).getTime() + 3_600_000);
+  target.setUTCMinutes(0, 0, 0);
+  const ukHour = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  });
+  while (Number(ukHour.format(target)) !== hour) target.setTime(target.getTime() + 3_600_000);
+  await expectStatus(
+    system.as('system').sim.post('/internal/clock/advance', { to: target.toISOString() }),
+    200,
+  );
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(target);
+}
+
+/** A change made to the person's CIS record elsewhere in DWP (the simulator's admin API). */
+export async function changeElsewhereInDwp(
+  system: AcceptanceSystem,
+  nino: string,
+  change: Record<string, unknown>,
+): Promise<void> {
+  await expectStatus(
+    system.as('system').sim.post('/admin/changes', { referenceKind: 'NINO', reference: nino, change }),
+    201,
+  );
+}
+
+/** One day's run of CIS's daily broadcast. */
+export interface BroadcastRun {
+  day: string;
+  batchId: string | null;
+  transactionCount: number;
+  excluded: { replacedSameDay: number; noInterest: number; madeByCmg: number; personDeleted: number };
+}
+
+/** Runs CIS's daily broadcast for every day that is due by CIS's clock (BR-2). */
+export async function runCisBroadcast(system: AcceptanceSystem): Promise<BroadcastRun[]> {
+  return (await expectStatus(system.as('system').sim.post('/admin/broadcasts/run', {}), 200)).body.runs;
 }
