@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
+import { createTestDatabase, freePort, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
@@ -17,18 +16,6 @@ type CreateApp = (
  * making this package's type-check depend on the other services' builds.
  */
 const peer = (name: string): CreateApp => (require(`@cms/${name}`) as { createApp: CreateApp }).createApp;
-
-/** A free TCP port on 127.0.0.1 (so peers can be told cis-interface's URL before it starts). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A service started for a test; `stop` and `restart` keep its database and port (a peer that is down, then back). */
 export interface Running {

@@ -1,4 +1,12 @@
-import { createTestDatabase, listen, LogCapture, testEnv, type TestDatabase } from '@cms/testing';
+import {
+  createTestDatabase,
+  listen,
+  LogCapture,
+  pendingSchemaChanges,
+  revertAndReapplyMigrations,
+  testEnv,
+  type TestDatabase,
+} from '@cms/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
@@ -20,16 +28,15 @@ describe('cis-interface database schema', () => {
   });
 
   it('the checked-in migrations build exactly the schema the entities describe (no drift, no synchronize)', async () => {
-    const ds = app.get(DataSource);
-    const pending = await ds.driver.createSchemaBuilder().log();
-    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    expect(await pendingSchemaChanges(app.get(DataSource))).toEqual([]);
   });
 
   it('every migration can be reverted and re-applied', async () => {
     const ds = app.get(DataSource);
-    for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-    expect(await ds.query(`SELECT to_regclass('public.broadcast_transaction') AS t`)).toEqual([{ t: null }]);
-    await ds.runMigrations({ transaction: 'each' });
-    expect((await ds.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
+    const emptied = await revertAndReapplyMigrations(ds, () =>
+      ds.query(`SELECT to_regclass('public.broadcast_transaction') AS t`),
+    );
+    expect(emptied).toEqual([{ t: null }]);
+    expect(await pendingSchemaChanges(ds)).toEqual([]);
   });
 });

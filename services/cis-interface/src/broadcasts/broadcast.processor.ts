@@ -112,7 +112,12 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
       await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job));
     }
-    await this.jobs.work<MopfLetterJob>(MOPF_LETTER_QUEUE, (job) => this.issueMopfLetter(job));
+    // pg-boss polls each worker at most every 0.5 s: letters are fetched ten at a time.
+    for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
+      await this.jobs.work<MopfLetterJob>(MOPF_LETTER_QUEUE, (job) => this.issueMopfLetter(job), {
+        batchSize: 10,
+      });
+    }
   }
 
   /**
@@ -126,6 +131,7 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
       order: { seq: 'ASC' },
     });
     if (rows.length) {
+      const started = Date.now();
       const refs = new Map<string, { referenceKind: 'NINO' | 'CRN'; reference: string }>();
       for (const r of rows)
         refs.set(`${r.referenceKind}|${r.reference}`, {
@@ -133,6 +139,7 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
           reference: r.reference!,
         });
       const matches = await this.srs.match([...refs.values()]);
+      const matchedAt = Date.now();
       const byRef = new Map(matches.map((m) => [`${m.referenceKind}|${m.reference}`, m]));
 
       const results: RowResult[] = [];
@@ -169,6 +176,7 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
         });
       }
       const raised = await this.raise(toRaise.map((t) => t.item));
+      const raisedAt = Date.now();
       for (const t of toRaise) {
         const r = raised.get(t.item.idempotencyKey)!;
         if ('error' in r) Object.assign(t.result, { outcome: 'failed', reason: r.error });
@@ -185,6 +193,17 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
           );
         }
       });
+      this.logger.debug(
+        {
+          batchId: job.batchId,
+          chunk: job.chunk,
+          transactions: rows.length,
+          matchMs: matchedAt - started,
+          raiseMs: raisedAt - matchedAt,
+          saveMs: Date.now() - raisedAt,
+        },
+        'broadcast chunk processed',
+      );
     }
     await this.finishBatch(job.batchId);
   }

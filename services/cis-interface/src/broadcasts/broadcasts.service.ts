@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type Actor,
@@ -43,6 +43,8 @@ export function uuidFrom(text: string): string {
  */
 @Injectable()
 export class BroadcastsService {
+  private readonly logger = new Logger(BroadcastsService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -66,7 +68,19 @@ export class BroadcastsService {
       ]);
     }
     const batchId = dto.batchId.toLowerCase();
+    const accepted: BroadcastAcceptedView = {
+      batchId,
+      status: 'accepted',
+      statusUrl: `/broadcasts/${batchId}`,
+    };
+    // A resend (CIS retries until it gets a 2xx) is answered at once, without checking it again.
+    if (await this.db.manager.existsBy(BroadcastBatch, { id: batchId })) {
+      await this.db.manager.increment(BroadcastBatch, { id: batchId }, 'timesReceived', 1);
+      return accepted;
+    }
+    const started = Date.now();
     const parsed = dto.transactions.map((t, i) => parseTransaction(t, i, batchId));
+    const parsedAt = Date.now();
     const now = this.clock.now();
     await this.db.transaction(async (m) => {
       // One intake at a time: duplicates across batches are then found reliably.
@@ -154,7 +168,11 @@ export class BroadcastsService {
         source: 'cis-broadcast',
       });
     });
-    return { batchId, status: 'accepted', statusUrl: `/broadcasts/${batchId}` };
+    this.logger.debug(
+      { batchId, transactions: parsed.length, checkMs: parsedAt - started, storeMs: Date.now() - parsedAt },
+      'broadcast batch stored',
+    );
+    return accepted;
   }
 
   /** A batch with its transactions counted by outcome. @throws NotFoundError */

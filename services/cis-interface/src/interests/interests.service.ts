@@ -117,7 +117,7 @@ export class InterestsService {
    * @throws 404 INTEREST_NOT_REGISTERED, InsufficientAccessError, 503 as for register
    */
   async deregister(actor: Actor, clientId: string, interestType: InterestType): Promise<InterestView> {
-    const client = await this.access.load(actor, clientId);
+    await this.access.load(actor, clientId);
     const row = await this.db.manager.findOneBy(InterestRegistration, {
       clientId,
       interestType,
@@ -135,7 +135,6 @@ export class InterestsService {
       { referenceKind: row.referenceKind, reference: row.reference },
       interestType,
     );
-    void client;
     const saved = await this.db.transaction(async (m) => {
       const before = auditShape(row);
       row.status = 'deregistered';

@@ -120,11 +120,11 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
         'This Idempotency-Key was used for a retrieval of another client.',
       );
     }
-    if (row && row.outcome === 'in-progress') {
+    if (row && row.outcome === 'in-progress' && !this.abandoned(row)) {
       throw new DomainError('RETRIEVAL_IN_PROGRESS', 'conflict', 'This retrieval is already in progress.');
     }
     const client = await this.access.load(actor, clientId);
-    if (row && row.outcome !== 'failed') return this.view(row);
+    if (row && row.outcome !== 'failed' && row.outcome !== 'in-progress') return this.view(row);
 
     const ref = referenceOf(client);
     if (trigger === 'reference-verified' && client.referenceStatus !== 'Verified') {
@@ -162,6 +162,16 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.work<SensitiveCheckJob>(SENSITIVE_CHECK_QUEUE, (job) => this.deliverSensitiveCheck(job));
+  }
+
+  /**
+   * True when an in-progress retrieval can no longer be waiting for CIS (its process stopped during
+   * the call): longer ago than every attempt's time-out and back-off together.
+   */
+  private abandoned(row: Retrieval): boolean {
+    const c = this.config;
+    const longest = (c.CIS_RETRY_ATTEMPTS + 1) * (c.CIS_TIMEOUT_MS + c.CIS_RETRY_MAX_DELAY_MS) + 60_000;
+    return this.clock.now().getTime() - row.requestedAt.getTime() > longest;
   }
 
   /** Delivers RD-4 to service-requests and records the call back SR (worker of {@link SENSITIVE_CHECK_QUEUE}). */

@@ -1,0 +1,378 @@
+#!/usr/bin/env node
+// Benchmark (not part of the tests): one day's CIS broadcast through cis-interface, end to end.
+//  - 50,000 clients on 25,000 maintenance cases in service-requests, each with a CIS interest in
+//    cis-interface (bulk-inserted with SQL: set-up only);
+//  - one batch of 100,000 transactions (two items per client, BR-4; a share are paying parents'
+//    benefit claims, BR-8) POSTed to cis-interface as CIS would (`POST /broadcasts`);
+//  - timed from the POST to the batch being `processed`: every transaction matched and its SR raised
+//    in service-requests or its MOPF letter issued by correspondence;
+//  - then, on the same database server, the raw multi-row INSERT rate of as many SR rows, and the ratio.
+// Each service runs from its build as its own process. Appends the figures to docs/benchmarks.md
+// under "CIS broadcast (cis-interface)" (skip with --no-doc).
+// Usage: node scripts/bench/broadcast.mjs [--clients 50000] [--transactions 100000] [--claims 0.02]
+//        [--workers 4] [--chunk 500] [--no-build] [--no-doc]
+// Uses DATABASE_URL (a server) or an embedded PostgreSQL. Loopback only; bounded loops.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { SignJWT } from 'jose';
+import { freePort, startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const CLIENTS = arg('clients', 50_000);
+const TRANSACTIONS = arg('transactions', 100_000);
+const CLAIM_SHARE = arg('claims', 0.02);
+const WORKERS = arg('workers', 4);
+const CHUNK = arg('chunk', 500);
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+const log = (m) => console.log(`▸ ${m}`);
+
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '--output-style=static',
+      '-p',
+      '@cms/service-requests',
+      '@cms/cis-interface',
+      '@cms/correspondence',
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+let embedded;
+let server = process.env.DATABASE_URL;
+if (!server) {
+  embedded = await startEmbeddedPostgres();
+  server = embedded.url;
+}
+const dbUrl = (name) => {
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const names = {
+  sr: `bench_bc_sr_${process.pid}`,
+  ci: `bench_bc_ci_${process.pid}`,
+  co: `bench_bc_co_${process.pid}`,
+};
+const query = async (url, sql, params) => {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(sql, params);
+  } finally {
+    await c.end();
+  }
+};
+for (const n of Object.values(names)) await query(server, `CREATE DATABASE ${n}`);
+
+// ---------------------------------------------------------------------------------------------
+// Services, each a process of its own.
+const children = [];
+const ports = { sr: await freePort(), co: await freePort(), ci: await freePort() };
+const base = (k) => `http://127.0.0.1:${ports[k]}`;
+const common = {
+  ...process.env,
+  AUTH_JWT_SECRET: SECRET,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  CLOCK_MODE: 'system',
+  DATABASE_POOL_SIZE: '10',
+};
+function startService(key, service, env) {
+  const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist/main.js')], {
+    cwd: root,
+    env: { ...common, PORT: String(ports[key]), DATABASE_URL: dbUrl(names[key]), ...env },
+    stdio: ['ignore', process.env.BENCH_LOGS === key ? 'inherit' : 'ignore', 'inherit'],
+  });
+  children.push(child);
+}
+async function ready(key, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base(key)}/health/ready`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${key} did not become ready`);
+}
+async function stopAll() {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', resolve);
+          c.kill('SIGTERM');
+          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+}
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+const { randomBytes } = await import('node:crypto');
+startService('sr', 'service-requests', {
+  BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
+  CIS_INTERFACE_URL: base('ci'),
+  CORRESPONDENCE_URL: base('co'),
+});
+startService('co', 'correspondence', {});
+await Promise.all([ready('sr'), ready('co')]);
+startService('ci', 'cis-interface', {
+  SERVICE_REQUESTS_URL: base('sr'),
+  CORRESPONDENCE_URL: base('co'),
+  CIS_URL: 'http://127.0.0.1:9',
+  BROADCAST_WORKERS: String(WORKERS),
+  BROADCAST_CHUNK_SIZE: String(CHUNK),
+  HTTP_TIMEOUT_MS: '30000',
+});
+await ready('ci');
+
+// ---------------------------------------------------------------------------------------------
+// Fixture (SQL, set-up only): CLIENTS clients on CLIENTS/2 maintenance cases, interests in CIS.
+const ninoOf = (i) => `AB${String(i).padStart(6, '0')}C`;
+let t0 = performance.now();
+const caseCount = Math.ceil(CLIENTS / 2);
+await query(
+  dbUrl(names.sr),
+  `WITH c AS (
+     INSERT INTO "client" (reference_kind, reference, reference_status, first_name, last_name, date_of_birth, address, version)
+     SELECT 'NINO', 'AB' || lpad(g::text, 6, '0') || 'C', 'Verified', 'Pat', 'Bench',
+            date '1980-01-01' + (g % 7000), jsonb_build_object('line1', g || ' Bench Street', 'town', 'Leeds', 'postcode', 'LS1 4AP'), 1
+       FROM generate_series(0, $1 - 1) g
+     RETURNING id, reference)
+   SELECT count(*) FROM c`,
+  [CLIENTS],
+);
+await query(
+  dbUrl(names.sr),
+  `INSERT INTO "case" (case_number, jurisdiction, stage, live, version)
+   SELECT (200000000000 + g)::text, 'GB', 'maintenance', true, 1 FROM generate_series(0, $1 - 1) g`,
+  [caseCount],
+);
+await query(
+  dbUrl(names.sr),
+  `INSERT INTO case_participant (case_id, client_id, role)
+   SELECT k.id, c.id, CASE WHEN substr(c.reference, 3, 6)::int % 2 = 0 THEN 'PWC' ELSE 'NRP' END
+     FROM "client" c
+     JOIN "case" k ON k.case_number = (200000000000 + substr(c.reference, 3, 6)::int / 2)::text`,
+);
+await query(dbUrl(names.sr), 'ANALYZE');
+await query(
+  dbUrl(names.ci),
+  `INSERT INTO interest_registration (client_id, reference_kind, reference, interest_type, client_role, status, registered_at, registered_by)
+   SELECT gen_random_uuid(), 'NINO', 'AB' || lpad(g::text, 6, '0') || 'C',
+          CASE WHEN g % 2 = 0 THEN 'PWC_QC_ROC_GENERAL' ELSE 'NRP_GENERAL' END,
+          CASE WHEN g % 2 = 0 THEN 'PWC' ELSE 'NRP' END, 'registered', now(), 'bench'
+     FROM generate_series(0, $1 - 1) g`,
+  [CLIENTS],
+);
+log(
+  `fixture: ${CLIENTS} clients on ${caseCount} cases with interests in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// The day's batch: transactions for the clients in turn, two different items each (BR-4).
+const day = new Date(Date.now() - 36 * 3_600_000);
+const recordedAt = (i) => new Date(day.getTime() + (i % 36_000) * 1000).toISOString();
+const claimDate = day.toISOString().slice(0, 10);
+function changeFor(i, role, second) {
+  if (role === 'NRP') {
+    if (second)
+      return { type: 'NRP_PARTNER_BENEFIT_ON_OFF', onBenefit: i % 2 === 0, benefitType: 'Universal Credit' };
+    if ((i * 7919) % 1000 < CLAIM_SHARE * 1000)
+      return { type: 'NRP_BENEFIT_CLAIM', benefitType: 'Universal Credit', claimDate };
+    return { type: 'NRP_BENEFIT_ON_OFF', onBenefit: true, benefitType: 'Jobseeker’s Allowance' };
+  }
+  if (second) return { type: 'NAME_1_CHANGE', firstName: 'Patricia', lastName: 'Bench' };
+  return {
+    type: 'ADDRESS_CHANGE',
+    address: { line1: `${i} New Road`, town: 'Leeds', postcode: 'LS6 3AA' },
+    addressStartDate: claimDate,
+  };
+}
+const transactions = Array.from({ length: TRANSACTIONS }, (_, n) => {
+  const i = n % CLIENTS;
+  const second = n >= CLIENTS;
+  const role = i % 2 === 0 ? 'PWC' : 'NRP';
+  const payload = changeFor(i, role, second);
+  return {
+    transactionId: randomUUID(),
+    referenceKind: 'NINO',
+    reference: ninoOf(i),
+    changeType: payload.type,
+    payload,
+    recordedAt: recordedAt(n),
+    interestTypes: [role === 'PWC' ? 'PWC_QC_ROC_GENERAL' : 'NRP_GENERAL'],
+  };
+});
+const letters = transactions.filter((t) => t.changeType === 'NRP_BENEFIT_CLAIM').length;
+const batchId = randomUUID();
+const body = JSON.stringify({ batchId, generatedAt: new Date().toISOString(), transactions });
+const token = await new SignJWT({ roles: ['system'] })
+  .setProtectedHeader({ alg: 'HS256' })
+  .setSubject('cis')
+  .setIssuer('cms-cis-dev')
+  .setAudience('cms-cis')
+  .setExpirationTime('2h')
+  .sign(new TextEncoder().encode(SECRET));
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+// ---------------------------------------------------------------------------------------------
+// 1. End to end: intake → every SR raised or letter issued.
+log(
+  `POST /broadcasts: ${TRANSACTIONS} transactions (${(body.length / 1e6).toFixed(1)} MB), ${letters} benefit claims`,
+);
+t0 = performance.now();
+const res = await fetch(`${base('ci')}/broadcasts`, {
+  method: 'POST',
+  headers: { ...headers, 'idempotency-key': batchId },
+  body,
+});
+if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
+const intakeSeconds = (performance.now() - t0) / 1000;
+log(`acknowledged (stored) after ${intakeSeconds.toFixed(1)} s`);
+let batch;
+let srSeconds = null;
+const deadline = Date.now() + 60 * 60_000;
+for (;;) {
+  batch = await (await fetch(`${base('ci')}/broadcasts/${batchId}`, { headers })).json();
+  const c = batch.counts ?? {};
+  if (
+    srSeconds === null &&
+    c['sr-raised'] + c.unmatched + c.failed + c['duplicate-ignored'] >= TRANSACTIONS - letters
+  ) {
+    srSeconds = (performance.now() - t0) / 1000;
+  }
+  if (batch.status === 'processed' || Date.now() > deadline) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const e2eSeconds = (performance.now() - t0) / 1000;
+if (batch.status !== 'processed')
+  throw new Error(`not processed within the hour: ${JSON.stringify(batch.counts)}`);
+const txRate = TRANSACTIONS / e2eSeconds;
+const srCount = Number(
+  (await query(dbUrl(names.sr), `SELECT count(*) AS n FROM service_request WHERE source = 'CIS'`)).rows[0].n,
+);
+log(`processed: ${JSON.stringify(batch.counts)}; ${srCount} SRs in service-requests`);
+console.log(
+  `end to end: ${TRANSACTIONS} transactions in ${e2eSeconds.toFixed(1)} s = ${Math.round(txRate)} transactions/s (intake ${intakeSeconds.toFixed(1)} s; every SR raised after ${srSeconds.toFixed(1)} s, the last of ${letters} letters after ${e2eSeconds.toFixed(1)} s)`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// 2. The floor: raw multi-row INSERT of as many SR rows, on the same database server.
+const raw = new pg.Client({ connectionString: dbUrl(names.sr) });
+await raw.connect();
+const ROWS_PER_INSERT = 1000;
+const cols = [
+  'sr_number',
+  'type',
+  'path',
+  'process',
+  'area',
+  'sub_area',
+  'status',
+  'source',
+  'queue',
+  'created_by',
+  'version',
+  'details',
+];
+t0 = performance.now();
+for (let done = 0; done < TRANSACTIONS; done += ROWS_PER_INSERT) {
+  const n = Math.min(ROWS_PER_INSERT, TRANSACTIONS - done);
+  const values = [];
+  const params = [];
+  for (let j = 0; j < n; j++) {
+    const b = params.length;
+    values.push(`(${cols.map((_, k) => `$${b + k + 1}`).join(', ')})`);
+    params.push(
+      `RAW-${done + j}`,
+      'CIS_CHANGE',
+      'broadcast',
+      'CofC',
+      'CIS Broadcast Update',
+      'CIS Change Of Circumstances',
+      'Open',
+      'CIS',
+      'cis-changes',
+      'bench',
+      1,
+      '{}',
+    );
+  }
+  await raw.query(`INSERT INTO service_request (${cols.join(', ')}) VALUES ${values.join(', ')}`, params);
+}
+const rawSeconds = (performance.now() - t0) / 1000;
+const rawRate = TRANSACTIONS / rawSeconds;
+await raw.end();
+console.log(
+  `raw multi-row INSERT (${ROWS_PER_INSERT} rows a statement): ${TRANSACTIONS} SR rows in ${rawSeconds.toFixed(1)} s = ${Math.round(rawRate)} rows/s`,
+);
+console.log(
+  `ratio end to end / raw INSERT: ${(txRate / rawRate).toFixed(3)} (${(rawRate / txRate).toFixed(1)}× slower)`,
+);
+
+await stopAll();
+for (const n of Object.values(names)) await query(server, `DROP DATABASE ${n} WITH (FORCE)`);
+if (embedded) await embedded.stop();
+
+// ---------------------------------------------------------------------------------------------
+if (!process.argv.includes('--no-doc')) {
+  const file = path.join(root, 'docs/benchmarks.md');
+  const heading = '## CIS broadcast (cis-interface)';
+  const section = `${heading}
+
+Command: \`node scripts/bench/broadcast.mjs --clients ${CLIENTS} --transactions ${TRANSACTIONS} --claims ${CLAIM_SHARE} --workers ${WORKERS} --chunk ${CHUNK}\`
+(${server === process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL'}; service-requests,
+correspondence and cis-interface each from its build as a process of its own; ${os.cpus().length} cores, Node.js ${process.versions.node};
+load generator and PostgreSQL on the same cores).
+
+${CLIENTS.toLocaleString('en-GB')} clients on ${caseCount.toLocaleString('en-GB')} maintenance cases, each with a CIS interest (bulk-inserted with SQL:
+set-up only). One day's batch of ${TRANSACTIONS.toLocaleString('en-GB')} transactions, two different items per client (BR-4),
+${letters.toLocaleString('en-GB')} of them paying parents' benefit claims (BR-8), POSTed to \`/broadcasts\` as CIS does. Timed from
+the POST until the batch is \`processed\`: stored before the 202 with its chunk jobs, matched with
+live cases (\`POST /cis-matches\`, ${CHUNK} references a call), SRs raised through
+\`POST /service-requests/batch\` (${CHUNK} a call, ${WORKERS} chunk workers; every SR with its case link and audit row), MOPF
+letters issued through correspondence (PDF rendered, print outbox), every outcome recorded.
+
+| measure | result |
+| --- | --- |
+| intake: batch stored with every transaction and acknowledged (202) | ${intakeSeconds.toFixed(1)} s |
+| end to end, POST to every SR raised or letter issued | ${Math.round(txRate).toLocaleString('en-GB')} transactions/s (${TRANSACTIONS.toLocaleString('en-GB')} in ${e2eSeconds.toFixed(1)} s) |
+| of which: every SR raised (${(TRANSACTIONS - letters).toLocaleString('en-GB')} transactions) | after ${srSeconds.toFixed(1)} s = ${Math.round((TRANSACTIONS - letters) / srSeconds).toLocaleString('en-GB')} transactions/s |
+| of which: the last MOPF letter issued (${letters.toLocaleString('en-GB')} letters, PDF rendered by correspondence) | after ${e2eSeconds.toFixed(1)} s |
+| raw multi-row INSERT of as many SR rows, same server (${ROWS_PER_INSERT} rows a statement, one connection) | ${Math.round(rawRate).toLocaleString('en-GB')} rows/s (${rawSeconds.toFixed(1)} s) |
+| ratio end to end / raw INSERT | ${(txRate / rawRate).toFixed(3)} (${(rawRate / txRate).toFixed(1)}× the floor) |
+
+Outcomes: ${Object.entries(batch.counts)
+    .map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`)
+    .join(', ')}. Measured ${new Date().toISOString().slice(0, 10)}.
+`;
+  const current = readFileSync(file, 'utf8');
+  const at = current.indexOf(heading);
+  if (at < 0) appendFileSync(file, `\n${section}`);
+  else {
+    const next = current.indexOf('\n## ', at + heading.length);
+    writeFileSync(file, current.slice(0, at) + section + (next < 0 ? '' : current.slice(next)));
+  }
+  log('docs/benchmarks.md updated');
+}
