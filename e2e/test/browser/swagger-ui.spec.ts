@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expectStatus, givenFamily } from '../support/story';
+import {
+  SERVICE_NAMES,
+  startSystem,
+  type AcceptanceSystem,
+  type Caller,
+  type ServiceKey,
+} from '../support/system';
+
+/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it). */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * For each service: a GET that needs a bearer token, the caller whose development token is pasted
+ * into "Authorize", and text the response body must show.
+ */
+const CALLS: Record<ServiceKey, { path: string; caller: Caller; shows: () => string }> = {
+  sr: { path: '/cases', caller: 'caseworker', shows: () => caseNumber },
+  ci: { path: '/cis/status', caller: 'caseworker', shows: () => '"breaker": "closed"' },
+  cs: { path: '/internal/clock', caller: 'caseworker', shows: () => '"adjustable": true' },
+  co: { path: '/templates', caller: 'caseworker', shows: () => '"CMSL0406"' },
+  sim: { path: '/admin/faults', caller: 'system', shows: () => '"duplicateNextBatch": false' },
+};
+let caseNumber: string;
+
+describe('Swagger UI of every service, in a real browser', () => {
+  let system: AcceptanceSystem;
+  let context: BrowserContext;
+  let userDataDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}, so the Swagger UI test cannot run. Install it with ` +
+          '`apt-get update && apt-get install -y chromium` (.ci/run does this before the tests).',
+      );
+    }
+    userDataDir = mkdtempSync(path.join(tmpdir(), 'cms-e2e-chromium-'));
+    [system, context] = await Promise.all([
+      startSystem(),
+      chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+      }),
+    ]);
+    const family = await givenFamily(system, {
+      stage: 'maintenance',
+      receivingParent: { nino: 'JK601001A', firstName: 'Sarah', lastName: 'Okafor' },
+      payingParent: { nino: 'JK601002B', firstName: 'Daniel', lastName: 'Price' },
+    });
+    caseNumber = family.caseNumber;
+    await expectStatus(system.as('caseworker').sr.get(`/cases/${family.caseId}`), 200);
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await system?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  /** Opens /docs, authorises with `token` (bearer) and runs GET `apiPath` with "Try it out". */
+  async function tryItOut(page: Page, url: string, token: string, apiPath: string) {
+    await page.goto(`${url}/docs`);
+    await page.locator('.swagger-ui .auth-wrapper button.authorize').click();
+    const dialog = page.locator('.dialog-ux .modal-ux');
+    await dialog.locator('input').first().fill(token);
+    await dialog.locator('.auth-btn-wrapper button.authorize').click();
+    await dialog.locator('.auth-btn-wrapper button.btn-done').click();
+    await page.locator('.swagger-ui .auth-wrapper button.authorize.locked').waitFor();
+
+    const operation = page.locator('.opblock.opblock-get', {
+      has: page.locator(`.opblock-summary-path[data-path="${apiPath}"]`),
+    });
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.try-out__btn').click();
+    await operation.locator('button.execute').click();
+    const live = operation.locator('.live-responses-table');
+    await live.waitFor();
+    return {
+      status: (await live.locator('.response .response-col_status').first().textContent())?.trim(),
+      body: (await live.locator('.response .response-col_description').first().textContent()) ?? '',
+      curl: (await operation.locator('.curl-command').first().textContent()) ?? '',
+    };
+  }
+
+  it.each(Object.keys(CALLS) as ServiceKey[])(
+    '%s: Authorize with a development token, then "Try it out" shows the call’s response',
+    async (key) => {
+      const call = CALLS[key];
+      const page = await context.newPage();
+      try {
+        const shown = await tryItOut(page, system.urls[key], system.tokens[call.caller], call.path);
+        expect(await page.title()).toContain('API');
+        expect(shown.curl).toContain(`Authorization: Bearer ${system.tokens[call.caller]}`);
+        expect({ service: SERVICE_NAMES[key], status: shown.status }).toEqual({
+          service: SERVICE_NAMES[key],
+          status: '200',
+        });
+        expect(shown.body).toContain(call.shows());
+      } finally {
+        await page.close();
+      }
+    },
+    30_000,
+  );
+});
