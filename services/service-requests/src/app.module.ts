@@ -26,6 +26,9 @@ import { ServiceRequestsService } from './service-requests/service-requests.serv
 import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
+import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
+import { ClientRepresentative } from './representatives/representative.entity';
+import { RepresentativesController } from './representatives/representatives.controller';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
 import { SecurityEventsController } from './security-details/security-events.controller';
 import { SecurityDetailsController } from './security-details/security-details.controller';
@@ -39,8 +42,13 @@ export const ENTITIES = [
   SrCaseLink,
   SrActivityStep,
   SrNote,
+  ClientRepresentative,
 ];
-export const MIGRATIONS = [CasesAndClients1763800000000, ServiceRequests1763800000001];
+export const MIGRATIONS = [
+  CasesAndClients1763800000000,
+  ServiceRequests1763800000001,
+  ClientRepresentatives1763800000002,
+];
 
 /** Root module of service-requests. */
 @Module({})
@@ -59,6 +67,7 @@ export class AppModule {
       controllers: [
         ClientsController,
         ClientFlagsController,
+        RepresentativesController,
         CasesController,
         ServiceRequestsController,
         DataTransferController,

@@ -323,3 +323,96 @@ describe('service-requests: transfer data and security events', () => {
     await api().post('/security-events').auth(sys, { type: 'bearer' }).send(body).expect(400);
   });
 });
+
+describe('client representatives', () => {
+  let s: TestServiceRequests;
+  let cw: string;
+  beforeAll(async () => {
+    s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    cw = await tokenFor(['caseworker'], 'cw-1');
+  });
+  afterAll(() => s.close());
+
+  it('[SD-15] the client adds and removes a representative as a contact on the case, recorded on the SR', async () => {
+    const api = () => request(s.url);
+    const client = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor' })
+    ).body;
+    const kase = (
+      await api()
+        .post('/cases')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          jurisdiction: 'GB',
+          stage: 'maintenance',
+          participants: [{ clientId: client.id, role: 'PWC' }],
+        })
+    ).body;
+    let sr = (
+      await api()
+        .post('/service-requests')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          type: 'SECURITY_DETAILS',
+          source: 'PWC',
+          subject: { clientId: client.id, role: 'PWC' },
+          caseIds: [kase.id],
+        })
+    ).body;
+    sr = (
+      await api()
+        .post(`/service-requests/${sr.id}/transitions`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: sr.version, to: { status: 'In Progress', subStatus: null } })
+        .expect(200)
+    ).body;
+    const bad = await api()
+      .post(`/clients/${client.id}/representatives`)
+      .auth(cw, { type: 'bearer' })
+      .send({ caseId: kase.id, firstName: '', lastName: 'X', relationship: 'Other' });
+    expect(bad.status).toBe(400);
+    const rep = (
+      await api()
+        .post(`/clients/${client.id}/representatives`)
+        .auth(cw, { type: 'bearer' })
+        .send({
+          caseId: kase.id,
+          firstName: 'Grace',
+          lastName: 'Okafor',
+          relationship: 'Friend or family member',
+          phone: '07700 900456',
+          serviceRequestId: sr.id,
+        })
+        .expect(201)
+    ).body;
+    expect(rep).toMatchObject({ phone: '+447700900456', removedAt: null });
+    let now = (await api().get(`/service-requests/${sr.id}`).auth(cw, { type: 'bearer' })).body;
+    expect(now.activityPlan.find((x: { key: string }) => x.key === 'client-representative').outcome).toBe(
+      'Representative Added',
+    );
+    await api()
+      .delete(`/clients/${client.id}/representatives/${rep.id}`)
+      .query({ serviceRequestId: sr.id })
+      .auth(cw, { type: 'bearer' })
+      .expect(200);
+    now = (await api().get(`/service-requests/${sr.id}`).auth(cw, { type: 'bearer' })).body;
+    expect(now.activityPlan.find((x: { key: string }) => x.key === 'client-representative').outcome).toBe(
+      'Representative Removed',
+    );
+    const list = (
+      await api().get(`/clients/${client.id}/representatives`).auth(cw, { type: 'bearer' }).expect(200)
+    ).body;
+    expect(list).toEqual([expect.objectContaining({ id: rep.id, removedAt: expect.any(String) })]);
+    await api()
+      .delete(`/clients/${client.id}/representatives/${rep.id}`)
+      .auth(cw, { type: 'bearer' })
+      .expect(404);
+    const audit = (await api().get(`/audit/client/${client.id}`).auth(cw, { type: 'bearer' })).body.map(
+      (a: { action: string }) => a.action,
+    );
+    expect(audit).toEqual(expect.arrayContaining(['representative-added', 'representative-removed']));
+  });
+});

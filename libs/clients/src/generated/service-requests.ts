@@ -104,6 +104,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/clients/{clientId}/representatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The client’s representatives, current and removed. */
+        get: operations["RepresentativesController_list"];
+        put?: never;
+        /** Add a representative as a contact on the client’s case (SD-15). */
+        post: operations["RepresentativesController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clients/{clientId}/representatives/{representativeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a representative as a contact (SD-15); the record is kept for the audit trail. */
+        delete: operations["RepresentativesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases": {
         parameters: {
             query?: never;
@@ -640,6 +675,41 @@ export interface components {
         SensitiveCheckDto: {
             /** @example CIS answered "Insufficient access level" to a retrieval */
             reason: string;
+        };
+        RepresentativeView: {
+            id: string;
+            clientId: string;
+            caseId: string;
+            firstName: string;
+            lastName: string;
+            relationship: string;
+            phone: Record<string, never> | null;
+            /** Format: date-time */
+            addedAt: string;
+            removedAt: Record<string, never> | null;
+        };
+        AddRepresentativeDto: {
+            /**
+             * Format: uuid
+             * @description The case on which the representative is a contact
+             */
+            caseId: string;
+            /** @example Grace */
+            firstName: string;
+            /** @example Okafor */
+            lastName: string;
+            /**
+             * @example Friend or family member
+             * @enum {string}
+             */
+            relationship: "Power of attorney" | "Appointee" | "Solicitor" | "Friend or family member" | "Other";
+            /** @example 07700 900456 */
+            phone?: string;
+            /**
+             * Format: uuid
+             * @description The Change Contact/Security Info SR the request came with (SD-15)
+             */
+            serviceRequestId?: string;
         };
         ParticipantDto: {
             /** Format: uuid */
@@ -1534,6 +1604,230 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RepresentativesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepresentativeView"][];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RepresentativesController_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddRepresentativeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepresentativeView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RepresentativesController_remove: {
+        parameters: {
+            query?: {
+                /** @description The SR the request came with (SD-15) */
+                serviceRequestId?: string;
+            };
+            header?: never;
+            path: {
+                clientId: string;
+                representativeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepresentativeView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
