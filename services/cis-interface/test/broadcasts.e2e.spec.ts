@@ -53,6 +53,7 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
     let c: ClientFixture; // no interest
     let f: ClientFixture; // nationally sensitive status update
     let g: ClientFixture; // a change CMS already holds
+    let d: ClientFixture; // interest deregistered before the broadcast
     let day: string;
     let batchId: string;
     let batch: Record<string, any>;
@@ -65,6 +66,13 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
       c = await givenClient(s, { nino: nino(403) });
       f = await givenClient(s, { nino: nino(404) });
       g = await givenClient(s, { nino: nino(405), details: { ...SARAH, dateOfBirthVerified: true } });
+      d = await givenClient(s, { nino: nino(410) });
+      await register(d, 'PWC_QC_ROC_GENERAL');
+      await s
+        .api()
+        .delete(`/clients/${d.clientId}/interests/PWC_QC_ROC_GENERAL`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
       await Promise.all([
         register(a, 'PWC_QC_ROC_GENERAL'),
         register(b, 'NRP_GENERAL'),
@@ -97,6 +105,7 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
         benefitType: 'Jobseeker’s Allowance',
       });
       await cisChange(s, c.nino, address('3 Third Street'));
+      await cisChange(s, d.nino, address('6 Sixth Street'));
       await cisChange(s, nino(406), { type: 'NAME_CORRECTION', firstName: 'Evan', lastName: 'Stoner' });
       await cisChange(s, f.nino, { type: 'NATIONALLY_SENSITIVE_STATUS', nationallySensitive: true });
       await cisChange(s, g.nino, {
@@ -116,6 +125,10 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
         new Set([a.nino, b.nino, nino(406), f.nino, g.nino]),
       );
       expect(txOf(c.nino)).toEqual([]);
+    });
+
+    it('[RI-2] [BR-1] an interest deregistered through cis-interface stops the broadcasts for it', () => {
+      expect(txOf(d.nino)).toEqual([]);
     });
 
     it('[BR-2] each change arrives at least 24 hours after CIS recorded it', () => {
