@@ -68,10 +68,13 @@ const dbUrl = (service) => {
 };
 
 const children = [];
-let stopping = false;
-async function stopAll(code = 0) {
-  if (stopping) return;
-  stopping = true;
+let stopping = null;
+/** Stops every service, then PostgreSQL, then exits; a second call waits for the first. */
+function stopAll(code = 0) {
+  stopping ??= stopEverything(code);
+  return stopping;
+}
+async function stopEverything(code) {
   step('stopping services');
   await Promise.all(
     children.map(
@@ -151,11 +154,18 @@ const token = (roles) =>
 if (existsSync(path.join(root, 'scripts/demo-data.mjs'))) {
   step('loading demo data (once per data directory)');
   const { loadDemoData } = await import('./demo-data.mjs');
-  await loadDemoData({
-    urls: Object.fromEntries(present.map((s) => [s.name, url(s)])),
-    systemToken: await token(['system']),
-    log: step,
-  });
+  try {
+    await loadDemoData({
+      urls: Object.fromEntries(present.map((s) => [s.name, url(s)])),
+      systemToken: await token(['system']),
+      log: step,
+    });
+  } catch (e) {
+    // Never leave the services and PostgreSQL running without the launcher that stops them (after
+    // Ctrl-C during the load, the stop already under way finishes the job).
+    if (!stopping) console.error(`demo data could not be loaded: ${e.message}`);
+    await stopAll(1);
+  }
 }
 
 console.log('\nReady. Swagger UI:');
