@@ -28,6 +28,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private started = false;
+  private working = false;
+  private inFlight = 0;
   private readonly queues = new Map<string, QueuePolicy>();
 
   constructor(@Inject(CONFIG) private readonly config: BaseServiceConfig) {
@@ -49,8 +51,16 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    if (!this.started) return;
     this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    if (!this.working) return;
+    // pg-boss resolves stop() while a handler may still be running (a peer retrying past the
+    // timeout), and its monitor polls every second until its workers report stopped. Wait for our
+    // handlers, then one more tick, so no pg-boss timer outlives the application.
+    const deadline = Date.now() + 30_000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1_100));
   }
 
   /** Declares a queue (idempotent). Must be called before sending to or working it. */
@@ -105,14 +115,20 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     options: { batchSize?: number; pollingIntervalSeconds?: number } = {},
   ): Promise<void> {
     if (!this.config.WORKERS_ENABLED) return;
+    this.working = true;
     await this.boss.work<JobEnvelope<T>>(
       name,
       { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
       async (jobs) => {
-        for (const job of jobs) {
-          await RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
-            handler(job.data.payload, { id: job.id }),
-          );
+        this.inFlight++;
+        try {
+          for (const job of jobs) {
+            await RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
+              handler(job.data.payload, { id: job.id }),
+            );
+          }
+        } finally {
+          this.inFlight--;
         }
       },
     );
