@@ -342,3 +342,6 @@ export interface BroadcastRun {
 export async function runCisBroadcast(system: AcceptanceSystem): Promise<BroadcastRun[]> {
   return (await expectStatus(system.as('system').sim.post('/admin/broadcasts/run', {}), 200)).body.runs;
 }
+
+/** Time a whole story may take: generous, for a loaded machine (the stories take 3–8 s alone). */
+export const STORY_TIMEOUT_MS = 120_000;
