@@ -570,12 +570,13 @@ async function sendUpdate(api) {
     `Case ${seen.caseNumber} opened with sensitive access: nationally sensitive = ${seen.nationallySensitive}`,
   );
   const [answered] = (await api.sens('ci', 'GET', `/clients/${c.pwc.id}/cis-updates`)).updates;
+  say('The update, as the sensitive case team sees it:');
   cisResponse(answered);
 }
 
 function cisResponse(u) {
   say(
-    `CIS response: code ${u.responseCode} ${u.responseName} "${u.responseMessage}"${u.applied ? ' (applied to the CIS record)' : ''} [${u.requirementId}]`,
+    `CIS response: code ${u.responseCode} ${u.responseName} "${u.responseMessage}"${u.applied ? ' (applied)' : ' (not applied)'} [${u.requirementId}]`,
   );
 }
 
@@ -698,7 +699,9 @@ async function receiveBroadcasts(api) {
       : t.letterId
         ? `no SR: letter ${t.letterId}`
         : `${t.outcome}${t.reason ? ` (${t.reason})` : ''}`;
-    say(`${(t.changeLabel ?? t.changeType).padEnd(42)} ${t.clientRole ?? ''} → ${result}`);
+    say(
+      `${(t.changeLabel ?? t.changeType).padEnd(42)} ${(roleName[t.clientRole] ?? '').padEnd(16)} → ${result}`,
+    );
   }
   const byType = (type) => txs.find((t) => t.changeType === type);
 
