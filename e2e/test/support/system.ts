@@ -110,9 +110,26 @@ async function shut(app: NestFastifyApplication): Promise<void> {
  * wait-expiry sweep left to the tests (`POST /internal/follow-ups/run`). Needs TEST_DATABASE_URL.
  */
 export async function startSystem(opts: SystemOptions = {}): Promise<AcceptanceSystem> {
-  const ports = Object.fromEntries(
-    await Promise.all(SERVICES.map(async (k) => [k, await freePort()] as const)),
-  ) as Record<ServiceKey, number>;
+  // A port found free can be taken by another process before a service listens on it: start again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EADDRINUSE' || attempt === 3) throw e;
+    }
+  }
+}
+
+/** Five distinct free ports. */
+async function freePorts(): Promise<Record<ServiceKey, number>> {
+  const found = new Set<number>();
+  while (found.size < SERVICES.length) found.add(await freePort());
+  const list = [...found];
+  return Object.fromEntries(SERVICES.map((k, i) => [k, list[i]])) as Record<ServiceKey, number>;
+}
+
+async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
+  const ports = await freePorts();
   const urls = Object.fromEntries(SERVICES.map((k) => [k, `http://127.0.0.1:${ports[k]}`])) as Record<
     ServiceKey,
     string
