@@ -31,6 +31,8 @@ export async function createServiceApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,
+    // Graceful shutdown: idle keep-alive connections (peers reuse them) close at once; in-flight requests finish.
+    forceCloseConnections: 'idle',
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
