@@ -191,7 +191,10 @@ function planCase(i, used) {
 /** The first `count` cases of the seeded plan (the same on every start). */
 export function buildPlan(count) {
   faker.seed(2012);
-  faker.setDefaultRefDate(new Date('2026-01-15T12:00:00Z'));
+  // Dates relative to the first of this month: in the past for every service, and the same plan on
+  // every start within the month (after that only dates move; the NINOs, CRNs and names stay).
+  const today = new Date();
+  faker.setDefaultRefDate(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1, 12)));
   const used = new Set();
   return Array.from({ length: count }, (_, i) => planCase(i, used));
 }
