@@ -11,6 +11,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Client } from '../clients/client.entity';
 
 /**
@@ -80,4 +81,13 @@ export class CaseParticipant {
 
   @Column({ type: 'text' })
   role: ClientRole;
+}
+
+/** A client's roles on their live cases (enquiries, applications, cases), read in `m`'s transaction. */
+export function liveParticipations(m: EntityManager, clientId: string): Promise<CaseParticipant[]> {
+  return m
+    .createQueryBuilder(CaseParticipant, 'p')
+    .innerJoin('p.case', 'c')
+    .where('p.client_id = :clientId AND c.live = true', { clientId })
+    .getMany();
 }

@@ -5,7 +5,7 @@ import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 import { Actor, DomainError, NotFoundError } from '@cms/domain';
 import { ApiProblems, CurrentActor, recordAudit, Roles } from '@cms/platform';
 import { DataSource } from 'typeorm';
-import { CaseParticipant } from '../cases/case.entity';
+import { liveParticipations } from '../cases/case.entity';
 import { markCasesSensitive, ServiceRequestsService } from '../service-requests/service-requests.service';
 import { Client } from './client.entity';
 
@@ -101,11 +101,7 @@ export class ClientFlagsController {
           after: { sensitiveCheck: true, reason: dto.reason },
         });
       }
-      const parts = await m
-        .createQueryBuilder(CaseParticipant, 'p')
-        .innerJoin('p.case', 'c')
-        .where('p.client_id = :id AND c.live = true', { id })
-        .getMany();
+      const parts = await liveParticipations(m, id);
       const [result] = await this.srs.createBatch(
         [
           {

@@ -5,7 +5,7 @@ import { IsIn, IsISO8601, IsUUID } from 'class-validator';
 import { Actor, DomainValidationError, NotFoundError } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import { DataSource } from 'typeorm';
-import { CaseParticipant } from '../cases/case.entity';
+import { liveParticipations } from '../cases/case.entity';
 import { Client } from '../clients/client.entity';
 import { ServiceRequestsService } from '../service-requests/service-requests.service';
 import { ServiceRequest } from '../service-requests/service-request.entity';
@@ -66,11 +66,7 @@ export class SecurityEventsController {
       if (!client) throw new NotFoundError('Client', dto.clientId);
       const existing = await m.findOneBy(ServiceRequest, { idempotencyKey: `security-event:${key}` });
       if (existing) return { serviceRequestId: existing.id, srNumber: existing.srNumber, created: false };
-      const parts = await m
-        .createQueryBuilder(CaseParticipant, 'p')
-        .innerJoin('p.case', 'c')
-        .where('p.client_id = :id AND c.live = true', { id: dto.clientId })
-        .getMany();
+      const parts = await liveParticipations(m, dto.clientId);
       const view = await this.srs.create(
         {
           type: 'SECURITY_DETAILS',
