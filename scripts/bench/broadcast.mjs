@@ -135,7 +135,7 @@ startService('sr', 'service-requests', {
   CIS_INTERFACE_URL: base('ci'),
   CORRESPONDENCE_URL: base('co'),
 });
-startService('co', 'correspondence', {});
+startService('co', 'correspondence', { SERVICE_REQUESTS_URL: base('sr') });
 await Promise.all([ready('sr'), ready('co')]);
 startService('ci', 'cis-interface', {
   SERVICE_REQUESTS_URL: base('sr'),

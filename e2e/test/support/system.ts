@@ -161,7 +161,7 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
       SERVICE_REQUESTS_URL: urls.sr,
       SECURITY_PEPPER: `e2e-pepper-${randomBytes(24).toString('hex')}`,
     },
-    co: { BANK_DETAILS_KEY: randomBytes(32).toString('base64') },
+    co: { SERVICE_REQUESTS_URL: urls.sr, BANK_DETAILS_KEY: randomBytes(32).toString('base64') },
     sim: {
       CIS_INTERFACE_URL: urls.ci,
       BROADCAST_SCHEDULE_INTERVAL_MS: '0',

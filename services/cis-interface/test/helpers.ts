@@ -125,21 +125,31 @@ export interface SystemOptions {
 export async function startSystem(opts: SystemOptions = {}): Promise<TestSystem> {
   const ciPort = await freePort();
   const ciUrl = `http://127.0.0.1:${ciPort}`;
+  let srPort = await freePort();
+  while (srPort === ciPort) srPort = await freePort();
   const [sr, sim, co] = await Promise.all([
-    start('ci_sr', peer('service-requests'), {
-      CIS_INTERFACE_URL: opts.wireRd1 ? ciUrl : 'http://127.0.0.1:9',
-      CORRESPONDENCE_URL: 'http://127.0.0.1:9',
-      FOLLOW_UP_INTERVAL_MS: '60000',
-      BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
-      ...opts.srEnv,
-    }),
+    start(
+      'ci_sr',
+      peer('service-requests'),
+      {
+        CIS_INTERFACE_URL: opts.wireRd1 ? ciUrl : 'http://127.0.0.1:9',
+        CORRESPONDENCE_URL: 'http://127.0.0.1:9',
+        FOLLOW_UP_INTERVAL_MS: '60000',
+        BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
+        ...opts.srEnv,
+      },
+      srPort,
+    ),
     start('ci_sim', peer('cis-simulator'), {
       CIS_INTERFACE_URL: ciUrl,
       BROADCAST_SCHEDULE_INTERVAL_MS: '0',
       BROADCAST_RETRY_DELAY_SECONDS: '1',
       ...opts.simEnv,
     }),
-    opts.correspondence ? start('ci_co', peer('correspondence'), {}) : Promise.resolve(null),
+    opts.correspondence
+      ? // correspondence asks service-requests whether a case is nationally sensitive (X-1).
+        start('ci_co', peer('correspondence'), { SERVICE_REQUESTS_URL: `http://127.0.0.1:${srPort}` })
+      : Promise.resolve(null),
   ]);
   const ci = await start(
     'ci',

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditRecord, CONFIG, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
+import { SensitiveCaseGuard } from './access/sensitive-case.guard';
 import { CorrespondenceConfig } from './config';
 import { BankDetailsCipher } from './crypto/bank-details-cipher';
 import { DispatchService } from './gateways/dispatch.service';
@@ -53,6 +54,7 @@ export class AppModule {
         SmsService,
         DispatchService,
         BankDetailsCipher,
+        SensitiveCaseGuard,
         {
           provide: LetterRenderer,
           inject: [CONFIG],

@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
-import { IsIn, IsString, registerDecorator, ValidateIf, type ValidationArguments } from 'class-validator';
+import {
+  IsIn,
+  IsString,
+  IsUrl,
+  registerDecorator,
+  ValidateIf,
+  type ValidationArguments,
+} from 'class-validator';
 import { BaseServiceConfig } from '@cms/platform';
 
 /** Decodes a base64 AES-256 key; null unless it is valid base64 of exactly 32 bytes. */
@@ -43,6 +50,13 @@ function IsReadableFile(): PropertyDecorator {
  */
 export class CorrespondenceConfig extends BaseServiceConfig {
   override PORT = 3004;
+
+  /**
+   * Base URL of service-requests, asked whether a case or client is nationally sensitive before a
+   * caller without sensitive access sees its letters, SMS or issue log (X-1).
+   */
+  @IsUrl({ require_tld: false })
+  SERVICE_REQUESTS_URL = 'http://127.0.0.1:3001';
 
   /**
    * AES-256-GCM key for bank details at rest: 32 bytes, base64. Required in production (token keys

@@ -5,6 +5,7 @@ import type { LetterCode, Role } from '@cms/domain';
 import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
 import { PDFParse } from 'pdf-parse';
 import request from 'supertest';
+import { createApp as createServiceRequests } from '@cms/service-requests';
 import { createApp } from '../src/app';
 
 /** A BANK_DETAILS_KEY for one test run. */
@@ -16,26 +17,57 @@ export interface TestCorrespondence {
   url: string;
   db: TestDatabase;
   logs: LogCapture;
+  /** The service-requests this correspondence asks about sensitivity (X-1). */
+  serviceRequestsUrl: string;
   close(): Promise<void>;
 }
 
+/**
+ * Starts correspondence for one test file; `close()` stops it and drops its database.
+ * correspondence asks service-requests whether a case is nationally sensitive (X-1); unless a test
+ * wires its own (`SERVICE_REQUESTS_URL`), a real service-requests on an empty database stands beside
+ * it (every case unknown there, so not sensitive). `serviceRequestsUrl` is that peer's URL.
+ */
 export async function startCorrespondence(
   extraEnv: Record<string, string> = {},
 ): Promise<TestCorrespondence> {
+  let peer: { url: string; close(): Promise<void> } | null = null;
+  if (!extraEnv.SERVICE_REQUESTS_URL) {
+    const srDb = await createTestDatabase('corr_sr');
+    const srApp = await createServiceRequests(
+      testEnv(srDb.url, { WORKERS_ENABLED: 'false', BANK_DETAILS_KEY: randomBytes(32).toString('base64') }),
+      { logDestination: new LogCapture() },
+    );
+    const srRunning = await listen(srApp);
+    peer = {
+      url: srRunning.url,
+      async close() {
+        await srRunning.close();
+        await srDb.drop();
+      },
+    };
+  }
   const db = await createTestDatabase('corr');
   const logs = new LogCapture();
-  const app = await createApp(testEnv(db.url, { BANK_DETAILS_KEY: TEST_BANK_KEY, ...extraEnv }), {
-    logDestination: logs,
-  });
+  const app = await createApp(
+    testEnv(db.url, {
+      BANK_DETAILS_KEY: TEST_BANK_KEY,
+      ...(peer ? { SERVICE_REQUESTS_URL: peer.url } : {}),
+      ...extraEnv,
+    }),
+    { logDestination: logs },
+  );
   const running = await listen(app);
   return {
     app,
     url: running.url,
     db,
     logs,
+    serviceRequestsUrl: peer?.url ?? extraEnv.SERVICE_REQUESTS_URL,
     async close() {
       await running.close();
       await db.drop();
+      await peer?.close();
     },
   };
 }

@@ -1049,6 +1049,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     LettersController_get: {
@@ -1108,6 +1117,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1175,6 +1193,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1257,6 +1284,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     LettersController_status: {
@@ -1329,6 +1365,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1426,6 +1471,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     SmsController_get: {
@@ -1485,6 +1539,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1571,6 +1634,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     IssueLogController_list: {
@@ -1626,6 +1698,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import {
   Post,
   Res,
   StreamableFile,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -22,6 +23,7 @@ import {
 import type { Actor } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
+import { SensitiveCaseGuard } from '../access/sensitive-case.guard';
 import { ChangeStatusDto, IssueLetterDto } from './letter.dto';
 import { LetterView } from './letter.view';
 import { LettersService } from './letters.service';
@@ -29,9 +31,14 @@ import { LettersService } from './letters.service';
 const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
 const PEOPLE = ['caseworker', 'team-leader', 'sensitive-access'] as const;
 
-/** Letters: issue (idempotent), read, download the PDF as sent, review, status. */
+/**
+ * Letters: issue (idempotent), read, download the PDF as sent, review, status. A nationally sensitive
+ * case's letters only for sensitive access (X-1, SensitiveCaseGuard).
+ */
 @ApiTags('letters')
 @Controller('letters')
+@UseGuards(SensitiveCaseGuard)
+@ApiProblems(503)
 export class LettersController {
   constructor(private readonly letters: LettersService) {}
 

@@ -1,8 +1,20 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Patch, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
+import { SensitiveCaseGuard } from '../access/sensitive-case.guard';
 import { ChangeStatusDto } from '../letters/letter.dto';
 import { SmsView } from '../letters/letter.view';
 import { SendSmsDto } from './sms.dto';
@@ -10,9 +22,11 @@ import { SmsService } from './sms.service';
 
 const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
 
-/** Text messages: send (idempotent), read, status. */
+/** Text messages: send (idempotent), read, status; a nationally sensitive case's only for sensitive access. */
 @ApiTags('sms')
 @Controller('sms')
+@UseGuards(SensitiveCaseGuard)
+@ApiProblems(503)
 export class SmsController {
   constructor(private readonly sms: SmsService) {}
 
