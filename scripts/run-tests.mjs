@@ -4,10 +4,42 @@
 // with DATABASE_URL (a server URL; trust or password auth) it uses that server. Each test file
 // creates and drops its own database on that server. Prints one closing line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from './lib/embedded-pg.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The Swagger UI test drives Debian's Chromium (no npm package may download a browser here). When
+ * it is missing and we may install system packages (root with apt-get), install it; otherwise say
+ * how, and let that one test report it. Skipped when only some projects run without e2e.
+ */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (projects.length && !projects.some((p) => p.includes('e2e'))) return;
+  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' });
+  if (process.getuid?.() !== 0 || apt.status !== 0) {
+    console.warn(
+      `Chromium is not at ${CHROMIUM}: the Swagger UI test will fail. Install it with ` +
+        '`apt-get update && apt-get install -y chromium` (as root).',
+    );
+    return;
+  }
+  console.log('Installing Chromium for the Swagger UI test (apt-get install chromium)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) {
+      console.warn(`apt-get ${args.join(' ')} failed (${r.status}); the Swagger UI test will fail.`);
+      return;
+    }
+  }
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, '.jest-results');
@@ -15,6 +47,8 @@ const projects = process.argv.slice(2);
 
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
+
+ensureChromium();
 
 let pg;
 let serverUrl = process.env.DATABASE_URL;

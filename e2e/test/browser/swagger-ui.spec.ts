@@ -11,7 +11,7 @@ import {
   type ServiceKey,
 } from '../support/system';
 
-/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it). */
+/** Debian's Chromium (`apt-get install -y chromium`; `npm test` installs it when run as root). */
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -46,7 +46,7 @@ describe('Swagger UI of every service, in a real browser', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
         `Chromium is not installed at ${CHROMIUM}, so the Swagger UI test cannot run. Install it with ` +
-          '`apt-get update && apt-get install -y chromium` (.ci/run does this before the tests).',
+          '`apt-get update && apt-get install -y chromium` (npm test does this itself when run as root).',
       );
     }
     userDataDir = mkdtempSync(path.join(tmpdir(), 'cms-e2e-chromium-'));
