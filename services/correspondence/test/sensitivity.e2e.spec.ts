@@ -69,9 +69,8 @@ describe('[X-1] letters, SMS and issue log of a nationally sensitive case, with 
   afterAll(() => s?.close());
 
   const call = async (method: 'get' | 'post' | 'patch', path: string, roles: Role[], body?: object) => {
-    const req = request(s.url)
-      [method](path)
-      .set(await auth(roles, roles.join('+')));
+    const agent = request(s.url);
+    const req = agent[method](path).set(await auth(roles, roles.join('+')));
     return body ? req.send(body) : req;
   };
   const expectInsufficientAccess = (res: request.Response) => {
