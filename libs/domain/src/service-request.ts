@@ -131,7 +131,9 @@ export function isFinalSrStatus(status: SrStatus): boolean {
  *   (TD-6), `CoC Accept` (SU-4, the wording of CIS - Send Update, step 4).
  * - Our choices where the procedures describe a state without naming it: `Approved TL` (read-only
  *   after approval, the letter issuing, TD-8), `Rejected TL` (editable again for correction, TD-8),
- *   `Awaiting New Case Caseworker` (the applications caseworker stops after recording, TD-10).
+ *   `Awaiting New Case Caseworker` (the applications caseworker stops after recording, TD-10),
+ *   `Letter Not Issued` (CMSL0406 refused by correspondence after TL approval; editable again for
+ *   correction and resubmission to the TL, TD-8).
  */
 export const SR_SUB_STATUSES = [
   'Security Details',
@@ -144,6 +146,7 @@ export const SR_SUB_STATUSES = [
   'Approved TL',
   'Rejected TL',
   'Awaiting New Case Caseworker',
+  'Letter Not Issued',
 ] as const;
 export type SrSubStatus = (typeof SR_SUB_STATUSES)[number];
 

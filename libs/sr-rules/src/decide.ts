@@ -267,7 +267,7 @@ function resolveEffects(
  *
  * Refusal order: UNKNOWN_SR_TYPE / UNKNOWN_STATUS / UNKNOWN_PATH (input outside the vocabulary);
  * SR_CLOSED (Closed or Cancelled); SR_READ_ONLY (TD-8: after TL approval everything but the system's
- * close); NO_SUCH_TRANSITION (message and `allowedNext` list the states allowed next); then the
+ * close or letter-refused); NO_SUCH_TRANSITION (message and `allowedNext` list the states allowed next); then the
  * guards: access (SENSITIVE_ACCESS_REQUIRED, ROLE_NOT_ALLOWED, APPROVER_IS_SUBMITTER), SR state
  * (CASE_NOT_LINKED, SUBJECT_NOT_RECORDED, STAGE_NOT_ALLOWED, WAIT_NOT_EXPIRED, ACTIVITY_STEP_INCOMPLETE,
  * ACTIVITY_STEP_ALREADY_DONE), request fields (RESOLUTION_CODE_REQUIRED / _NOT_ALLOWED,
@@ -316,7 +316,7 @@ export function decideTransition(sr: SrSnapshot, request: TransitionRequest): Tr
   if (sr.readOnly && !candidates.some((t) => !hasGuard(t, 'not-read-only'))) {
     return refusal(
       'SR_READ_ONLY',
-      `The SR was approved by a team leader and is read-only; only the system may close it once the letter is issued. Allowed next: ${describeTargets(offered)}.`,
+      `The SR was approved by a team leader and is read-only; only the system moves it on, once correspondence has issued or refused the letter. Allowed next: ${describeTargets(offered)}.`,
       { requirementId: 'TD-8', allowedNext: targets(offered) },
     );
   }

@@ -70,7 +70,8 @@ export type LetterRecipient = 'subject' | 'other party' | 'NRP' | 'PWC';
  * - `add-note`: write the request's `reason` to the SR Notes (SD-9, BR-9, TD-9).
  * - `lock-read-only` / `unlock`: the SR becomes read-only / editable (TD-8).
  * - `record-submitter` / `clear-submitter`: remember / forget who submitted for TL approval (TD-6, TD-8).
- * - `record-approver`: remember the approving team leader (TD-8, X-2).
+ * - `record-approver` / `clear-approver`: remember / forget the approving team leader (TD-8, X-2);
+ *   cleared when correspondence refuses CMSL0406, so the resubmission needs a fresh approval.
  * - `set-path`: the SR continues on another path (TD-9: no consent → the CMSL0405 route).
  * - `confirm-security-update`: where the client returned CMSL9800, confirm the new security details by
  *   SMS, or CMSL9802 where SMS is not appropriate (SD-16); the service knows whether it is.
@@ -85,6 +86,7 @@ export type SrEffect =
   | { kind: 'record-submitter' }
   | { kind: 'clear-submitter' }
   | { kind: 'record-approver' }
+  | { kind: 'clear-approver' }
   | { kind: 'set-path'; path: string }
   | { kind: 'confirm-security-update' };
 

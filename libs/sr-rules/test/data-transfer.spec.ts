@@ -28,6 +28,7 @@ const WAIT = { status: 'Wait', subStatus: null } as const;
 const PENDING = { status: 'Pending Approval', subStatus: 'Pending Approval TL' } as const;
 const APPROVED = { status: 'In Progress', subStatus: 'Approved TL' } as const;
 const REJECTED = { status: 'In Progress', subStatus: 'Rejected TL' } as const;
+const LETTER_NOT_ISSUED = { status: 'In Progress', subStatus: 'Letter Not Issued' } as const;
 const AWAITING_NEW_CASE = { status: 'In Progress', subStatus: 'Awaiting New Case Caseworker' } as const;
 const CLOSED = { status: 'Closed', subStatus: 'Complete' } as const;
 const CANCELLED = { status: 'Cancelled', subStatus: null } as const;
@@ -212,7 +213,10 @@ describe('Transfer Data Between Clients', () => {
       reason: 'ROLE_NOT_ALLOWED',
     });
     expect(allowedTransitions(approved, caseworker)).toEqual([]);
-    expect(allowedTransitions(approved, system).map((t) => t.transition)).toEqual(['close']);
+    expect(allowedTransitions(approved, system).map((t) => t.transition)).toEqual([
+      'letter-refused',
+      'close',
+    ]);
     const closed = apply(approved, request(CLOSED, system, { resolutionCode: 'Letter Issued' }));
     expect(closed).toMatchObject({
       status: 'Closed',
@@ -249,8 +253,129 @@ describe('Transfer Data Between Clients', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(SrRuleError);
       expect(e).toMatchObject({ code: 'SR_READ_ONLY', kind: 'precondition', requirementId: 'TD-8' });
-      expect((e as SrRuleError).options.extra).toEqual({ allowedNext: [CLOSED] });
+      expect((e as SrRuleError).options.extra).toEqual({ allowedNext: [LETTER_NOT_ISSUED, CLOSED] });
     }
+  });
+});
+
+describe('Transfer Data Between Clients: CMSL0406 refused by correspondence after approval', () => {
+  const REFUSAL = 'CMSL0406 could not be issued: Bank details are passed on only to the paying parent (NRP).';
+  const approved = () =>
+    apply(apply(contactDetailsReady(), request(PENDING, caseworker)), request(APPROVED, teamLeader));
+  const letterNotIssued = () => apply(approved(), request(LETTER_NOT_ISSUED, system, { reason: REFUSAL }));
+
+  it.each([
+    [
+      '[TD-8] the system may take letter-refused from Approved TL with the refusal as reason',
+      system,
+      REFUSAL,
+      { allowed: true, transition: 'letter-refused' },
+    ],
+    [
+      '[TD-8] a caseworker may not take letter-refused',
+      caseworker,
+      REFUSAL,
+      { allowed: false, reason: 'ROLE_NOT_ALLOWED' },
+    ],
+    [
+      '[TD-8] a team leader may not take letter-refused',
+      teamLeader,
+      REFUSAL,
+      { allowed: false, reason: 'ROLE_NOT_ALLOWED' },
+    ],
+    [
+      '[TD-8] letter-refused without the refusal as reason is refused',
+      system,
+      '  ',
+      { allowed: false, reason: 'REASON_REQUIRED', requirementId: 'TD-8', field: 'reason' },
+    ],
+  ] as const)('%s', (_title, actor, reason, expected) => {
+    expect(decideTransition(approved(), request(LETTER_NOT_ISSUED, actor, { reason }))).toMatchObject(
+      expected,
+    );
+  });
+
+  it('[TD-8] letter-refused leaves the SR editable in its queue, the submitter and the approver cleared, the refusal noted', () => {
+    const decision = assertTransition(approved(), request(LETTER_NOT_ISSUED, system, { reason: REFUSAL }));
+    expect(decision).toMatchObject({
+      transition: 'letter-refused',
+      next: { ...LETTER_NOT_ISSUED, readOnly: false, submittedForApprovalBy: null, resolutionCode: null },
+      effects: [
+        { kind: 'unlock' },
+        { kind: 'clear-submitter' },
+        { kind: 'clear-approver' },
+        { kind: 'add-note' },
+      ],
+      requirementIds: ['TD-8'],
+    });
+    const s = letterNotIssued();
+    expect(isEditable(s)).toBe(true);
+    expect(routeToQueue('DATA_TRANSFER', { nationallySensitive: false, subStatus: s.subStatus })).toBe(
+      'correspondence',
+    );
+    expect(allowedTransitions(s, caseworker).map((t) => t.transition)).toEqual(
+      expect.arrayContaining(['submit-for-approval', 'cancel']),
+    );
+    expect(allowedTransitions(s, system).map((t) => t.transition)).not.toContain('close');
+  });
+
+  it('[TD-8] [TD-4] [TD-5] from Letter Not Issued a caseworker resubmits the checked form to the TL, who approves again', () => {
+    let s = letterNotIssued();
+    s = record(s, 'form-checked', 'Incomplete - Client Called');
+    expect(decideTransition(s, request(PENDING, caseworker))).toMatchObject({
+      reason: 'ACTIVITY_STEP_INCOMPLETE',
+      requirementId: 'TD-4',
+    });
+    s = record(s, 'form-checked', 'Complete And Signed');
+    s = record(s, 'bank-details-checked', 'No Bank Details');
+    const resubmitted = apply(s, request(PENDING, caseworker));
+    expect(resubmitted).toMatchObject({ ...PENDING, readOnly: false, submittedForApprovalBy: 'cw-1' });
+    const again = assertTransition(resubmitted, request(APPROVED, teamLeader));
+    expect(again).toMatchObject({ transition: 'approve', next: { ...APPROVED, readOnly: true } });
+    expect(again.effects).toEqual(
+      expect.arrayContaining([
+        { kind: 'record-approver' },
+        { kind: 'issue-letter', letter: 'CMSL0406', recipient: 'other party', attachment: 'sr-data' },
+      ]),
+    );
+  });
+
+  it('[TD-8] [TD-10] from Letter Not Issued on the verbal route the caseworker resubmits to the TL', () => {
+    let s = apply(sr('verbal-bank-details'), request(IN_PROGRESS, caseworker));
+    s = record(s, 'consent', 'Consent Given');
+    s = record(s, 'bank-details-checked', 'Bank Wizard Passed');
+    s = record(s, 'call-paying-parent', 'Paying Parent Told');
+    s = apply(apply(s, request(PENDING, caseworker)), request(APPROVED, teamLeader));
+    s = apply(s, request(LETTER_NOT_ISSUED, system, { reason: REFUSAL }));
+    expect(s).toMatchObject({ ...LETTER_NOT_ISSUED, readOnly: false, submittedForApprovalBy: null });
+    expect(assertTransition(s, request(PENDING, caseworker))).toMatchObject({
+      transition: 'submit-for-approval',
+      next: { ...PENDING, submittedForApprovalBy: 'cw-1' },
+    });
+  });
+
+  it('[TD-8] from Letter Not Issued a caseworker may cancel with a note', () => {
+    const s = letterNotIssued();
+    expect(
+      decideTransition(s, request(CANCELLED, caseworker, { resolutionCode: 'Withdrawn' })),
+    ).toMatchObject({
+      reason: 'REASON_REQUIRED',
+    });
+    expect(
+      apply(
+        s,
+        request(CANCELLED, caseworker, {
+          resolutionCode: 'Withdrawn',
+          reason: 'Client withdrew the request.',
+        }),
+      ),
+    ).toMatchObject({ status: 'Cancelled', resolutionCode: 'Withdrawn' });
+  });
+
+  it('[TD-8] the system cannot close an SR whose letter was refused', () => {
+    expect(
+      decideTransition(letterNotIssued(), request(CLOSED, system, { resolutionCode: 'Letter Issued' })),
+    ).toMatchObject({ allowed: false, reason: 'NO_SUCH_TRANSITION' });
   });
 });
 

@@ -240,6 +240,43 @@ describe.each(everyTransition())('%s', (_label, def, path, t, from) => {
   });
 });
 
+/**
+ * TD-8: a read-only state is left only by the system, once correspondence answers. Both answers need a
+ * way out, or a refused letter leaves the SR read-only for ever: a close (the letter issued) and a
+ * move back to an editable state (the letter refused). Rows: every (type, path, read-only state)
+ * that some transition of the path leads into.
+ */
+const readOnlyStates = everyState().filter(
+  ([, path, , def, s]) =>
+    def.states.find((d) => sameState(d, s))?.readOnly &&
+    def.transitions.some((t) => (!t.paths || t.paths.includes(path)) && sameState(t.to, s)),
+);
+
+describe.each(readOnlyStates)('[TD-8] %s (%s) from read-only %s', (_code, path, _label, def, from) => {
+  const exits = transitionsFrom(def, path, from).filter(
+    (t) => !t.guards.some((g) => g.kind === 'not-read-only'),
+  );
+
+  it.each([
+    ['[TD-8] the system closes it once the letter is issued', (to: SrState) => isFinalSrStatus(to.status)],
+    [
+      '[TD-8] the system returns it editable when the letter is refused',
+      (to: SrState) => !isFinalSrStatus(to.status) && !def.states.find((d) => sameState(d, to))?.readOnly,
+    ],
+  ] as const)('%s', (_title, wanted) => {
+    const ways = exits.filter((t) => wanted(t.to));
+    expect(ways.map((t) => t.name)).not.toEqual([]);
+    for (const t of ways) {
+      expect(t.guards.find((g) => g.kind === 'role')).toMatchObject({ anyOf: ['system'] });
+      const { sr, req } = satisfying(def, path, t, from);
+      expect(decideTransition({ ...sr, readOnly: true }, req)).toMatchObject({
+        allowed: true,
+        next: { readOnly: isFinalSrStatus(t.to.status) },
+      });
+    }
+  });
+});
+
 describe('input outside the vocabulary', () => {
   it('refuses an unknown SR type, status, path and resolution code without throwing', () => {
     const sr = snapshot('SECURITY_DETAILS');

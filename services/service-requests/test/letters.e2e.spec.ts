@@ -35,9 +35,12 @@ describe('letters from SR transitions, delivered to the real correspondence serv
 
   beforeAll(async () => {
     const coPort = await freePort();
+    let srPort = await freePort();
+    while (srPort === coPort) srPort = await freePort();
     [sr, co] = await Promise.all([
-      startServiceRequests({ CORRESPONDENCE_URL: `http://127.0.0.1:${coPort}` }),
-      startCorrespondence({ PORT: String(coPort) }),
+      startServiceRequests({ PORT: String(srPort), CORRESPONDENCE_URL: `http://127.0.0.1:${coPort}` }),
+      // correspondence asks this service-requests whether a case is nationally sensitive (X-1).
+      startCorrespondence({ PORT: String(coPort), SERVICE_REQUESTS_URL: `http://127.0.0.1:${srPort}` }),
     ]);
     [cw, tl] = await Promise.all([tokenFor(['caseworker'], 'cw-1'), tokenFor(['team-leader'], 'tl-1')]);
     pwcId = (
@@ -148,6 +151,152 @@ describe('letters from SR transitions, delivered to the real correspondence serv
     expect(closed.notes.map((n: { text: string }) => n.text)).toEqual(
       expect.arrayContaining(['CMSL0405 issued by the system.', 'CMSL0406 issued by the system.']),
     );
+  });
+
+  const view = async (id: string) =>
+    (await api().get(`/service-requests/${id}`).auth(cw, { type: 'bearer' }).expect(200)).body;
+  const transferItems = (id: string, version: number, items: Record<string, unknown>) =>
+    api()
+      .put(`/service-requests/${id}/transfer-items`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version, items, declarationSigned: true });
+  /**
+   * A contact-details transfer SR for `subject` on `onCase`, walked to TL approval (CMSL0405, the
+   * signed form back with `items`, submitted, approved): the system then issues CMSL0406.
+   */
+  const approvedContactTransfer = async (
+    subject: { clientId: string; role: 'PWC' | 'NRP' },
+    onCase: string,
+    items: Record<string, unknown>,
+  ) => {
+    let s = (
+      await api()
+        .post('/service-requests')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          type: 'DATA_TRANSFER',
+          path: 'contact-details',
+          source: subject.role,
+          subject,
+          caseIds: [onCase],
+        })
+        .expect(201)
+    ).body;
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
+    s = await outcome(s.id, s.version, 'confirm-request', 'Confirmed');
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Wait', subStatus: null },
+        nextActionDue: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+      }).expect(200)
+    ).body;
+    await eventually(async () =>
+      (await issueLog(subject.clientId)).find((l) => l.templateCode === 'CMSL0405'),
+    );
+    s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
+    s = await outcome(s.id, s.version, 'form-checked', 'Complete And Signed');
+    s = (await transferItems(s.id, s.version, items).expect(200)).body;
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Pending Approval', subStatus: 'Pending Approval TL' },
+      }).expect(200)
+    ).body;
+    s = (
+      await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'Approved TL' } }, tl).expect(200)
+    ).body;
+    expect(s).toMatchObject({ readOnly: true, approvedBy: 'tl-1' });
+    return s;
+  };
+
+  it('[TD-8] CMSL0406 refused by correspondence after approval returns the SR to Letter Not Issued, editable and flagged; resubmitted and approved again it issues', async () => {
+    // The paying parent asks to pass on contact details, and the caseworker also enters bank details:
+    // correspondence passes bank details only to the paying parent (Direct Pay), so it refuses CMSL0406 for good.
+    let s = await approvedContactTransfer({ clientId: nrpId, role: 'NRP' }, caseId, {
+      mobile: '07700 900456',
+      bankDetails: { ...BANK, accountName: 'Tom Reed' },
+    });
+
+    const refused = await eventually(async () => {
+      const now = await view(s.id);
+      return now.subStatus === 'Letter Not Issued' ? now : null;
+    });
+    expect(refused).toMatchObject({
+      status: 'In Progress',
+      readOnly: false,
+      editable: true,
+      submittedForApprovalBy: null,
+      approvedBy: null,
+      queue: 'correspondence',
+      flag: expect.stringMatching(/^CMSL0406 could not be issued: .*paying parent/),
+    });
+    expect(refused.notes.map((n: { text: string }) => n.text)).toContain(refused.flag);
+    expect(refused.allowedTransitions.map((t: { transition: string }) => t.transition)).toEqual(
+      expect.arrayContaining(['submit-for-approval', 'cancel']),
+    );
+    expect((await issueLog(pwcId)).filter((l) => l.templateCode === 'CMSL0406')).toEqual([]);
+    const audit = (await api().get(`/audit/service-request/${s.id}`).auth(cw, { type: 'bearer' }))
+      .body as Array<{
+      action: string;
+      source: string;
+      after: { subStatus?: string; requirementIds?: string[] };
+    }>;
+    expect(audit.find((a) => a.action === 'transition:letter-refused')).toMatchObject({
+      source: 'correspondence',
+      after: { subStatus: 'Letter Not Issued', requirementIds: ['TD-8'] },
+    });
+
+    // Corrected (contact details only), resubmitted and approved again: CMSL0406 issues and the SR closes.
+    s = (await transferItems(s.id, refused.version, { mobile: '07700 900456' }).expect(200)).body;
+    expect(s.activityPlan.find((x: { key: string }) => x.key === 'bank-details-checked')).toMatchObject({
+      outcome: 'No Bank Details',
+    });
+    s = (
+      await move(s.id, s.version, {
+        to: { status: 'Pending Approval', subStatus: 'Pending Approval TL' },
+      }).expect(200)
+    ).body;
+    expect(s).toMatchObject({ submittedForApprovalBy: 'cw-1', flag: null, queue: 'team-leader-approvals' });
+    await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'Approved TL' } }, tl).expect(200);
+    await eventually(async () => (await issueLog(pwcId)).find((l) => l.templateCode === 'CMSL0406'));
+    const closed = await eventually(async () => {
+      const now = await view(s.id);
+      return now.status === 'Closed' ? now : null;
+    });
+    expect(closed).toMatchObject({
+      subStatus: 'Complete',
+      resolutionCode: 'Letter Issued',
+      readOnly: true,
+      approvedBy: 'tl-1',
+    });
+  });
+
+  it('[TD-8] CMSL0406 with no other party on the case to receive it: Letter Not Issued and flagged, not retried for ever', async () => {
+    const alone = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'CE123456A', firstName: 'Ann', lastName: 'Lone', address: ADDRESS })
+        .expect(201)
+    ).body.id as string;
+    const soleCase = (
+      await api()
+        .post('/cases')
+        .auth(cw, { type: 'bearer' })
+        .send({ jurisdiction: 'GB', stage: 'maintenance', participants: [{ clientId: alone, role: 'PWC' }] })
+        .expect(201)
+    ).body.id as string;
+    const s = await approvedContactTransfer({ clientId: alone, role: 'PWC' }, soleCase, {
+      mobile: '07700 900789',
+    });
+    const refused = await eventually(async () => {
+      const now = await view(s.id);
+      return now.subStatus === 'Letter Not Issued' ? now : null;
+    });
+    expect(refused).toMatchObject({
+      readOnly: false,
+      approvedBy: null,
+      flag: expect.stringMatching(/^CMSL0406 could not be issued: No other party on case/),
+    });
   });
 
   it('[SD-9] CMSL9800 goes to the client when the SR waits for the form', async () => {

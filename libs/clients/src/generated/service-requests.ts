@@ -875,7 +875,7 @@ export interface components {
             submittedForApprovalBy: Record<string, never> | null;
             approvedBy: Record<string, never> | null;
             nextActionDue: Record<string, never> | null;
-            /** @description Why the SR came back to its queue (wait expired) */
+            /** @description Why the SR needs a caseworker: a wait expired, or a letter could not be issued (TD-8) */
             flag: Record<string, never> | null;
             /** @example security-details */
             queue: string;
@@ -929,7 +929,7 @@ export interface components {
              * @example null
              * @enum {string|null}
              */
-            subStatus: "Security Details" | "Assess Outcome Of Change" | "CofC Accept" | "CofC Declined" | "CoC Accept" | "Complete" | "Pending Approval TL" | "Approved TL" | "Rejected TL" | "Awaiting New Case Caseworker" | null;
+            subStatus: "Security Details" | "Assess Outcome Of Change" | "CofC Accept" | "CofC Declined" | "CoC Accept" | "Complete" | "Pending Approval TL" | "Approved TL" | "Rejected TL" | "Awaiting New Case Caseworker" | "Letter Not Issued" | null;
         };
         TransitionDto: {
             /**

@@ -27,6 +27,7 @@ const AWAITING_NEW_CASE = st('In Progress', 'Awaiting New Case Caseworker');
 const PENDING_TL = st('Pending Approval', 'Pending Approval TL');
 const APPROVED = st('In Progress', 'Approved TL');
 const REJECTED = st('In Progress', 'Rejected TL');
+const LETTER_NOT_ISSUED = st('In Progress', 'Letter Not Issued');
 
 const CONTACT_PLAN: readonly ActivityStepTemplate[] = [
   {
@@ -162,6 +163,8 @@ const PLANS: Record<string, readonly ActivityStepTemplate[]> = {
  * - `verbal-bank-details`: bank details taken on the phone with consent, TL approval, CMSL0406; at
  *   application stage the applications caseworker stops after recording (TD-9, TD-10); without consent
  *   the SR moves to the CMSL0405 route;
+ * - on both: when correspondence refuses CMSL0406 for good after approval, the system moves the SR to
+ *   `Letter Not Issued`, editable, for correction and resubmission to the team leader (TD-8);
  * - `domestic-violence`: no declaration and no TL approval; 14 days for the details, then CMSL9661 and
  *   CMSL9662, or calls to both parents (TD-11 … TD-13).
  */
@@ -214,6 +217,11 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       readOnly: true,
     }),
     sd('In Progress', 'Rejected TL', 'Rejected: editable for correction and resubmission (TD-8).'),
+    sd(
+      'In Progress',
+      'Letter Not Issued',
+      'Correspondence refused CMSL0406 after approval: editable for correction and resubmission (TD-8).',
+    ),
     sd('Closed', 'Complete', 'Closed: Letter Issued, Details Passed On or No Response.', { final: true }),
     sd('Cancelled', null, 'Cancelled with a note.', { final: true }),
   ],
@@ -300,7 +308,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
     transition({
       name: 'submit-for-approval',
       title: 'Status Pending Approval, Sub Status Pending Approval TL',
-      from: from(IN_PROGRESS, REJECTED),
+      from: from(IN_PROGRESS, REJECTED, LETTER_NOT_ISSUED),
       to: PENDING_TL,
       paths: [CONTACT],
       roles: WORKERS,
@@ -320,7 +328,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
     transition({
       name: 'submit-for-approval',
       title: 'Status Pending Approval, Sub Status Pending Approval TL (new case caseworker)',
-      from: from(IN_PROGRESS, REJECTED, AWAITING_NEW_CASE),
+      from: from(IN_PROGRESS, REJECTED, AWAITING_NEW_CASE, LETTER_NOT_ISSUED),
       to: PENDING_TL,
       paths: [VERBAL],
       roles: WORKERS,
@@ -367,6 +375,25 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
         { kind: 'reason', requirementId: 'TD-8' },
       ],
       effects: [{ kind: 'unlock' }, { kind: 'clear-submitter' }, { kind: 'add-note' }],
+      requirementIds: ['TD-8'],
+      procedureStep: `${P}, step 9`,
+    }),
+    transition({
+      name: 'letter-refused',
+      title:
+        'Correspondence refused CMSL0406: editable again, the approval cleared, the refusal in the Notes; correct and resubmit to TL',
+      from: from(APPROVED),
+      to: LETTER_NOT_ISSUED,
+      paths: APPROVAL_PATHS,
+      roles: SYSTEM_ONLY,
+      readOnlyExempt: true,
+      guards: [{ kind: 'reason', requirementId: 'TD-8' }],
+      effects: [
+        { kind: 'unlock' },
+        { kind: 'clear-submitter' },
+        { kind: 'clear-approver' },
+        { kind: 'add-note' },
+      ],
       requirementIds: ['TD-8'],
       procedureStep: `${P}, step 9`,
     }),
@@ -440,7 +467,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
     transition({
       name: 'cancel',
       title: 'Cancel with a note (withdrawn or raised in error)',
-      from: from(OPEN, IN_PROGRESS, WAITING, AWAITING_NEW_CASE, REJECTED),
+      from: from(OPEN, IN_PROGRESS, WAITING, AWAITING_NEW_CASE, REJECTED, LETTER_NOT_ISSUED),
       to: CANCELLED,
       roles: WORKERS,
       guards: [{ kind: 'resolution-code', oneOf: CANCEL_CODES }, { kind: 'reason' }],

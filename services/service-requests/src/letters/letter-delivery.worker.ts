@@ -18,7 +18,8 @@ const PERMANENT = new Set(['validation', 'precondition', 'not-found', 'forbidden
  * Delivers the letters and SMS that SR transitions write as jobs (CMSL9800/9801 SD-9/10, CMSL9802 or
  * the SMS SD-16, CMSL0405 TD-3, CMSL0406 with its attachment TD-7, CMSL9661/9662 TD-12) to
  * correspondence, with the job id as Idempotency-Key, so a retry never issues twice. After CMSL0406
- * the system closes the approved transfer SR with Letter Issued (TD-8).
+ * the system closes the approved transfer SR with Letter Issued; when correspondence refuses CMSL0406
+ * for good, it returns the SR to Letter Not Issued, editable and flagged (TD-8).
  */
 @Injectable()
 export class LetterDeliveryWorker implements OnApplicationBootstrap {
@@ -44,8 +45,9 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
 
   /** Issues one letter or SMS for an SR. Transient failures throw (pg-boss retries with backoff). */
   async deliver(job: LetterJob, idempotencyKey: string): Promise<void> {
-    const ctx = await this.context(this.db.manager, job);
     try {
+      // Inside the try: no recipient on the case (NO_RECIPIENT) is a permanent refusal too.
+      const ctx = await this.context(this.db.manager, job);
       if (isSmsCode(job.letter)) {
         if (!ctx.recipient.mobilePhone)
           throw new DomainError('NO_MOBILE', 'precondition', 'The client has no mobile number for the SMS.');
@@ -101,16 +103,20 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
       }
     } catch (e) {
       if (e instanceof DomainError && PERMANENT.has(e.kind)) {
-        await this.flag(ctx.sr.id, `${job.letter} could not be issued: ${e.message}`);
+        await this.refused(
+          job.serviceRequestId,
+          job.letter,
+          `${job.letter} could not be issued: ${e.message}`,
+        );
         this.logger.warn(
-          { serviceRequestId: ctx.sr.id, letter: job.letter, code: e.code },
+          { serviceRequestId: job.serviceRequestId, letter: job.letter, code: e.code },
           'letter refused; SR flagged',
         );
         return;
       }
       throw e;
     }
-    await this.issued(ctx.sr.id, job.letter);
+    await this.issued(job.serviceRequestId, job.letter);
   }
 
   /** Records the issue on the SR; CMSL0406 after approval closes the SR (TD-8), as the system. */
@@ -134,8 +140,34 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
     });
   }
 
-  private async flag(srId: string, message: string): Promise<void> {
+  /**
+   * Records a permanent refusal on the SR, flagged with why. CMSL0406 refused after approval would
+   * leave the SR read-only with no way out, so the system takes `letter-refused` back to Letter Not
+   * Issued, editable for correction and resubmission to the team leader (Transfer Data Between
+   * Clients, step 9, TD-8); the transition writes the note. Other letters: the flag and a note.
+   * @throws SrRuleError should the rules refuse the move (the job then retries)
+   */
+  private async refused(srId: string, letter: string, message: string): Promise<void> {
     await this.db.transaction(async (m) => {
+      if (letter === 'CMSL0406') {
+        const loaded = await this.srs.load(m, srId, true);
+        if (loaded.sr.subStatus === 'Approved TL') {
+          await this.srs.applyTransition(
+            m,
+            loaded,
+            {
+              to: { status: 'In Progress', subStatus: 'Letter Not Issued' },
+              reason: message,
+              actor: FOLLOW_UP_ACTOR,
+              now: this.clock.now(),
+            },
+            'correspondence',
+          );
+          // After the transition, which clears any earlier flag.
+          await m.update(ServiceRequest, { id: srId }, { flag: message });
+          return;
+        }
+      }
       await m.update(ServiceRequest, { id: srId }, { flag: message });
       await m.insert(SrNote, { srId, text: message, author: 'system' });
     });

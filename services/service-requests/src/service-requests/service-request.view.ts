@@ -63,8 +63,11 @@ export class ServiceRequestView {
   @ApiProperty({ nullable: true }) submittedForApprovalBy: string | null;
   @ApiProperty({ nullable: true }) approvedBy: string | null;
   @ApiProperty({ nullable: true }) nextActionDue: Date | null;
-  @ApiProperty({ nullable: true, description: 'Why the SR came back to its queue (wait expired)' }) flag:
-    string | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'Why the SR needs a caseworker: a wait expired, or a letter could not be issued (TD-8)',
+  })
+  flag: string | null;
   @ApiProperty({ example: 'security-details' }) queue: string;
   @ApiProperty({ nullable: true }) owner: string | null;
   @ApiProperty() nationallySensitive: boolean;

@@ -374,6 +374,11 @@ export class ServiceRequestsService implements OnModuleInit {
       sr.approvedBy = request.actor.id;
       sr.approvedAt = request.now;
     }
+    // CMSL0406 refused after approval (TD-8): the resubmission needs a fresh approval.
+    if (decision.effects.some((e) => e.kind === 'clear-approver')) {
+      sr.approvedBy = null;
+      sr.approvedAt = null;
+    }
     sr.flag = null;
     await this.runEffects(m, sr, steps, decision.effects, request);
     this.reroute(sr, steps, loaded.stage, loaded.caseIds.length > 0, request.now);
@@ -608,7 +613,7 @@ export class ServiceRequestsService implements OnModuleInit {
         }
         default:
           // lock-read-only, unlock, record-submitter, clear-submitter, set-path: carried by `next`;
-          // record-approver: stamped by the caller.
+          // record-approver / clear-approver: stamped by the caller.
           break;
       }
     }
