@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { eventually } from '@cms/testing';
 import { givenClient, nino, startSystem, type TestSystem } from './helpers';
 
@@ -219,5 +220,90 @@ describe('cis-interface: a peer that is down delays broadcast work but loses non
     }
     const batch = await processed(batchId);
     expect(batch.counts).toMatchObject({ 'letter-issued': 1, pending: 0 });
+  });
+});
+
+describe('cis-interface: service-requests stopped in the middle of a batch, then restarted', () => {
+  const CLIENTS = 24;
+  let s: TestSystem;
+  beforeAll(async () => {
+    // One transaction a chunk and one worker: the batch is worked chunk after chunk, so stopping
+    // service-requests when its first SR lands stops it in the middle of the batch.
+    s = await startSystem({ ciEnv: { BROADCAST_CHUNK_SIZE: '1', BROADCAST_WORKERS: '1' } });
+  });
+  afterAll(() => s?.close());
+
+  it('[BR-5] [BR-6] every SR of the batch is raised exactly once: none lost, none twice', async () => {
+    const clients = [];
+    for (let i = 0; i < CLIENTS; i += 6) {
+      clients.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(6, CLIENTS - i) }, (_, k) =>
+            givenClient(s, { nino: nino(700 + i + k), role: 'NRP', stage: 'maintenance' }),
+          ),
+        )),
+      );
+    }
+    const transactions = clients.map((c) => ({
+      transactionId: randomUUID(),
+      referenceKind: 'NINO',
+      reference: c.nino,
+      changeType: 'NAME_CORRECTION',
+      payload: { type: 'NAME_CORRECTION', firstName: 'Sarah', lastName: 'Reed' },
+      recordedAt: '2026-11-20T10:15:00.000Z',
+      interestTypes: ['NRP_GENERAL'],
+    }));
+    const srDb = new pg.Client({ connectionString: s.sr.db.url });
+    await srDb.connect();
+    const raised = async () =>
+      (
+        await srDb.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM service_request WHERE idempotency_key = ANY($1)`,
+          [transactions.map((t) => t.transactionId)],
+        )
+      ).rows[0].n;
+    const batchId = randomUUID();
+    try {
+      await s
+        .api()
+        .post('/broadcasts')
+        .auth(s.tokens.sys, { type: 'bearer' })
+        .send({ batchId, generatedAt: '2026-11-22T00:00:05.000Z', transactions })
+        .expect(202);
+      await eventually(async () => ((await raised()) > 0 ? true : null), 30_000, 5);
+      await s.sr.stop();
+      const atStop = await raised();
+      const midway = await s
+        .api()
+        .get(`/broadcasts/${batchId}`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .expect(200);
+      // Stopped in the middle: some SRs are in, the rest of the batch is still to do.
+      expect(atStop).toBeGreaterThan(0);
+      expect(atStop).toBeLessThan(CLIENTS);
+      expect(midway.body.status).toBe('accepted');
+      expect(midway.body.counts.pending).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1500));
+      await s.sr.restart();
+      const batch = await eventually(async () => {
+        const res = await s
+          .api()
+          .get(`/broadcasts/${batchId}`)
+          .auth(s.tokens.cw, { type: 'bearer' })
+          .expect(200);
+        return res.body.status === 'processed' ? res.body : null;
+      }, 60_000);
+      expect(batch.counts).toMatchObject({ 'sr-raised': CLIENTS, pending: 0, failed: 0 });
+      const perClient = await srDb.query<{ subject_client_id: string; n: number }>(
+        `SELECT subject_client_id, count(*)::int AS n FROM service_request
+          WHERE subject_client_id = ANY($1) GROUP BY subject_client_id`,
+        [clients.map((c) => c.clientId)],
+      );
+      expect(perClient.rows).toHaveLength(CLIENTS);
+      expect(perClient.rows.every((r) => r.n === 1)).toBe(true);
+      expect(await raised()).toBe(CLIENTS);
+    } finally {
+      await srDb.end();
+    }
   });
 });
