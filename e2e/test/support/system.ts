@@ -150,12 +150,6 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
       CIS_RETRY_INITIAL_DELAY_MS: '20',
       CIS_RETRY_MAX_DELAY_MS: '100',
       JOB_RETRY_DELAY_SECONDS: '1',
-      // One broadcast chunk worker (and so one MOPF letter worker). With the default four,
-      // cis-interface runs more pg-boss workers than JobQueue's pg-boss pool has connections (4); a
-      // worker queued for a connection when the app closes waits forever (pg-pool never answers
-      // waiters once it is ending), pg-boss polls for it every second, and after Jest has torn the
-      // file down that poll crashes the next test file. Reported; remove once fixed.
-      BROADCAST_WORKERS: '1',
     },
     cs: {
       SERVICE_REQUESTS_URL: urls.sr,

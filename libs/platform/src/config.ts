@@ -48,6 +48,18 @@ export class BaseServiceConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Connections of the job queue's (pg-boss) own pool. Each job worker holds one while it fetches
+   * or completes a job, and supervision needs two more, so it must be at least the service's
+   * worker count + 2 (checked at start: see JobQueue.work). A worker left waiting for a connection
+   * when the service stops would never be answered.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(3)
+  @Max(100)
+  JOB_POOL_SIZE = 4;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
-import { BaseServiceConfig } from './config';
+import { BaseServiceConfig, ConfigError } from './config';
 import { CONFIG } from './tokens';
 import { RequestContext } from './request-context';
 
@@ -30,13 +30,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private started = false;
   private working = false;
   private inFlight = 0;
+  private workers = 0;
   private readonly queues = new Map<string, QueuePolicy>();
 
   constructor(@Inject(CONFIG) private readonly config: BaseServiceConfig) {
     this.boss = new PgBoss({
       connectionString: config.DATABASE_URL,
       schema: 'pgboss',
-      max: 4,
+      max: config.JOB_POOL_SIZE,
       supervise: config.WORKERS_ENABLED,
       schedule: false,
       migrate: true,
@@ -108,6 +109,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   /**
    * Runs `handler` for each job of `name` (one at a time per poll, `batchSize` per fetch). A thrown
    * error fails the job, which pg-boss retries with backoff. Skipped when workers are disabled.
+   * Each call is one more worker, holding a pg-boss connection while it fetches or completes.
+   * @throws ConfigError when the workers would outnumber `JOB_POOL_SIZE` - 2 (at start, never later)
    */
   async work<T>(
     name: string,
@@ -115,6 +118,13 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     options: { batchSize?: number; pollingIntervalSeconds?: number } = {},
   ): Promise<void> {
     if (!this.config.WORKERS_ENABLED) return;
+    this.workers++;
+    if (this.workers + 2 > this.config.JOB_POOL_SIZE) {
+      throw new ConfigError([
+        `JOB_POOL_SIZE: ${this.config.JOB_POOL_SIZE} connections are too few for ${this.workers} job workers ` +
+          `(one each, and two for supervision): set JOB_POOL_SIZE to at least ${this.workers + 2}`,
+      ]);
+    }
     this.working = true;
     await this.boss.work<JobEnvelope<T>>(
       name,

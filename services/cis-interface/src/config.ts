@@ -89,4 +89,11 @@ export class CisInterfaceConfig extends BaseServiceConfig {
   @Min(1)
   @Max(32)
   BROADCAST_WORKERS = 4;
+
+  /**
+   * pg-boss connections: the broadcast chunk and MOPF letter workers (two per BROADCAST_WORKERS),
+   * the sensitive-check and nationally-sensitive workers, and two for supervision. Raise it with
+   * BROADCAST_WORKERS (the service refuses to start with too few).
+   */
+  override JOB_POOL_SIZE = 12;
 }

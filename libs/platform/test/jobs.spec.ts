@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { BaseServiceConfig, ConfigError, loadConfig } from '../src/config';
+import { JobQueue } from '../src/jobs';
+
+/*
+ * JobQueue on a real PostgreSQL (TEST_DATABASE_URL, set by `npm test`), in a database of its own.
+ * (libs/testing builds on this library, so the database is made here with pg directly.)
+ */
+const server = process.env.TEST_DATABASE_URL;
+const name = `test_platform_jobs_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const admin = async (sql: string) => {
+  const c = new pg.Client({ connectionString: server });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+};
+
+(server ? describe : describe.skip)('JobQueue: its pg-boss pool and its workers', () => {
+  let url: string;
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${name}`);
+    const u = new URL(server!);
+    u.pathname = `/${name}`;
+    url = u.toString();
+  });
+  afterAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  const queueWith = (poolSize: number) =>
+    new JobQueue(
+      loadConfig(BaseServiceConfig, {
+        DATABASE_URL: url,
+        AUTH_JWT_SECRET: 'x'.repeat(32),
+        JOB_POOL_SIZE: String(poolSize),
+      }),
+    );
+
+  it('refuses at start a worker that would outnumber the pool (each needs a connection, plus two for supervision)', async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    try {
+      await q.declare('a');
+      const noop = async () => undefined;
+      await q.work('a', noop);
+      await q.work('a', noop);
+      const third = q.work('a', noop);
+      await expect(third).rejects.toBeInstanceOf(ConfigError);
+      await expect(third).rejects.toThrow(
+        /JOB_POOL_SIZE: 4 connections are too few for 3 job workers.*at least 5/,
+      );
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
+  it('works jobs with as many workers as the pool allows, and stops cleanly', async () => {
+    const q = queueWith(5);
+    await q.onModuleInit();
+    const done: string[] = [];
+    try {
+      await q.declare('b');
+      for (let i = 0; i < 3; i++) await q.work<{ n: number }>('b', async (p) => void done.push(String(p.n)));
+      for (let n = 0; n < 6; n++) await q.send('b', { n });
+      const deadline = Date.now() + 15_000;
+      while (done.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(done.sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
+  it('refuses a JOB_POOL_SIZE below three at configuration time', () => {
+    expect(() =>
+      loadConfig(BaseServiceConfig, {
+        DATABASE_URL: url,
+        AUTH_JWT_SECRET: 'x'.repeat(32),
+        JOB_POOL_SIZE: '2',
+      }),
+    ).toThrow(/JOB_POOL_SIZE/);
+  });
+});
