@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -44,6 +45,7 @@ import type {
   TransitionDto,
   UpdateServiceRequestDto,
 } from './service-request.dto';
+import { insertCaseLinks, insertNotes, insertServiceRequests } from './bulk-insert';
 import { ServiceRequest, SrActivityStep, SrCaseLink, SrNote } from './service-request.entity';
 import { toView, ServiceRequestView } from './service-request.view';
 
@@ -220,7 +222,9 @@ export class ServiceRequestsService implements OnModuleInit {
         const path = resolvePath(def, { path: null, source: item.source })!;
         const linked = item.caseIds.map((id) => caseById.get(id)!);
         const initial = def.paths.find((p) => p.key === path)!.initial;
-        const sr = m.create(ServiceRequest, {
+        // A plain entity (TypeORM's create() deep-merges every field, measurably slow at 500 a call).
+        const sr = Object.assign(new ServiceRequest(), {
+          id: randomUUID(),
           srNumber: numbers[n],
           type: item.type,
           path,
@@ -240,9 +244,21 @@ export class ServiceRequestsService implements OnModuleInit {
           idempotencyKey: item.idempotencyKey,
           createdBy: system.id,
           queue: '',
+          readOnly: false,
+          reportedByFirstName: null,
+          reportedByLastName: null,
+          submittedForApprovalBy: null,
+          approvedBy: null,
+          approvedAt: null,
+          nextActionDue: null,
+          flag: null,
+          owner: null,
+          closedAt: null,
+          slaDueAt: null,
           createdAt: now,
+          updatedAt: now,
           version: 1,
-        });
+        } satisfies Partial<ServiceRequest>);
         let note: string | null = null;
         const client = clientById.get(item.subject.clientId)!;
         if (
@@ -265,16 +281,19 @@ export class ServiceRequestsService implements OnModuleInit {
         return { sr, item, note };
       });
       if (rows.length) {
-        const inserted = await m.insert(ServiceRequest, rows.map((r) => r.sr) as never);
-        rows.forEach((r, i) => (r.sr.id = inserted.identifiers[i].id as string));
-        await m.insert(
-          SrCaseLink,
+        // Unnest-based multi-row INSERTs (bulk-insert.ts): linear in the batch, unlike TypeORM's builder.
+        await insertServiceRequests(
+          m,
+          rows.map((r) => r.sr),
+        );
+        await insertCaseLinks(
+          m,
           rows.flatMap((r) => r.item.caseIds.map((caseId) => ({ srId: r.sr.id, caseId }))),
         );
-        const notes = rows
-          .filter((r) => r.note)
-          .map((r) => ({ srId: r.sr.id, text: r.note!, author: system.id }));
-        if (notes.length) await m.insert(SrNote, notes);
+        await insertNotes(
+          m,
+          rows.filter((r) => r.note).map((r) => ({ srId: r.sr.id, text: r.note!, author: system.id })),
+        );
         await recordAudit(
           m,
           ...rows.map((r) => ({
