@@ -31,7 +31,22 @@ export class PeerHttp {
   ) {}
 
   /** A fetch bound to this service's identity; pass it to the generated clients in libs/clients. */
-  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+  readonly fetch = (input: Request | string | URL, init?: RequestInit): Promise<Response> =>
+    this.call(input, init, this.config.HTTP_TIMEOUT_MS);
+
+  /**
+   * As {@link PeerHttp.fetch}, with a time-out of its own (milliseconds) for calls that are large by
+   * nature, e.g. a day's CIS broadcast batch (tens of MB) stored durably before it is acknowledged.
+   */
+  withTimeout(timeoutMs: number): (input: Request | string | URL, init?: RequestInit) => Promise<Response> {
+    return (input, init) => this.call(input, init, timeoutMs);
+  }
+
+  private async call(
+    input: Request | string | URL,
+    init: RequestInit | undefined,
+    timeoutMs: number,
+  ): Promise<Response> {
     const original = new Request(input, init);
     const method = original.method.toUpperCase();
     const retryable = IDEMPOTENT.has(method) || original.headers.has('idempotency-key');
@@ -48,7 +63,7 @@ export class PeerHttp {
         const req = original.clone();
         req.headers.set('authorization', `Bearer ${token}`);
         req.headers.set('x-request-id', RequestContext.requestId() ?? randomUUID());
-        const res = await fetch(req, { signal: AbortSignal.timeout(this.config.HTTP_TIMEOUT_MS) });
+        const res = await fetch(req, { signal: AbortSignal.timeout(timeoutMs) });
         if (RETRYABLE_STATUS.has(res.status) && retryable) throw new RetryableResponse(res);
         return res;
       });
@@ -63,7 +78,7 @@ export class PeerHttp {
         },
       );
     }
-  };
+  }
 
   private async token(): Promise<string> {
     if (this.config.SERVICE_TOKEN) return this.config.SERVICE_TOKEN;

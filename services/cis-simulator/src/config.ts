@@ -26,6 +26,16 @@ export class CisSimulatorConfig extends BaseServiceConfig {
   @Max(1000)
   BROADCAST_RETRY_LIMIT = 50;
 
+  /**
+   * Time-out of one delivery of a batch to cis-interface, in milliseconds. A day's batch is tens of
+   * MB that cis-interface stores durably before it answers 202 (about 6 s for 100,000 transactions,
+   * docs/benchmarks.md), far longer than an interactive call (HTTP_TIMEOUT_MS).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  BROADCAST_DELIVERY_TIMEOUT_MS = 120_000;
+
   /** First delay between delivery attempts, in seconds; pg-boss doubles it on each retry (with jitter). */
   @Type(() => Number)
   @IsInt()

@@ -52,11 +52,14 @@ export class BroadcastDeliveryService implements OnModuleInit, OnApplicationBoot
     let statusCode: number | null = null;
     let detail: string | null = null;
     try {
-      const res = await this.peer.fetch(`${this.config.CIS_INTERFACE_URL.replace(/\/+$/, '')}/broadcasts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': batch.id },
-        body: JSON.stringify(batch.body),
-      });
+      const res = await this.peer.withTimeout(this.config.BROADCAST_DELIVERY_TIMEOUT_MS)(
+        `${this.config.CIS_INTERFACE_URL.replace(/\/+$/, '')}/broadcasts`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': batch.id },
+          body: JSON.stringify(batch.body),
+        },
+      );
       statusCode = res.status;
       detail = (await res.text()).slice(0, 500) || null;
     } catch (e) {
