@@ -12,6 +12,7 @@
 // Usage: node scripts/bench/broadcast.mjs [--clients 50000] [--transactions 100000] [--claims 0.02]
 //        (--claims: share of paying parents whose first change is a benefit claim)
 //        [--workers 4] [--chunk 500] [--no-build] [--no-doc]
+//        [--profile DIR] (each service writes a V8 CPU profile there when it stops: where the time goes)
 // Uses DATABASE_URL (a server) or an embedded PostgreSQL. Loopback only; bounded loops.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +36,8 @@ const WORKERS = arg('workers', 4);
 const CHUNK = arg('chunk', 500);
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const log = (m) => console.log(`▸ ${m}`);
+const profileAt = process.argv.indexOf('--profile');
+const PROFILE_DIR = profileAt > 0 ? path.resolve(process.argv[profileAt + 1]) : null;
 
 if (!process.argv.includes('--no-build')) {
   const build = spawnSync(
@@ -95,7 +98,10 @@ const common = {
   DATABASE_POOL_SIZE: '10',
 };
 function startService(key, service, env) {
-  const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist/main.js')], {
+  const profile = PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${service}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'services', service, 'dist/main.js')], {
     cwd: root,
     env: { ...common, PORT: String(ports[key]), DATABASE_URL: dbUrl(names[key]), ...env },
     stdio: ['ignore', process.env.BENCH_LOGS === key ? 'inherit' : 'ignore', 'inherit'],
@@ -142,6 +148,7 @@ startService('ci', 'cis-interface', {
   CORRESPONDENCE_URL: base('co'),
   CIS_URL: 'http://127.0.0.1:9',
   BROADCAST_WORKERS: String(WORKERS),
+  JOB_POOL_SIZE: String(2 * WORKERS + 4),
   BROADCAST_CHUNK_SIZE: String(CHUNK),
   HTTP_TIMEOUT_MS: '30000',
 });
