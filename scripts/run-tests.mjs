@@ -42,7 +42,8 @@ function ensureChromium() {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const resultsDir = path.join(root, '.jest-results');
+// One folder per run, so two runs at once (two engineers, or a run beside a helper) never count each other's results.
+const resultsDir = path.join(root, '.jest-results', String(process.pid));
 const projects = process.argv.slice(2);
 
 rmSync(resultsDir, { recursive: true, force: true });
@@ -88,6 +89,7 @@ for (const f of readdirSync(resultsDir).filter((n) => n.endsWith('.json'))) {
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;
 }
+rmSync(resultsDir, { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (status === 0 && (failed > 0 || passed === 0)) status = 1;
 process.exit(status);
