@@ -3,6 +3,13 @@ import pg from 'pg';
 import { eventually } from '@cms/testing';
 import { givenClient, nino, startSystem, type TestSystem } from './helpers';
 
+/** Polls cis-interface until the batch is `processed`; its view then. */
+const processedBatch = (s: TestSystem, batchId: string, timeoutMs = 40_000) =>
+  eventually(async () => {
+    const res = await s.api().get(`/broadcasts/${batchId}`).auth(s.tokens.cw, { type: 'bearer' }).expect(200);
+    return res.body.status === 'processed' ? res.body : null;
+  }, timeoutMs);
+
 const faults = (s: TestSystem, body: object) =>
   s.simPost('/admin/faults', body).expect((r) => expect(r.status).toBeLessThan(300));
 
@@ -137,15 +144,7 @@ describe('cis-interface: a peer that is down delays broadcast work but loses non
   });
   afterAll(() => s?.close());
 
-  const processed = (batchId: string) =>
-    eventually(async () => {
-      const res = await s
-        .api()
-        .get(`/broadcasts/${batchId}`)
-        .auth(s.tokens.cw, { type: 'bearer' })
-        .expect(200);
-      return res.body.status === 'processed' ? res.body : null;
-    }, 40_000);
+  const processed = (batchId: string) => processedBatch(s, batchId);
   const tx = (reference: string, payload: Record<string, unknown>) => ({
     transactionId: randomUUID(),
     referenceKind: 'NINO',
@@ -285,14 +284,7 @@ describe('cis-interface: service-requests stopped in the middle of a batch, then
       expect(midway.body.counts.pending).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 1500));
       await s.sr.restart();
-      const batch = await eventually(async () => {
-        const res = await s
-          .api()
-          .get(`/broadcasts/${batchId}`)
-          .auth(s.tokens.cw, { type: 'bearer' })
-          .expect(200);
-        return res.body.status === 'processed' ? res.body : null;
-      }, 60_000);
+      const batch = await processedBatch(s, batchId, 60_000);
       expect(batch.counts).toMatchObject({ 'sr-raised': CLIENTS, pending: 0, failed: 0 });
       const perClient = await srDb.query<{ subject_client_id: string; n: number }>(
         `SELECT subject_client_id, count(*)::int AS n FROM service_request

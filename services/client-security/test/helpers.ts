@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomBytes } from 'node:crypto';
-import { createApp as createServiceRequests } from '@cms/service-requests';
 import { createTestDatabase, listen, LogCapture, testEnv, TestDatabase } from '@cms/testing';
 import { createApp } from '../src/app';
+// Test-only: the real service-requests beside client-security (never a mock).
+import { startServiceRequests } from '../../service-requests/test/helpers';
 
 /** Pepper every test app uses (at least 32 characters, SECURITY_PEPPER). */
 export const TEST_PEPPER = 'test-only-pepper-0123456789abcdef-not-for-production';
@@ -23,22 +23,9 @@ export async function startClientSecurity(
   // client-security asks service-requests whether a client is nationally sensitive; unless a
   // test wires its own, a real service-requests on an empty database stands beside it (every
   // client unknown there: not on any case, so not sensitive).
-  let peer: { close(): Promise<void>; url: string } | null = null;
-  if (!extraEnv.SERVICE_REQUESTS_URL) {
-    const srDb = await createTestDatabase('cs_sr');
-    const srApp = await createServiceRequests(
-      testEnv(srDb.url, { WORKERS_ENABLED: 'false', BANK_DETAILS_KEY: randomBytes(32).toString('base64') }),
-      { logDestination: new LogCapture() },
-    );
-    const srRunning = await listen(srApp);
-    peer = {
-      url: srRunning.url,
-      async close() {
-        await srRunning.close();
-        await srDb.drop();
-      },
-    };
-  }
+  const peer = extraEnv.SERVICE_REQUESTS_URL
+    ? null
+    : await startServiceRequests({ WORKERS_ENABLED: 'false' });
   const db = await createTestDatabase('cs');
   const logs = new LogCapture();
   const app = await createApp(

@@ -5,7 +5,8 @@ import type { LetterCode, Role } from '@cms/domain';
 import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
 import { PDFParse } from 'pdf-parse';
 import request from 'supertest';
-import { createApp as createServiceRequests } from '@cms/service-requests';
+// Test-only: the real service-requests beside correspondence (never a mock).
+import { startServiceRequests } from '../../service-requests/test/helpers';
 import { createApp } from '../src/app';
 
 /** A BANK_DETAILS_KEY for one test run. */
@@ -31,22 +32,9 @@ export interface TestCorrespondence {
 export async function startCorrespondence(
   extraEnv: Record<string, string> = {},
 ): Promise<TestCorrespondence> {
-  let peer: { url: string; close(): Promise<void> } | null = null;
-  if (!extraEnv.SERVICE_REQUESTS_URL) {
-    const srDb = await createTestDatabase('corr_sr');
-    const srApp = await createServiceRequests(
-      testEnv(srDb.url, { WORKERS_ENABLED: 'false', BANK_DETAILS_KEY: randomBytes(32).toString('base64') }),
-      { logDestination: new LogCapture() },
-    );
-    const srRunning = await listen(srApp);
-    peer = {
-      url: srRunning.url,
-      async close() {
-        await srRunning.close();
-        await srDb.drop();
-      },
-    };
-  }
+  const peer = extraEnv.SERVICE_REQUESTS_URL
+    ? null
+    : await startServiceRequests({ WORKERS_ENABLED: 'false' });
   const db = await createTestDatabase('corr');
   const logs = new LogCapture();
   const app = await createApp(
