@@ -134,6 +134,10 @@ async function stopAll() {
   );
 }
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+// A benchmark that fails part-way (a service not ready, a query error) leaves no service behind.
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
 
 const { randomBytes } = await import('node:crypto');
 startService('sr', 'service-requests', {

@@ -82,6 +82,12 @@ const sign = (sub, roles) =>
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(SECRET));
 
+// A benchmark that fails part-way leaves no service behind.
+const started = [];
+process.on('exit', () => {
+  for (const c of started) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
 /** Starts the built service with a threadpool size and hash concurrency; resolves to { base, stop }. */
 async function startService(threadpool, hashConcurrency = null) {
   const port = await freePort();
@@ -105,6 +111,7 @@ async function startService(threadpool, hashConcurrency = null) {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  started.push(child);
   const base = `http://${HOST}:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
