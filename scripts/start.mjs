@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { startEmbeddedPostgres } from './lib/embedded-pg.mjs';
+import { startPostgresProcess } from './lib/pg-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, '.data');
@@ -55,7 +55,9 @@ let server = process.env.DATABASE_URL;
 if (server) step(`using PostgreSQL from DATABASE_URL`);
 else {
   step('starting embedded PostgreSQL (.data/postgres)');
-  pg = await startEmbeddedPostgres({
+  // In a process group of its own (scripts/lib/pg-server.mjs): Ctrl-C stops the services first,
+  // then PostgreSQL, so no service loses its database while it is still shutting down.
+  pg = await startPostgresProcess({
     dataDir: path.join(dataDir, 'postgres'),
     port: Number(process.env.PGPORT ?? 54329),
   });
