@@ -1,6 +1,9 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, TestDatabase } from '@cms/testing';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 
 /** The CIS simulator on a fresh database and a random port, with its logs captured and a system token. */
@@ -57,4 +60,133 @@ export async function moveClockToNext(s: TestCisSimulator, hour: number): Promis
   while (Number(ukHour.format(target)) !== hour) target.setTime(target.getTime() + 3_600_000);
   const res = await s.post('/internal/clock/advance', { to: target.toISOString() }).expect(200);
   return new Date(res.body.now);
+}
+
+type CreateApp = (
+  env: Record<string, string | undefined>,
+  opts?: { logDestination?: NodeJS.WritableStream },
+) => Promise<NestFastifyApplication>;
+
+/*
+ * Peers are started for real (never mocked), each on its own database and port. They are loaded by
+ * package name (Jest maps @cms/<service> to its sources): test code only, and without making this
+ * package's type-check depend on the other services' builds.
+ */
+const peer = (name: string): CreateApp => (require(`@cms/${name}`) as { createApp: CreateApp }).createApp;
+
+/** The real cis-interface, receiving the simulator's broadcasts. */
+export interface TestCisInterface {
+  /** The running app (a new one after `restart`). */
+  app: NestFastifyApplication;
+  url: string;
+  db: TestDatabase;
+  logs: LogCapture;
+  /** GET `path` as a caseworker with sensitive access (sees nationally sensitive transactions too). */
+  get(path: string): request.Test;
+  /** POST `path` with a system token (CIS's identity) and the given headers. */
+  post(path: string, body: object, headers?: Record<string, string>): request.Test;
+  /** SQL on cis-interface's own database. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Stops it (unreachable), keeping its database and port. */
+  stop(): Promise<void>;
+  /** Starts it again on the same database and port. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real cis-interface on a fresh database and a random port, with its workers off: it
+ * stores and acknowledges broadcast batches (`POST /broadcasts` runs in the request) and leaves
+ * their transactions `pending`, so it needs neither service-requests nor correspondence (their URLs
+ * point nowhere) nor CIS.
+ */
+export async function startCisInterface(extraEnv: Record<string, string> = {}): Promise<TestCisInterface> {
+  const createCisInterface = peer('cis-interface');
+  const db = await createTestDatabase('cis_sim_ci');
+  const logs = new LogCapture();
+  const env = testEnv(db.url, {
+    WORKERS_ENABLED: 'false',
+    SERVICE_REQUESTS_URL: 'http://127.0.0.1:9',
+    CORRESPONDENCE_URL: 'http://127.0.0.1:9',
+    CIS_URL: 'http://127.0.0.1:9',
+    ...extraEnv,
+  });
+  let app: NestFastifyApplication | null = await createCisInterface(env, { logDestination: logs });
+  const { url } = await listen(app);
+  const port = Number(new URL(url).port);
+  // Close without waiting for the simulator's idle keep-alive connections (Fastify keeps them up to 72 s).
+  const shut = async () => {
+    if (!app) return;
+    const closing = app.close();
+    (app.getHttpServer() as Server).closeAllConnections();
+    await closing;
+    app = null;
+  };
+  const [reader, cis] = await Promise.all([
+    tokenFor(['caseworker', 'sensitive-access'], 'sct-1'),
+    tokenFor(['system'], 'cis-simulator'),
+  ]);
+  const running: TestCisInterface = {
+    app,
+    url,
+    db,
+    logs,
+    get: (path) => request(url).get(path).auth(reader, { type: 'bearer' }),
+    post: (path, body, headers = {}) =>
+      request(url).post(path).auth(cis, { type: 'bearer' }).set(headers).send(body),
+    query: (sql, params) => running.app.get(DataSource).query(sql, params),
+    stop: shut,
+    async restart() {
+      if (app) throw new Error('cis-interface is running already');
+      app = await createCisInterface(env, { logDestination: logs });
+      await app.listen(port, '127.0.0.1');
+      running.app = app;
+    },
+    async close() {
+      await shut();
+      await db.drop();
+    },
+  };
+  return running;
+}
+
+/** One HTTP request this process sent with `fetch`, as it went out (method, path, headers). */
+export interface SentRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+/** undici gives a request's headers as a flat [name, value, …] array, or (older versions) as raw header lines. */
+function headersOf(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
+  } else if (typeof raw === 'string') {
+    for (const line of raw.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+  }
+  return out;
+}
+
+/**
+ * Records every request this test process sends with `fetch` to `origin` (the simulator runs in it, so
+ * its real deliveries to cis-interface are among them), from undici's `undici:request:create`
+ * diagnostics channel: it only observes; the requests go to the real service unchanged. Shows what
+ * cis-interface's API does not keep, e.g. the Idempotency-Key header.
+ */
+export function recordRequestsTo(origin: string): { sent: SentRequest[]; stop(): void } {
+  const wanted = new URL(origin).origin;
+  const sent: SentRequest[] = [];
+  const onCreate = (message: unknown) => {
+    const { request: r } = message as {
+      request: { origin: unknown; method: string; path: string; headers: unknown };
+    };
+    if (new URL(String(r.origin)).origin !== wanted) return;
+    sent.push({ method: r.method, path: r.path, headers: headersOf(r.headers) });
+  };
+  subscribe('undici:request:create', onCreate);
+  return { sent, stop: () => unsubscribe('undici:request:create', onCreate) };
 }
