@@ -358,7 +358,7 @@ if (!process.argv.includes('--no-doc')) {
 Command: \`node scripts/bench/broadcast.mjs --clients ${CLIENTS} --transactions ${TRANSACTIONS} --claims ${CLAIM_SHARE} --workers ${WORKERS} --chunk ${CHUNK}\`
 (${server === process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL'}; service-requests,
 correspondence and cis-interface each from its build as a process of its own; ${os.cpus().length} cores, Node.js ${process.versions.node};
-load generator and PostgreSQL on the same cores; the machine was shared with other work: 1-minute load
+load generator and PostgreSQL on the same cores; ${loadBefore > 2.5 ? 'the machine was shared with other work' : 'nothing else running'}: 1-minute load
 average ${loadBefore.toFixed(1)} at the POST and ${loadAfter.toFixed(1)} at the end).
 
 ${CLIENTS.toLocaleString('en-GB')} clients on ${caseCount.toLocaleString('en-GB')} maintenance cases, each with a CIS interest (bulk-inserted with SQL:
@@ -378,12 +378,8 @@ letters issued through correspondence (PDF rendered, print outbox), every outcom
 | raw multi-row INSERT of as many SR rows, same server (${ROWS_PER_INSERT} rows a statement, one connection) | ${Math.round(rawRate).toLocaleString('en-GB')} rows/s (${rawSeconds.toFixed(1)} s) |
 | ratio end to end / raw INSERT | ${(txRate / rawRate).toFixed(3)} (${(rawRate / txRate).toFixed(1)}× the floor) |
 
-Where the time goes (chunk and intake timings are logged at debug: \`BENCH_LOGS=ci BENCH_LOG_LEVEL=debug\`): per
-chunk, matching takes a tenth of the time and service-requests' batch call almost all the rest, so
-throughput follows \`POST /service-requests/batch\` on the shared cores; the intake is mostly the
-one multi-row INSERT of the transactions with their indexes (about two thirds). A batch this size
-takes longer to store than a caller’s default 5 s peer time-out: a resend from CIS is answered at
-once after the first has been stored.
+Where the time goes: the next section (chunk and intake timings are logged at debug,
+\`BENCH_LOGS=ci BENCH_LOG_LEVEL=debug\`; \`--profile DIR\` writes each service's CPU profile).
 
 Outcomes: ${Object.entries(batch.counts)
     .map(([k, v]) => `${k} ${v.toLocaleString('en-GB')}`)
