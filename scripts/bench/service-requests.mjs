@@ -6,7 +6,7 @@
 // Usage: node scripts/bench/service-requests.mjs [--srs 100000] [--total 1000000]
 // Uses DATABASE_URL (a server) or an embedded PostgreSQL. Loopback only; bounded loops.
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,7 @@ const app = await createApp(
     LOG_LEVEL: 'silent',
     WORKERS_ENABLED: 'false',
     DATABASE_POOL_SIZE: '10',
+    BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
   },
   { logDestination: new Writable({ write: (_c, _e, d) => d() }) },
 );
