@@ -63,6 +63,23 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
       expect((await issue(s.url, future)).status).toBe(422);
     });
 
+    it('[TD-8] [TD-6] is never issued clerically, so no caller can assert an approval of its own: 422, nothing issued', async () => {
+      for (const [roles, stage] of [
+        [['caseworker'], 'maintenance'],
+        [['team-leader'], 'new case'],
+        [['system'], 'application'],
+      ] as const) {
+        const body = letterBody('CMSL0406', { mode: 'clerical', stage });
+        const res = await issue(s.url, body, { roles: [...roles] });
+        expect(res.status).toBe(422);
+        expect(res.body).toMatchObject({ code: 'SYSTEM_ISSUE_REQUIRED', requirementId: 'TD-8' });
+        expect(await rowsFor((body.recipient as { clientId: string }).clientId)).toBe(0);
+      }
+      const byPerson = await issue(s.url, letterBody('CMSL0406'), { roles: ['caseworker'] });
+      expect(byPerson.status).toBe(403);
+      expect(byPerson.body.code).toBe('SYSTEM_ISSUE_NEEDS_SYSTEM_ROLE');
+    });
+
     it('[TD-8] issues by the system after approval, keeping the approval reference with the letter', async () => {
       const body = letterBody('CMSL0406');
       const res = await issue(s.url, body);

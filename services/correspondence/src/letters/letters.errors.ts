@@ -7,6 +7,7 @@ export const CorrespondenceErrorCode = {
   ApprovalMismatch: 'TL_APPROVAL_MISMATCH',
   TransferNotAuthorised: 'TRANSFER_NOT_AUTHORISED',
   ClericalIssueRequired: 'CLERICAL_ISSUE_REQUIRED',
+  SystemIssueRequired: 'SYSTEM_ISSUE_REQUIRED',
   SystemIssueNeedsSystemRole: 'SYSTEM_ISSUE_NEEDS_SYSTEM_ROLE',
   IllegalStatusChange: 'ILLEGAL_STATUS_CHANGE',
   SentByGateway: 'SENT_BY_GATEWAY',
@@ -65,6 +66,22 @@ export class ClericalIssueRequiredError extends DomainError {
       'precondition',
       `${code} must be issued clerically at ${stage} stage: its template is not available for system issue without a change of service type SR.`,
       { requirementId: 'TD-11' },
+    );
+  }
+}
+
+/**
+ * A letter that follows a team leader's approval (CMSL0406) is issued by the system, never clerically
+ * (TD-8: "the letter and form will be issued to the client by the system"), so the approval it
+ * carries is the one service-requests holds, not one a caller asserts (TD-6): 422.
+ */
+export class SystemIssueRequiredError extends DomainError {
+  constructor(code: string) {
+    super(
+      CorrespondenceErrorCode.SystemIssueRequired,
+      'precondition',
+      `${code} is issued by the system once the team leader has approved its SR; it cannot be issued clerically.`,
+      { requirementId: 'TD-8' },
     );
   }
 }

@@ -39,6 +39,7 @@ import {
   idempotencyKeyProblem,
   ReviewNotRequiredError,
   SystemIssueNeedsSystemRoleError,
+  SystemIssueRequiredError,
   TransferNotAuthorisedError,
 } from './letters.errors';
 import { carriesOtherPartyData, safeguardingProblems } from './safeguarding';
@@ -97,6 +98,7 @@ export class LettersService {
     const template = this.templates.get(dto.templateCode);
     const code = dto.templateCode;
     const mode = this.resolveMode(code, dto);
+    if (requiresTlApproval(code) && mode !== 'system') throw new SystemIssueRequiredError(code);
     if (mode === 'system' && !actor.roles.includes('system')) throw new SystemIssueNeedsSystemRoleError();
 
     // Procedure rules before field checks: an unapproved CMSL0406 is refused whatever it holds.
