@@ -156,6 +156,14 @@ describe('Change - Security Details across service-requests and client-security'
       .send({ version: s.version, pin: '0000000' });
     expect(zeroes.status).toBe(400);
     expect(JSON.stringify(zeroes.body)).toContain('SD-1');
+    // client-security refused after the SR recorded the step: that record rolled back with it.
+    const unchanged = (await api().get(`/service-requests/${s.id}`).auth(cw, { type: 'bearer' })).body;
+    expect(unchanged.version).toBe(s.version);
+    expect(
+      unchanged.activityPlan.find((x: { key: string }) => x.key === 'update-security-details').outcome,
+    ).toBe(null);
+    const auditBefore = (await api().get(`/audit/service-request/${s.id}`).auth(cw, { type: 'bearer' })).body;
+    expect(auditBefore.map((a: { action: string }) => a.action)).not.toContain('security-details-updated');
     s = (
       await api()
         .post(`/service-requests/${s.id}/security-details/update`)

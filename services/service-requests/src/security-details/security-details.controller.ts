@@ -104,12 +104,6 @@ export class SecurityDetailsController {
             },
           ]);
         }
-        unwrapPeer(
-          await this.security.POST('/clients/{clientId}/tam-account/unblock', {
-            params: { path: { clientId } },
-            body: { verifiedBy: dto.verifiedBy, serviceRequestId: id },
-          }),
-        );
         outcome = 'Unblocked';
       }
       await this.srs.setStepOutcome(
@@ -127,6 +121,15 @@ export class SecurityDetailsController {
         action: 'tam-account-check',
         after: { outcome },
       });
+      // Last, so a refusal rolls back the SR's record of it (see withSecuritySr).
+      if (status.blocked) {
+        unwrapPeer(
+          await this.security.POST('/clients/{clientId}/tam-account/unblock', {
+            params: { path: { clientId } },
+            body: { verifiedBy: dto.verifiedBy!, serviceRequestId: id },
+          }),
+        );
+      }
     });
     return this.srs.get(id, actor);
   }
@@ -155,17 +158,6 @@ export class SecurityDetailsController {
       ]);
     }
     await this.withSecuritySr(id, dto.version, actor, async (m, loaded, clientId) => {
-      unwrapPeer(
-        await this.security.POST('/clients/{clientId}/security-details/change', {
-          params: { path: { clientId } },
-          body: {
-            ...(dto.pin !== undefined ? { pin: dto.pin } : {}),
-            ...(dto.password !== undefined ? { password: dto.password } : {}),
-            subjectType: 'client',
-            serviceRequestId: id,
-          },
-        }),
-      );
       const changed = [dto.pin !== undefined && 'PIN', dto.password !== undefined && 'special password']
         .filter(Boolean)
         .join(' and ');
@@ -185,11 +177,29 @@ export class SecurityDetailsController {
         action: 'security-details-updated',
         after: { changed },
       });
+      // Last, so a refusal (e.g. a PIN of all zeroes, SD-1) rolls back the SR's record of it.
+      unwrapPeer(
+        await this.security.POST('/clients/{clientId}/security-details/change', {
+          params: { path: { clientId } },
+          body: {
+            ...(dto.pin !== undefined ? { pin: dto.pin } : {}),
+            ...(dto.password !== undefined ? { password: dto.password } : {}),
+            subjectType: 'client',
+            serviceRequestId: id,
+          },
+        }),
+      );
     });
     return this.srs.get(id, actor);
   }
 
-  /** Runs `work` on a locked, editable SECURITY_DETAILS SR at `version`, for its subject client. */
+  /**
+   * Runs `work` on a locked, editable SECURITY_DETAILS SR at `version`, for its subject client, in one
+   * transaction. `work` records on the SR first and calls client-security last, right before COMMIT:
+   * a refusal there, or any failure before it, leaves both services unchanged. Only a COMMIT that
+   * fails after client-security's change could leave it ahead of the SR; the caseworker then repeats
+   * the step, which is harmless (the same change again, or the account found not blocked).
+   */
   private async withSecuritySr(
     id: string,
     version: number,
@@ -216,9 +226,9 @@ export class SecurityDetailsController {
       if (loaded.sr.version !== version)
         throw new StaleVersionError('Service request', id, version, loaded.sr.version);
       this.srs.assertEditable(loaded.sr);
-      await work(m, loaded, loaded.sr.subjectClientId);
       loaded.sr.updatedAt = this.clock.now();
       await m.save(loaded.sr);
+      await work(m, loaded, loaded.sr.subjectClientId);
     });
   }
 }
