@@ -43,6 +43,10 @@ export class AuditRecord {
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
+
+  /** The person a system actor acted for (X-2), e.g. `cw-1042` when `actorId` is `cis-interface`. */
+  @Column({ name: 'on_behalf_of', type: 'text', nullable: true })
+  onBehalfOf: string | null;
 }
 
 /** What a caller supplies for one audit record; actor and request id default to the current request. */
@@ -67,11 +71,13 @@ export async function recordAudit(manager: EntityManager, ...entries: AuditEntry
   if (!entries.length) return;
   const actor = RequestContext.actor();
   const requestId = RequestContext.requestId() ?? null;
+  const onBehalfOf = RequestContext.onBehalfOf() ?? null;
   const json = (v: object | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
   await manager.query(
-    `INSERT INTO audit_log (actor_id, actor_roles, source, entity_type, entity_id, action, before, after, request_id)
+    `INSERT INTO audit_log (actor_id, actor_roles, source, entity_type, entity_id, action, before, after, request_id,
+                            on_behalf_of)
      SELECT u.actor_id, string_to_array(u.roles, ','), u.source, u.entity_type, u.entity_id, u.action,
-            u.before, u.after, $9::text
+            u.before, u.after, $9::text, $10::text
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
          AS u(actor_id, roles, source, entity_type, entity_id, action, before, after)`,
     [
@@ -84,6 +90,7 @@ export async function recordAudit(manager: EntityManager, ...entries: AuditEntry
       entries.map((e) => json(e.before)),
       entries.map((e) => json(e.after)),
       requestId,
+      onBehalfOf,
     ],
   );
 }
@@ -107,3 +114,7 @@ CREATE TABLE "audit_log" (
 CREATE INDEX "IDX_audit_log_entity" ON "audit_log" ("entity_type", "entity_id", "occurred_at");
 `;
 export const AUDIT_LOG_DOWN = `DROP TABLE "audit_log";`;
+
+/** Migration SQL: who a system actor acted for (X-2). Shared by every service's migration of it. */
+export const AUDIT_LOG_ON_BEHALF_OF_UP = `ALTER TABLE "audit_log" ADD COLUMN "on_behalf_of" text`;
+export const AUDIT_LOG_ON_BEHALF_OF_DOWN = `ALTER TABLE "audit_log" DROP COLUMN "on_behalf_of"`;

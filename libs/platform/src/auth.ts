@@ -12,7 +12,7 @@ import { createRemoteJWKSet, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import { BaseServiceConfig } from './config';
 import { CONFIG } from './tokens';
-import { RequestContext } from './request-context';
+import { acceptOnBehalfOf, RequestContext } from './request-context';
 
 const ROLES_KEY = 'cms:roles';
 const PUBLIC_KEY = 'cms:public';
@@ -88,6 +88,11 @@ export class AuthGuard implements CanActivate {
     const actor = await this.verifier.verify(header.slice(7).trim());
     req.actor = actor;
     RequestContext.setActor(actor);
+    // Only one of our own services may say whom it acts for; from anyone else it is ignored.
+    const onBehalfOf = actor.roles.includes('system')
+      ? acceptOnBehalfOf(req.headers['x-on-behalf-of'])
+      : undefined;
+    if (onBehalfOf) RequestContext.setOnBehalfOf(onBehalfOf);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (required?.length && !required.some((r) => actor.roles.includes(r))) {
       throw new DomainError(

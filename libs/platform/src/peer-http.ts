@@ -63,6 +63,8 @@ export class PeerHttp {
         const req = original.clone();
         req.headers.set('authorization', `Bearer ${token}`);
         req.headers.set('x-request-id', RequestContext.requestId() ?? randomUUID());
+        const actingFor = RequestContext.actingFor();
+        if (actingFor) req.headers.set('x-on-behalf-of', actingFor);
         const res = await fetch(req, { signal: AbortSignal.timeout(timeoutMs) });
         if (RETRYABLE_STATUS.has(res.status) && retryable) throw new RetryableResponse(res);
         return res;

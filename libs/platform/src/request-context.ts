@@ -5,6 +5,11 @@ import type { Actor } from '@cms/domain';
 export interface RequestContextStore {
   requestId: string;
   actor?: Actor;
+  /**
+   * The person a system caller acts for (`x-on-behalf-of`, accepted from `system` callers only),
+   * e.g. the caseworker whose decision in cis-interface changes a client in service-requests (X-2).
+   */
+  onBehalfOf?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -30,7 +35,32 @@ export const RequestContext = {
     const store = storage.getStore();
     if (store) store.actor = actor;
   },
+  onBehalfOf(): string | undefined {
+    return storage.getStore()?.onBehalfOf;
+  },
+  setOnBehalfOf(id: string): void {
+    const store = storage.getStore();
+    if (store) store.onBehalfOf = id;
+  },
+  /**
+   * Whom an outgoing call acts for: the person calling us now, or whoever our own system caller
+   * acted for. Undefined when the work is a system's own (a job, a broadcast).
+   */
+  actingFor(): string | undefined {
+    const store = storage.getStore();
+    if (store?.onBehalfOf) return store.onBehalfOf;
+    const actor = store?.actor;
+    return actor && !actor.roles.includes('system') ? actor.id : undefined;
+  },
 };
+
+const ON_BEHALF_OF = /^[A-Za-z0-9._:@+-]{1,128}$/;
+
+/** Accepts an `x-on-behalf-of` header when it is a sane staff id, otherwise undefined (ignored). */
+export function acceptOnBehalfOf(header: unknown): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return typeof value === 'string' && ON_BEHALF_OF.test(value) ? value : undefined;
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -16,6 +16,7 @@ import { InterestRegistration } from './interests/interest.entity';
 import { InterestsController } from './interests/interests.controller';
 import { InterestsService } from './interests/interests.service';
 import { CisInterface1763900000000 } from './migrations/1763900000000-cis-interface';
+import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { CorrespondenceGateway } from './peers/correspondence.gateway';
 import { ServiceRequestsGateway } from './peers/service-requests.gateway';
 import { DiscrepanciesService } from './retrievals/discrepancies.service';
@@ -33,7 +34,7 @@ export const ENTITIES = [
   BroadcastBatch,
   BroadcastTransaction,
 ];
-export const MIGRATIONS = [CisInterface1763900000000];
+export const MIGRATIONS = [CisInterface1763900000000, AuditOnBehalfOf1764900000000];
 
 /** Root module of cis-interface. */
 @Module({})

@@ -155,7 +155,7 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
       expect(list.body.retrievals.map((r: any) => r.id)).toEqual([second.body.id, first.id]);
     });
 
-    it('[RD-7] accept-cis: service-requests updates CMS’s record (with the version, audited there)', async () => {
+    it('[RD-7] [X-2] accept-cis: service-requests updates CMS’s record (with the version, audited there for the caseworker)', async () => {
       const d = (
         await s
           .api()
@@ -181,7 +181,11 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
       expect(after.version).toBeGreaterThan(before.version);
       expect(res.body.discrepancy.clientVersion).toBe(after.version);
       const audit = await s.srGet(`/audit/client/${clientId}`).expect(200);
-      expect(JSON.stringify(audit.body)).toContain('personal-details-changed');
+      // [X-2] service-requests names both: the service that called, and the caseworker it acted for.
+      expect(audit.body.filter((r: any) => r.action === 'personal-details-changed').at(-1)).toMatchObject({
+        actorId: 'cis-interface',
+        onBehalfOf: 'cw-1',
+      });
       await s
         .api()
         .post(`/discrepancies/${d.id}/resolution`)

@@ -18,6 +18,7 @@ import { InterestsController } from './interests/interests.controller';
 import { InterestsService } from './interests/interests.service';
 import { PersonsInterestsChanges1764000000000 } from './migrations/1764000000000-persons-interests-changes';
 import { Broadcasts1764000000001 } from './migrations/1764000000001-broadcasts';
+import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { RetrievalController } from './personal-data/retrieval.controller';
 import { RetrievalService } from './personal-data/retrieval.service';
 import { Person } from './persons/person.entity';
@@ -37,7 +38,11 @@ export const ENTITIES = [
   BroadcastBatch,
   BroadcastDeliveryAttempt,
 ];
-export const MIGRATIONS = [PersonsInterestsChanges1764000000000, Broadcasts1764000000001];
+export const MIGRATIONS = [
+  PersonsInterestsChanges1764000000000,
+  Broadcasts1764000000001,
+  AuditOnBehalfOf1764900000000,
+];
 
 /** Root module of the CIS simulator. */
 @Module({})

@@ -5,6 +5,7 @@ import { SensitiveClientGuard } from './access/sensitive-client.guard';
 import { AuditController } from './audit/audit.controller';
 import { ClientSecurityConfig } from './config';
 import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
+import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { RateLimitBucket } from './rate-limits/rate-limit-bucket.entity';
 import { RateLimiter } from './rate-limits/rate-limiter.service';
 import {
@@ -17,7 +18,7 @@ import { SecurityCredential, SecuritySubject } from './security-details/security
 import { SecurityEvents } from './security-events/security-events';
 
 export const ENTITIES = [AuditRecord, SecuritySubject, SecurityCredential, RateLimitBucket];
-export const MIGRATIONS = [SecurityDetails1763900000000];
+export const MIGRATIONS = [SecurityDetails1763900000000, AuditOnBehalfOf1764900000000];
 
 /** Root module of client-security. */
 @Module({})

@@ -15,6 +15,7 @@ import { LettersController } from './letters/letters.controller';
 import { LettersService } from './letters/letters.service';
 import { Correspondence1764300000000 } from './migrations/1764300000000-correspondence';
 import { TemplatesV11764300000001 } from './migrations/1764300000001-templates-v1';
+import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { LetterRenderer } from './rendering/letter-renderer';
 import { SmsController } from './sms/sms.controller';
 import { SmsService } from './sms/sms.service';
@@ -30,7 +31,11 @@ export const ENTITIES = [
   LetterPdf,
   GatewayOutboxRecord,
 ];
-export const MIGRATIONS = [Correspondence1764300000000, TemplatesV11764300000001];
+export const MIGRATIONS = [
+  Correspondence1764300000000,
+  TemplatesV11764300000001,
+  AuditOnBehalfOf1764900000000,
+];
 
 /** Root module of correspondence. */
 @Module({})

@@ -27,6 +27,7 @@ import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
 import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
+import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { ClientRepresentative } from './representatives/representative.entity';
 import { RepresentativesController } from './representatives/representatives.controller';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   CasesAndClients1763800000000,
   ServiceRequests1763800000001,
   ClientRepresentatives1763800000002,
+  AuditOnBehalfOf1764900000000,
 ];
 
 /** Root module of service-requests. */

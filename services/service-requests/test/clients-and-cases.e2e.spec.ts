@@ -137,6 +137,29 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     ).body.id;
   });
 
+  it('[X-2] the audit names whom a system caller acted for (x-on-behalf-of), and ignores it from anyone else', async () => {
+    const sys = await tokenFor(['system'], 'cis-interface');
+    const made = async (token: string, onBehalfOf: string) =>
+      (
+        await request(s.url)
+          .post('/clients')
+          .auth(token, { type: 'bearer' })
+          .set('x-on-behalf-of', onBehalfOf)
+          .send({ firstName: 'Kim', lastName: 'Audit' })
+          .expect(201)
+      ).body.id as string;
+    const trail = async (id: string) =>
+      (await request(s.url).get(`/audit/client/${id}`).auth(cw, { type: 'bearer' }).expect(200)).body[0];
+    expect(await trail(await made(sys, 'cw-1042'))).toMatchObject({
+      actorId: 'cis-interface',
+      onBehalfOf: 'cw-1042',
+    });
+    // A person cannot put another person's name on their change.
+    expect(await trail(await made(cw, 'tl-9999'))).toMatchObject({ actorId: 'cw-1', onBehalfOf: null });
+    // Nor can a system caller smuggle anything but a staff id.
+    expect(await trail(await made(sys, 'x'.repeat(200)))).toMatchObject({ onBehalfOf: null });
+  });
+
   it('opens a case with participants and reads and lists it', async () => {
     const res = await request(s.url)
       .post('/cases')

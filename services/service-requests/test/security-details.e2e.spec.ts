@@ -119,7 +119,7 @@ describe('Change - Security Details across service-requests and client-security'
     ).body;
   }
 
-  it('[SD-2] [SD-11] [SD-13] [SD-14] [SD-16] blocked, unblocked, PIN changed, confirmed by SMS, closed CofC Accepted', async () => {
+  it('[SD-2] [SD-11] [SD-13] [SD-14] [SD-16] [X-2] blocked, unblocked, PIN changed, confirmed by SMS, closed CofC Accepted', async () => {
     for (const pin of ['7654321', '7654321', '7654321']) await check(pin);
     expect(
       (await request(cs.url).get(`/clients/${clientId}/security-details`).auth(cw, { type: 'bearer' })).body
@@ -175,6 +175,16 @@ describe('Change - Security Details across service-requests and client-security'
       'Updated',
     );
     expect((await check('4820193')).body.result).toBe('pass');
+    // [X-2] client-security's audit names service-requests and the caseworker it acted for.
+    const csAudit = (
+      await request(cs.url).get(`/audit/client/${clientId}`).auth(cw, { type: 'bearer' }).expect(200)
+    ).body as Array<{ action: string; actorId: string; onBehalfOf: string | null }>;
+    for (const action of ['account-unblocked', 'security-details-changed']) {
+      expect(csAudit.find((r) => r.action === action)).toMatchObject({
+        actorId: 'service-requests',
+        onBehalfOf: 'cw-1',
+      });
+    }
 
     s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'CofC Accept' } }).expect(200))
       .body;

@@ -629,6 +629,11 @@ export interface components {
             after: Record<string, never> | null;
             /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
             requestId: string | null;
+            /**
+             * @description The person a system actor acted for (e.g. the caseworker working the SR in service-requests)
+             * @example cw-1042
+             */
+            onBehalfOf: string | null;
         };
         AdvanceClockDto: Record<string, never>;
         /** @description RFC 9457 problem details */

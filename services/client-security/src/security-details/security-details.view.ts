@@ -214,6 +214,15 @@ export class AuditRecordView {
 
   @ApiProperty({ nullable: true, type: String, example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' })
   requestId: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'cw-1042',
+    description:
+      'The person a system actor acted for (e.g. the caseworker working the SR in service-requests)',
+  })
+  onBehalfOf: string | null;
 }
 
 /** Builds the status view of a subject (set up or not). */
