@@ -1,4 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { DomainValidationError } from '@cms/domain';
+import { isUUID } from 'class-validator';
 import { ApiResponse } from '@nestjs/swagger';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -20,4 +22,19 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
       }),
     ),
   );
+}
+
+/**
+ * Route parameter pipe for ids: passes a UUID through; anything else is a 400 (VALIDATION_FAILED)
+ * naming the parameter, e.g. `{ field: 'clientId', rule: 'isUuid' }`. Use as
+ * `@Param('clientId', UuidParamPipe)`. (Nest's ParseUUIDPipe says only "uuid is expected".)
+ * @throws DomainValidationError
+ */
+@Injectable()
+export class UuidParamPipe implements PipeTransform<string, string> {
+  transform(value: string, metadata: ArgumentMetadata): string {
+    if (typeof value === 'string' && isUUID(value)) return value;
+    const field = metadata.data ?? 'id';
+    throw new DomainValidationError([{ field, rule: 'isUuid', message: `${field} must be a UUID.` }]);
+  }
 }

@@ -105,4 +105,22 @@ describe('[X-1] security details of a nationally sensitive client, with the real
       .send({ channel: 'phone', pin: '1234567' });
     expect(check.body.result).toBe('pass');
   });
+
+  it.each([
+    ['get', '/representatives/not-a-uuid/security-details', 'representativeId'],
+    ['get', '/representatives/%2500/security-details/history', 'representativeId'],
+    ['post', '/representatives/not-a-uuid/security-check', 'representativeId'],
+    ['get', '/clients/not-a-uuid/security-details', 'clientId'],
+  ] as const)(
+    'a malformed id from a caseworker is 400 naming it, never a 500 (%s %s)',
+    async (method, path, field) => {
+      const agent = request(cs.url);
+      const res = await (method === 'get' ? agent.get(path) : agent.post(path).send({})).auth(cw, {
+        type: 'bearer',
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field, rule: 'isUuid' }] });
+    },
+  );
 });

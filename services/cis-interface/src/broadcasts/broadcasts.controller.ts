@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import {
   BatchListQuery,
   BroadcastAcceptedView,
@@ -67,7 +67,7 @@ export class BroadcastsController {
   })
   @ApiOkResponse({ type: BroadcastBatchView })
   @ApiProblems(404)
-  get(@Param('batchId', ParseUUIDPipe) batchId: string): Promise<BroadcastBatchView> {
+  get(@Param('batchId', UuidParamPipe) batchId: string): Promise<BroadcastBatchView> {
     return this.broadcasts.batch(batchId);
   }
 
@@ -80,7 +80,7 @@ export class BroadcastsController {
   @ApiOkResponse({ type: BroadcastTransactionPageView })
   @ApiProblems(404)
   transactions(
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Param('batchId', UuidParamPipe) batchId: string,
     @Query() q: TransactionPageQuery,
     @CurrentActor() actor: Actor,
   ): Promise<BroadcastTransactionPageView> {

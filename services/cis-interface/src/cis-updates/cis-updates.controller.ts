@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { CisUpdateListView, CisUpdateView, SendCisUpdateDto } from './cis-update.dto';
 import { CisUpdatesService } from './cis-updates.service';
 
@@ -28,7 +28,7 @@ export class CisUpdatesController {
   @ApiOperation({ summary: "An update sent to CIS and CIS's answer (SU-7)." })
   @ApiOkResponse({ type: CisUpdateView })
   @ApiProblems(404, 503)
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CisUpdateView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<CisUpdateView> {
     return this.updates.get(actor, id);
   }
 
@@ -38,7 +38,7 @@ export class CisUpdatesController {
   @ApiOkResponse({ type: CisUpdateListView })
   @ApiProblems(404, 503)
   list(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @CurrentActor() actor: Actor,
   ): Promise<CisUpdateListView> {
     return this.updates.list(actor, clientId);

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Param, ParseEnumPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseEnumPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type Actor, INTEREST_TYPES, type InterestType } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { InterestListView, InterestView, RegisterInterestDto } from './interest.dto';
 import { InterestsService } from './interests.service';
 
@@ -22,7 +22,7 @@ export class InterestsController {
   @ApiCreatedResponse({ type: InterestView })
   @ApiProblems(404, 409, 422, 503)
   register(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: RegisterInterestDto,
     @CurrentActor() actor: Actor,
   ): Promise<InterestView> {
@@ -38,7 +38,7 @@ export class InterestsController {
   @ApiOkResponse({ type: InterestView })
   @ApiProblems(404, 503)
   deregister(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Param('interestType', new ParseEnumPipe(INTEREST_TYPE_ENUM)) interestType: InterestType,
     @CurrentActor() actor: Actor,
   ): Promise<InterestView> {
@@ -51,7 +51,7 @@ export class InterestsController {
   @ApiOkResponse({ type: InterestListView })
   @ApiProblems(404, 503)
   list(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @CurrentActor() actor: Actor,
   ): Promise<InterestListView> {
     return this.interests.list(actor, clientId);

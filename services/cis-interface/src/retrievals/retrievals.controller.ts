@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { type Actor, DomainValidationError } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { DiscrepanciesService } from './discrepancies.service';
 import {
   CisDataView,
@@ -77,7 +77,7 @@ export class RetrievalsController {
   @ApiOperation({ summary: 'A retrieval: outcome, rejection, items stored from CIS and discrepancies.' })
   @ApiOkResponse({ type: RetrievalView })
   @ApiProblems(404, 503)
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<RetrievalView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<RetrievalView> {
     return this.retrievals.get(actor, id);
   }
 
@@ -87,7 +87,7 @@ export class RetrievalsController {
   @ApiOkResponse({ type: RetrievalListView })
   @ApiProblems(404, 503)
   list(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @CurrentActor() actor: Actor,
   ): Promise<RetrievalListView> {
     return this.retrievals.list(actor, clientId);
@@ -102,7 +102,7 @@ export class RetrievalsController {
   @ApiOkResponse({ type: CisDataView })
   @ApiProblems(404, 503)
   cisData(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @CurrentActor() actor: Actor,
   ): Promise<CisDataView> {
     return this.retrievals.cisData(actor, clientId);
@@ -116,7 +116,7 @@ export class RetrievalsController {
   @ApiOkResponse({ type: DiscrepancyListView })
   @ApiProblems(404, 503)
   discrepancyList(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Query() q: DiscrepancyQuery,
     @CurrentActor() actor: Actor,
   ): Promise<DiscrepancyListView> {
@@ -133,7 +133,7 @@ export class RetrievalsController {
   @ApiOkResponse({ type: ResolutionView })
   @ApiProblems(404, 409, 422, 503)
   resolve(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: ResolveDiscrepancyDto,
     @CurrentActor() actor: Actor,
   ): Promise<ResolutionView> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Roles } from '@cms/platform';
+import { ApiProblems, Roles, UuidParamPipe } from '@cms/platform';
 import {
   BatchDetailView,
   BatchSummaryView,
@@ -49,7 +49,7 @@ export class BroadcastsController {
   })
   @ApiOkResponse({ type: BatchDetailView })
   @ApiProblems(404)
-  get(@Param('batchId', ParseUUIDPipe) batchId: string): Promise<BatchDetailView> {
+  get(@Param('batchId', UuidParamPipe) batchId: string): Promise<BatchDetailView> {
     return this.broadcasts.batch(batchId);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { serviceRequestsClient } from '@cms/clients';
 import { Actor, hasSensitiveAccess, InsufficientAccessError } from '@cms/domain';
 import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
+import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
@@ -12,7 +13,8 @@ import { SecuritySubject } from '../security-details/security-subject.entity';
  * X-1 for security details: a nationally sensitive client (or a representative acting for one) is
  * open only to callers with sensitive access. service-requests owns the cases, so it is asked
  * whether the client is nationally sensitive; callers with sensitive access (and our own
- * services) are not slowed by the question.
+ * services) are not slowed by the question. An id that is not a UUID is left to the route's own
+ * validation (400), never looked up.
  * @throws InsufficientAccessError (403 "Insufficient Access")
  */
 @Injectable()
@@ -33,9 +35,11 @@ export class SensitiveClientGuard implements CanActivate {
       .getRequest<FastifyRequest & { actor?: Actor; params: Record<string, string> }>();
     if (!req.actor || hasSensitiveAccess(req.actor)) return true;
     let clientId = req.params.clientId;
-    if (!clientId && req.params.representativeId) {
+    const representativeId = req.params.representativeId;
+    if ((clientId && !isUUID(clientId)) || (representativeId && !isUUID(representativeId))) return true;
+    if (!clientId && representativeId) {
       const rep = await this.db.manager.findOne(SecuritySubject, {
-        where: { subjectId: req.params.representativeId },
+        where: { subjectId: representativeId },
       });
       clientId = rep?.actingForClientId ?? '';
     }

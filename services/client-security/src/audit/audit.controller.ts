@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainValidationError } from '@cms/domain';
-import { AuditRecord, Roles } from '@cms/platform';
+import { AuditRecord, Roles, UuidParamPipe } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { STAFF } from '../security-details/client-security.controller';
 import { AuditRecordView } from '../security-details/security-details.view';
@@ -22,7 +22,7 @@ export class AuditController {
   @ApiOkResponse({ type: [AuditRecordView] })
   async trail(
     @Param('entityType') entityType: string,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Query('limit') limit?: string,
   ): Promise<AuditRecordView[]> {
     if (!(SUBJECT_TYPES as readonly string[]).includes(entityType)) {

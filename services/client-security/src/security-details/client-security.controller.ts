@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { SensitiveClientGuard } from '../access/sensitive-client.guard';
 import { RateLimitedError } from '../rate-limits/rate-limiter.service';
 import {
@@ -59,7 +59,7 @@ export class ClientSecurityController {
   @ApiCreatedResponse({ type: SecurityDetailsView })
   @ApiProblems(409, 422)
   setUp(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: SetUpClientSecurityDto,
     @CurrentActor() actor: Actor,
   ): Promise<SecurityDetailsView> {
@@ -75,7 +75,7 @@ export class ClientSecurityController {
   })
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(422)
-  status(@Param('clientId', ParseUUIDPipe) clientId: string): Promise<SecurityDetailsView> {
+  status(@Param('clientId', UuidParamPipe) clientId: string): Promise<SecurityDetailsView> {
     return this.security.status(this.ref(clientId));
   }
 
@@ -88,7 +88,7 @@ export class ClientSecurityController {
   })
   @ApiOkResponse({ type: SecurityDetailsHistoryView })
   @ApiProblems(422)
-  history(@Param('clientId', ParseUUIDPipe) clientId: string): Promise<SecurityDetailsHistoryView> {
+  history(@Param('clientId', UuidParamPipe) clientId: string): Promise<SecurityDetailsHistoryView> {
     return this.security.history(this.ref(clientId));
   }
 
@@ -104,7 +104,7 @@ export class ClientSecurityController {
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(422)
   change(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: ChangeSecurityDetailsDto,
     @CurrentActor() actor: Actor,
   ): Promise<SecurityDetailsView> {
@@ -123,7 +123,7 @@ export class ClientSecurityController {
   @ApiOkResponse({ type: SecurityCheckResultView })
   @ApiProblems(409, 422, 429)
   check(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: SecurityCheckDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: HeaderReply,
@@ -142,7 +142,7 @@ export class ClientSecurityController {
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(422)
   unblock(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: UnblockDto,
     @CurrentActor() actor: Actor,
   ): Promise<SecurityDetailsView> {
@@ -170,7 +170,7 @@ export class RepresentativeSecurityController {
   @ApiCreatedResponse({ type: SecurityDetailsView })
   @ApiProblems(409, 422)
   setUp(
-    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: SetUpRepresentativeSecurityDto,
     @CurrentActor() actor: Actor,
   ): Promise<SecurityDetailsView> {
@@ -184,7 +184,7 @@ export class RepresentativeSecurityController {
   })
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(422)
-  status(@Param('representativeId', ParseUUIDPipe) id: string): Promise<SecurityDetailsView> {
+  status(@Param('representativeId', UuidParamPipe) id: string): Promise<SecurityDetailsView> {
     return this.security.status(this.ref(id));
   }
 
@@ -195,7 +195,7 @@ export class RepresentativeSecurityController {
   })
   @ApiOkResponse({ type: SecurityDetailsHistoryView })
   @ApiProblems(422)
-  history(@Param('representativeId', ParseUUIDPipe) id: string): Promise<SecurityDetailsHistoryView> {
+  history(@Param('representativeId', UuidParamPipe) id: string): Promise<SecurityDetailsHistoryView> {
     return this.security.history(this.ref(id));
   }
 
@@ -210,7 +210,7 @@ export class RepresentativeSecurityController {
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(422)
   change(
-    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: ChangeSecurityDetailsDto,
     @CurrentActor() actor: Actor,
   ): Promise<SecurityDetailsView> {
@@ -228,7 +228,7 @@ export class RepresentativeSecurityController {
   @ApiOkResponse({ type: SecurityCheckResultView })
   @ApiProblems(409, 422, 429)
   check(
-    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: SecurityCheckDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: HeaderReply,
@@ -243,7 +243,7 @@ export class RepresentativeSecurityController {
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(422)
   unblock(
-    @Param('representativeId', ParseUUIDPipe) id: string,
+    @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: UnblockDto,
     @CurrentActor() actor: Actor,
   ): Promise<SecurityDetailsView> {

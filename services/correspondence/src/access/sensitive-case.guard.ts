@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { serviceRequestsClient } from '@cms/clients';
 import { Actor, hasSensitiveAccess, InsufficientAccessError } from '@cms/domain';
 import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
+import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { CorrespondenceConfig } from '../config';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type GuardedRequest = FastifyRequest & {
   actor?: Actor;
@@ -56,7 +55,7 @@ export class SensitiveCaseGuard implements CanActivate {
   private async targetOf(req: GuardedRequest): Promise<SensitivityTarget> {
     const itemId = req.params.id;
     if (itemId !== undefined) {
-      if (!UUID.test(itemId)) return null;
+      if (!isUUID(itemId)) return null;
       const rows = await this.db.query<{ case_id: string }[]>(
         `SELECT case_id FROM correspondence_item WHERE id = $1`,
         [itemId],
@@ -68,9 +67,9 @@ export class SensitiveCaseGuard implements CanActivate {
         ? (req.body as Record<string, unknown>)
         : req.query;
     const caseId = source.caseId;
-    if (typeof caseId === 'string' && UUID.test(caseId)) return { kind: 'case', id: caseId };
+    if (typeof caseId === 'string' && isUUID(caseId)) return { kind: 'case', id: caseId };
     const clientId = source.clientId;
-    if (typeof clientId === 'string' && UUID.test(clientId)) return { kind: 'client', id: clientId };
+    if (typeof clientId === 'string' && isUUID(clientId)) return { kind: 'client', id: clientId };
     return null;
   }
 

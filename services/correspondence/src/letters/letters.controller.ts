@@ -5,7 +5,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Res,
@@ -21,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
 import { SensitiveCaseGuard } from '../access/sensitive-case.guard';
 import { ChangeStatusDto, IssueLetterDto } from './letter.dto';
@@ -81,7 +80,7 @@ export class LettersController {
   })
   @ApiOkResponse({ type: LetterView })
   @ApiProblems(404)
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<LetterView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<LetterView> {
     return this.letters.get(id);
   }
 
@@ -96,7 +95,7 @@ export class LettersController {
     content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiProblems(404)
-  async pdf(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<StreamableFile> {
+  async pdf(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<StreamableFile> {
     const { bytes, filename } = await this.letters.pdf(id, actor);
     return new StreamableFile(bytes, {
       type: 'application/pdf',
@@ -114,7 +113,7 @@ export class LettersController {
   })
   @ApiOkResponse({ type: LetterView })
   @ApiProblems(404, 422)
-  review(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<LetterView> {
+  review(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<LetterView> {
     return this.letters.review(id, actor);
   }
 
@@ -128,7 +127,7 @@ export class LettersController {
   @ApiOkResponse({ type: LetterView })
   @ApiProblems(404, 422)
   status(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: ChangeStatusDto,
     @CurrentActor() actor: Actor,
   ): Promise<LetterView> {

@@ -1,18 +1,7 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
 import { SensitiveCaseGuard } from '../access/sensitive-case.guard';
 import { ChangeStatusDto } from '../letters/letter.dto';
@@ -61,7 +50,7 @@ export class SmsController {
   @ApiOperation({ summary: 'An SMS: template and version, text, status; the number masked.' })
   @ApiOkResponse({ type: SmsView })
   @ApiProblems(404)
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<SmsView> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<SmsView> {
     return this.sms.get(id);
   }
 
@@ -71,7 +60,7 @@ export class SmsController {
   @ApiOkResponse({ type: SmsView })
   @ApiProblems(404, 422)
   status(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: ChangeStatusDto,
     @CurrentActor() actor: Actor,
   ): Promise<SmsView> {

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor, DomainValidationError } from '@cms/domain';
-import { AuditRecord, CurrentActor, Roles } from '@cms/platform';
+import { AuditRecord, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import { ClientsService } from '../clients/clients.service';
@@ -25,7 +25,7 @@ export class AuditController {
   @ApiQuery({ name: 'limit', required: false })
   async trail(
     @Param('entityType') entityType: string,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @CurrentActor() actor: Actor,
     @Query('limit') limit?: string,
   ): Promise<AuditRecord[]> {

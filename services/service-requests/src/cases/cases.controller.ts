@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './case.dto';
 import { CasesService, CaseView } from './cases.service';
 
@@ -32,7 +32,7 @@ export class CasesController {
     summary: 'Read a case. A nationally sensitive case needs sensitive access ("Insufficient Access").',
   })
   @ApiProblems(404)
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.cases.get(id, actor);
   }
 
@@ -41,7 +41,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Change a case’s stage, live state or nationally sensitive flag.' })
   @ApiProblems(404, 409)
   update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: UpdateCaseDto,
     @CurrentActor() actor: Actor,
   ): Promise<CaseView> {

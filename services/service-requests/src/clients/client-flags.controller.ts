@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 import { Actor, DomainError, NotFoundError } from '@cms/domain';
-import { ApiProblems, CurrentActor, recordAudit, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, recordAudit, Roles, UuidParamPipe } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { liveParticipations } from '../cases/case.entity';
 import { markCasesSensitive, ServiceRequestsService } from '../service-requests/service-requests.service';
@@ -56,7 +56,7 @@ export class ClientFlagsController {
   @ApiOkResponse({ type: FlagResultView })
   @ApiProblems(404, 422)
   async nationallySensitive(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: NationallySensitiveDto,
   ): Promise<FlagResultView> {
     if (!dto.sensitive) {
@@ -82,7 +82,7 @@ export class ClientFlagsController {
   @ApiOkResponse({ type: FlagResultView })
   @ApiProblems(404)
   async sensitiveCheck(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: SensitiveCheckDto,
     @CurrentActor() actor: Actor,
     @Headers('idempotency-key') key?: string,

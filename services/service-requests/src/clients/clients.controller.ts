@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { ClientSearchDto, CreateClientDto, ReferenceStatusDto, UpdateClientDto } from './client.dto';
 import { ClientsService } from './clients.service';
 import { ClientView } from './client.view';
@@ -42,7 +42,7 @@ export class ClientsController {
     summary: 'Read a client. Nationally sensitive clients need sensitive access ("Insufficient Access").',
   })
   @ApiProblems(404)
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<ClientView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<ClientView> {
     return this.clients.get(id, actor);
   }
 
@@ -54,7 +54,7 @@ export class ClientsController {
   })
   @ApiProblems(404, 409)
   update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: UpdateClientDto,
     @CurrentActor() actor: Actor,
   ): Promise<ClientView> {
@@ -69,7 +69,7 @@ export class ClientsController {
   })
   @ApiProblems(404, 409, 422)
   setReferenceStatus(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: ReferenceStatusDto,
     @CurrentActor() actor: Actor,
   ): Promise<ClientView> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Put } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsObject, IsOptional, Min } from 'class-validator';
@@ -14,7 +14,16 @@ import {
   transferItemProblems,
   TransferRoute,
 } from '@cms/domain';
-import { ApiProblems, CLOCK, CONFIG, CurrentActor, FieldSealer, recordAudit, Roles } from '@cms/platform';
+import {
+  ApiProblems,
+  CLOCK,
+  CONFIG,
+  CurrentActor,
+  FieldSealer,
+  recordAudit,
+  Roles,
+  UuidParamPipe,
+} from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { assertMaySee } from '../access/sensitivity';
 import type { ServiceRequestsConfig } from '../config';
@@ -82,7 +91,7 @@ export class DataTransferController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
   async record(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: TransferItemsDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {

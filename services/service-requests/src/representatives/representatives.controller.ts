@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ApiCreatedResponse,
@@ -20,7 +20,7 @@ import {
   NotFoundError,
   phoneProblem,
 } from '@cms/domain';
-import { ApiProblems, CLOCK, CurrentActor, recordAudit, Roles } from '@cms/platform';
+import { ApiProblems, CLOCK, CurrentActor, recordAudit, Roles, UuidParamPipe } from '@cms/platform';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { CaseParticipant } from '../cases/case.entity';
 import { ClientsService } from '../clients/clients.service';
@@ -107,7 +107,7 @@ export class RepresentativesController {
   @ApiOkResponse({ type: [RepresentativeView] })
   @ApiProblems(404)
   async list(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @CurrentActor() actor: Actor,
   ): Promise<RepresentativeView[]> {
     await this.clients.get(clientId, actor);
@@ -120,7 +120,7 @@ export class RepresentativesController {
   @ApiCreatedResponse({ type: RepresentativeView })
   @ApiProblems(404, 422)
   async add(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: AddRepresentativeDto,
     @CurrentActor() actor: Actor,
   ): Promise<RepresentativeView> {
@@ -174,8 +174,8 @@ export class RepresentativesController {
   @ApiOkResponse({ type: RepresentativeView })
   @ApiProblems(404, 422)
   async remove(
-    @Param('clientId', ParseUUIDPipe) clientId: string,
-    @Param('representativeId', ParseUUIDPipe) representativeId: string,
+    @Param('clientId', UuidParamPipe) clientId: string,
+    @Param('representativeId', UuidParamPipe) representativeId: string,
     @Query() q: RemoveRepresentativeQuery,
     @CurrentActor() actor: Actor,
   ): Promise<RepresentativeView> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
@@ -13,6 +13,7 @@ import {
   recordAudit,
   Roles,
   unwrapPeer,
+  UuidParamPipe,
 } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertMaySee } from '../access/sensitivity';
@@ -84,7 +85,7 @@ export class SecurityDetailsController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
   async tamAccountCheck(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: TamAccountCheckDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
@@ -143,7 +144,7 @@ export class SecurityDetailsController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
   async update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: UpdateSecurityDetailsDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {

@@ -1,18 +1,7 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import {
   ActivityOutcomeDto,
   BatchServiceRequestsDto,
@@ -77,7 +66,7 @@ export class ServiceRequestsController {
   })
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404)
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
+  get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
     return this.srs.get(id, actor);
   }
 
@@ -91,7 +80,7 @@ export class ServiceRequestsController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
   transition(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: TransitionDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
@@ -104,7 +93,7 @@ export class ServiceRequestsController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
   outcome(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Param('key') key: string,
     @Body() dto: ActivityOutcomeDto,
     @CurrentActor() actor: Actor,
@@ -118,7 +107,7 @@ export class ServiceRequestsController {
   @ApiCreatedResponse({ type: ServiceRequestView })
   @ApiProblems(404, 422)
   note(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: NoteDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
@@ -134,7 +123,7 @@ export class ServiceRequestsController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404, 409, 422)
   update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() dto: UpdateServiceRequestDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
