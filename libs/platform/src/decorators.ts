@@ -1,6 +1,6 @@
 import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { DomainValidationError } from '@cms/domain';
-import { isUUID } from 'class-validator';
+import { isUUID, ValidateIf } from 'class-validator';
 import { ApiResponse } from '@nestjs/swagger';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -37,4 +37,13 @@ export class UuidParamPipe implements PipeTransform<string, string> {
     const field = metadata.data ?? 'id';
     throw new DomainValidationError([{ field, rule: 'isUuid', message: `${field} must be a UUID.` }]);
   }
+}
+
+/**
+ * A field that may be left out, but if present must pass its validators: unlike class-validator's
+ * `@IsOptional()`, `null` is not "left out" and is refused (400) rather than reaching the code,
+ * e.g. a `password: null` in a security check. Use in place of `@IsOptional()`.
+ */
+export function Omittable(): PropertyDecorator {
+  return ValidateIf((_dto: object, value: unknown) => value !== undefined);
 }

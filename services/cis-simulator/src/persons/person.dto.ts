@@ -1,3 +1,4 @@
+import { Omittable } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -94,6 +96,7 @@ export class CreatePersonDto extends PersonReferenceDto {
 
   @ApiPropertyOptional({ type: UkAddressDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => UkAddressDto)
   address?: UkAddressDto | null;
@@ -143,13 +146,14 @@ export class CreatePersonDto extends PersonReferenceDto {
 
 /** Body of `POST /admin/persons/flags`: set or clear the nationally sensitive and deleted states. */
 export class PersonFlagsDto extends PersonReferenceDto {
+  // Left out: unchanged. Present: true or false, never null.
   @ApiPropertyOptional({ example: true, description: 'Nationally sensitive (SU-6, RD-4); not broadcast' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   nationallySensitive?: boolean;
 
   @ApiPropertyOptional({ example: false, description: 'Deleted on CIS (RD-5 "NINO deleted")' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   deleted?: boolean;
 }

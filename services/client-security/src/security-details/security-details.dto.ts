@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Omittable } from '@cms/platform';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import {
   CHECK_CHANNELS,
@@ -69,7 +70,7 @@ export class ChangeSecurityDetailsDto {
     example: '6150382',
     description: `New PIN. ${PIN_DESCRIPTION} Give the PIN, the password, or both (SD-14).`,
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   pin?: string;
@@ -78,7 +79,7 @@ export class ChangeSecurityDetailsDto {
     example: 'Copper Kettle 19',
     description: `New special password. ${PASSWORD_DESCRIPTION}`,
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   password?: string;
@@ -120,13 +121,13 @@ export class SecurityCheckDto {
   channel: CheckChannel;
 
   @ApiPropertyOptional({ example: '4829175', description: 'The PIN as given (seven digits).' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   pin?: string;
 
   @ApiPropertyOptional({ example: 'blue heron 42', description: 'The special password as given.' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)

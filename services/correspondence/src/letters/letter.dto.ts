@@ -82,6 +82,7 @@ export class LetterRecipientDto {
   name: string;
 
   @ApiProperty({ type: UkAddressDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => UkAddressDto)
   address: UkAddressDto;
@@ -134,6 +135,7 @@ export class IssueLetterDto {
   templateCode: LetterCode;
 
   @ApiProperty({ type: LetterRecipientDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => LetterRecipientDto)
   recipient: LetterRecipientDto;
@@ -193,6 +195,7 @@ export class IssueLetterDto {
 
   @ApiPropertyOptional({ type: ApprovalDto, description: 'Required for CMSL0406 (TD-6, TD-8)' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ApprovalDto)
   approval?: ApprovalDto;

@@ -21,6 +21,7 @@ export class SendSmsDto {
   templateCode: SmsCode;
 
   @ApiProperty({ type: SmsRecipientDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => SmsRecipientDto)
   recipient: SmsRecipientDto;

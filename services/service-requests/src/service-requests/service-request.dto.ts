@@ -73,6 +73,7 @@ export class CreateServiceRequestDto {
 
   @ApiPropertyOptional({ type: PersonNameDto, description: 'The person reporting the change (SD-4)' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PersonNameDto)
   reportedBy?: PersonNameDto;
@@ -82,6 +83,7 @@ export class CreateServiceRequestDto {
     description: 'The person the change relates to, and their role (SD-6)',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDto)
   subject?: SubjectDto;
@@ -129,6 +131,7 @@ export class BatchServiceRequestItemDto {
   source: SrSource;
 
   @ApiProperty({ type: SubjectDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDto)
   subject: SubjectDto;
@@ -186,6 +189,7 @@ export class TransitionDto {
   version: number;
 
   @ApiProperty({ type: TargetStateDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => TargetStateDto)
   to: TargetStateDto;
@@ -252,6 +256,7 @@ export class UpdateServiceRequestDto {
 
   @ApiPropertyOptional({ type: SubjectDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDto)
   subject?: SubjectDto;
