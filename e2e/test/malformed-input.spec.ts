@@ -5,11 +5,59 @@ import { SERVICE_NAMES, SERVICES, startSystem, type AcceptanceSystem, type Calle
 /*
  * Bad input gets a clear error and never a 500 (the brief's non-negotiable 3), on every operation
  * of every service as its OpenAPI document lists it: ids that are not UUIDs (or unknown ones),
- * bodies of the wrong shape and type, nonsense query parameters, as a system and as a caseworker.
+ * bodies of the wrong shape and type, each field of a documented example body replaced by a value
+ * of the wrong kind, nonsense query parameters, as a system and as a caseworker.
  * Every refusal is RFC 9457 problem+json that says what is wrong.
  */
 
-type Operation = { method: 'get' | 'post' | 'put' | 'patch' | 'delete'; path: string };
+type Schema = {
+  $ref?: string;
+  example?: unknown;
+  enum?: unknown[];
+  type?: string;
+  format?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+};
+type OpenApi = {
+  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+  components?: { schemas?: Record<string, Schema> };
+};
+type Operation = {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  /** A body built from the document's examples, for the write operations that take JSON. */
+  sample: Record<string, unknown> | null;
+};
+
+/** A value for `schema` from its examples (or a plausible one of its type). */
+function sampleOf(schema: Schema | undefined, doc: OpenApi, depth = 0): unknown {
+  let s = schema;
+  for (let i = 0; s?.$ref && i < 8; i++) s = doc.components?.schemas?.[s.$ref.split('/').pop()!];
+  if (!s || depth > 5) return null;
+  if (s.example !== undefined) return s.example;
+  if (s.enum) return s.enum[0];
+  if (s.allOf) return Object.assign({}, ...s.allOf.map((x) => sampleOf(x, doc, depth + 1)));
+  if (s.oneOf || s.anyOf) return sampleOf((s.oneOf ?? s.anyOf)![0], doc, depth + 1);
+  if (s.type === 'object' || s.properties)
+    return Object.fromEntries(
+      Object.entries(s.properties ?? {}).map(([k, v]) => [k, sampleOf(v, doc, depth + 1)]),
+    );
+  if (s.type === 'array') return [sampleOf(s.items, doc, depth + 1)];
+  if (s.type === 'integer' || s.type === 'number') return 1;
+  if (s.type === 'boolean') return true;
+  if (s.format === 'uuid') return randomUUID();
+  if (s.format === 'date-time') return new Date().toISOString();
+  return 'x';
+}
+
+/** Each field of a sample body replaced, one at a time, by a value of the wrong kind. */
+const WRONG = [null, 123, 'x'.repeat(5000), {}, [], '2026-13-45', '\u0000'];
+/** Fault injection: a valid body switches CIS errors on, whose 503s are then the simulator's intent. */
+const NOT_SAMPLED = new Set(['/admin/faults']);
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const IDS = [randomUUID(), 'not-a-uuid'];
@@ -29,11 +77,20 @@ describe('malformed input on every operation of every service: a 4xx problem, ne
   beforeAll(async () => {
     sys = await startSystem();
     for (const key of SERVICES) {
-      const doc = (await request(sys.urls[key]).get('/docs-json').expect(200)).body as {
-        paths: Record<string, Record<string, unknown>>;
-      };
+      const doc = (await request(sys.urls[key]).get('/docs-json').expect(200)).body as OpenApi;
       operations[key] = Object.entries(doc.paths).flatMap(([path, ops]) =>
-        METHODS.filter((m) => m in ops).map((method) => ({ method, path })),
+        METHODS.filter((m) => m in ops).map((method) => {
+          const schema = ops[method].requestBody?.content?.['application/json']?.schema;
+          const sample = schema && !NOT_SAMPLED.has(path) ? sampleOf(schema, doc) : null;
+          return {
+            method,
+            path,
+            sample:
+              sample && typeof sample === 'object' && !Array.isArray(sample)
+                ? (sample as Record<string, unknown>)
+                : null,
+          };
+        }),
       );
     }
   });
@@ -45,11 +102,14 @@ describe('malformed input on every operation of every service: a 4xx problem, ne
     let calls = 0;
     for (const op of operations[key]) {
       const write = op.method !== 'get' && op.method !== 'delete';
+      const mutated = op.sample
+        ? Object.keys(op.sample).flatMap((field) => WRONG.map((value) => ({ ...op.sample, [field]: value })))
+        : [];
       for (const id of IDS) {
         const path = op.path.replace(/\{[^}]+\}/g, id);
         for (const caller of CALLERS) {
-          for (const body of write ? BODIES : [undefined]) {
-            for (const query of QUERIES) {
+          for (const body of write ? [...BODIES, ...(id === IDS[0] ? mutated : [])] : [undefined]) {
+            for (const query of body && mutated.includes(body as never) ? [''] : QUERIES) {
               calls++;
               const agent = request(sys.urls[key]);
               let req = agent[op.method](`${path}${query}`)
@@ -58,7 +118,7 @@ describe('malformed input on every operation of every service: a 4xx problem, ne
               if (body !== undefined)
                 req = req.set('content-type', 'application/json').send(JSON.stringify(body));
               const res = await req;
-              const what = `${op.method.toUpperCase()} ${path}${query} as ${caller} with ${JSON.stringify(body)}`;
+              const what = `${op.method.toUpperCase()} ${path}${query} as ${caller} with ${JSON.stringify(body)?.slice(0, 200)}`;
               if (res.status >= 500) failures.push(`${res.status} ${what}: ${res.text.slice(0, 160)}`);
               else if (res.status >= 400) {
                 if (!String(res.headers['content-type']).includes('application/problem+json'))
