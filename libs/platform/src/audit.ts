@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { RequestContext } from './request-context';
 
 /**
@@ -115,6 +115,19 @@ CREATE INDEX "IDX_audit_log_entity" ON "audit_log" ("entity_type", "entity_id", 
 `;
 export const AUDIT_LOG_DOWN = `DROP TABLE "audit_log";`;
 
-/** Migration SQL: who a system actor acted for (X-2). Shared by every service's migration of it. */
-export const AUDIT_LOG_ON_BEHALF_OF_UP = `ALTER TABLE "audit_log" ADD COLUMN "on_behalf_of" text`;
-export const AUDIT_LOG_ON_BEHALF_OF_DOWN = `ALTER TABLE "audit_log" DROP COLUMN "on_behalf_of"`;
+/**
+ * Migration: the audit log records whom a system caller acted for (`x-on-behalf-of`, X-2). One
+ * class for every service, each listing it in its migrations after its first (which creates the
+ * table with AUDIT_LOG_UP).
+ */
+export class AuditOnBehalfOf1764900000000 implements MigrationInterface {
+  name = 'AuditOnBehalfOf1764900000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "audit_log" ADD COLUMN "on_behalf_of" text`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "audit_log" DROP COLUMN "on_behalf_of"`);
+  }
+}

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuditRecord, PlatformModule } from '@cms/platform';
+import { AuditOnBehalfOf1764900000000, AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
 import { ClientAccess } from './access/client-access';
 import { BroadcastProcessor } from './broadcasts/broadcast.processor';
@@ -16,7 +16,6 @@ import { InterestRegistration } from './interests/interest.entity';
 import { InterestsController } from './interests/interests.controller';
 import { InterestsService } from './interests/interests.service';
 import { CisInterface1763900000000 } from './migrations/1763900000000-cis-interface';
-import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { CorrespondenceGateway } from './peers/correspondence.gateway';
 import { ServiceRequestsGateway } from './peers/service-requests.gateway';
 import { DiscrepanciesService } from './retrievals/discrepancies.service';

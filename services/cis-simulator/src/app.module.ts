@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuditRecord, PlatformModule } from '@cms/platform';
+import { AuditOnBehalfOf1764900000000, AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
 import { BroadcastDeliveryService } from './broadcasts/broadcast-delivery.service';
 import { BroadcastSchedulerService } from './broadcasts/broadcast-scheduler.service';
@@ -18,7 +18,6 @@ import { InterestsController } from './interests/interests.controller';
 import { InterestsService } from './interests/interests.service';
 import { PersonsInterestsChanges1764000000000 } from './migrations/1764000000000-persons-interests-changes';
 import { Broadcasts1764000000001 } from './migrations/1764000000001-broadcasts';
-import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { RetrievalController } from './personal-data/retrieval.controller';
 import { RetrievalService } from './personal-data/retrieval.service';
 import { Person } from './persons/person.entity';

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuditRecord, PlatformModule } from '@cms/platform';
+import { AuditOnBehalfOf1764900000000, AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
 import { SensitiveClientGuard } from './access/sensitive-client.guard';
 import { AuditController } from './audit/audit.controller';
 import { ClientSecurityConfig } from './config';
 import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
-import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { RateLimitBucket } from './rate-limits/rate-limit-bucket.entity';
 import { RateLimiter } from './rate-limits/rate-limiter.service';
 import {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuditRecord, CONFIG, PlatformModule } from '@cms/platform';
+import { AuditOnBehalfOf1764900000000, AuditRecord, CONFIG, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
 import { SensitiveCaseGuard } from './access/sensitive-case.guard';
 import { CorrespondenceConfig } from './config';
@@ -15,7 +15,6 @@ import { LettersController } from './letters/letters.controller';
 import { LettersService } from './letters/letters.service';
 import { Correspondence1764300000000 } from './migrations/1764300000000-correspondence';
 import { TemplatesV11764300000001 } from './migrations/1764300000001-templates-v1';
-import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { LetterRenderer } from './rendering/letter-renderer';
 import { SmsController } from './sms/sms.controller';
 import { SmsService } from './sms/sms.service';

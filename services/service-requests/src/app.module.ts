@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuditRecord, PlatformModule } from '@cms/platform';
+import { AuditOnBehalfOf1764900000000, AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
 import { AuditController } from './audit/audit.controller';
 import { Case, CaseParticipant } from './cases/case.entity';
@@ -27,7 +27,6 @@ import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
 import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
-import { AuditOnBehalfOf1764900000000 } from './migrations/1764900000000-audit-on-behalf-of';
 import { ClientRepresentative } from './representatives/representative.entity';
 import { RepresentativesController } from './representatives/representatives.controller';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
