@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { SERVICE_NAMES, SERVICES, startSystem, type AcceptanceSystem, type Caller } from './support/system';
 
 /*
@@ -99,6 +100,7 @@ describe('malformed input on every operation of every service: a 4xx problem, ne
   it.each(SERVICES.map((k) => [SERVICE_NAMES[k], k] as const))('%s', async (_name, key) => {
     expect(operations[key].length).toBeGreaterThan(5);
     const failures: string[] = [];
+    const refused: string[] = [];
     let calls = 0;
     for (const op of operations[key]) {
       const write = op.method !== 'get' && op.method !== 'delete';
@@ -124,6 +126,7 @@ describe('malformed input on every operation of every service: a 4xx problem, ne
                 if (!String(res.headers['content-type']).includes('application/problem+json'))
                   failures.push(`${res.status} not problem+json: ${what}`);
                 else if (!res.body.detail) failures.push(`${res.status} without a detail: ${what}`);
+                if (typeof res.body.requestId === 'string') refused.push(res.body.requestId);
               }
             }
           }
@@ -132,5 +135,16 @@ describe('malformed input on every operation of every service: a 4xx problem, ne
     }
     expect(calls).toBeGreaterThan(operations[key].length);
     expect(failures).toEqual([]);
+    // …and a refusal changed nothing: no audit record was written under a refused request's id,
+    // but for the one kind that records an attempt rather than a change: a security check on a
+    // blocked account is refused and audited as such (SD-2).
+    expect(refused.length).toBeGreaterThan(calls / 2);
+    const written = await sys.services[key].app
+      .get(DataSource)
+      .query(
+        `SELECT action, request_id FROM audit_log WHERE request_id = ANY($1) AND action <> 'security-check-refused'`,
+        [refused],
+      );
+    expect(written).toEqual([]);
   });
 });
