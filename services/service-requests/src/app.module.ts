@@ -27,6 +27,7 @@ import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
 import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
+import { SrForeignKeys1764900000001 } from './migrations/1764900000001-sr-foreign-keys';
 import { ClientRepresentative } from './representatives/representative.entity';
 import { RepresentativesController } from './representatives/representatives.controller';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   ServiceRequests1763800000001,
   ClientRepresentatives1763800000002,
   AuditOnBehalfOf1764900000000,
+  SrForeignKeys1764900000001,
 ];
 
 /** Root module of service-requests. */

@@ -4,11 +4,14 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryColumn,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import { Case } from '../cases/case.entity';
 
 /**
  * A service request: taxonomy (Process / Area / Sub Area), Status / Sub Status / Resolution Code
@@ -139,6 +142,14 @@ export class SrCaseLink {
 
   @PrimaryColumn({ name: 'case_id', type: 'uuid', primaryKeyConstraintName: 'PK_sr_case_link' })
   caseId: string;
+
+  @ManyToOne(() => ServiceRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'sr_id', foreignKeyConstraintName: 'FK_sr_case_link_sr' })
+  sr?: ServiceRequest;
+
+  @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'FK_sr_case_link_case' })
+  case?: Case;
 }
 
 /** One step of an SR's activity plan, generated at In Progress (SD-7), with its outcome. */
@@ -150,6 +161,10 @@ export class SrActivityStep {
 
   @Column({ name: 'sr_id', type: 'uuid' })
   srId: string;
+
+  @ManyToOne(() => ServiceRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'sr_id', foreignKeyConstraintName: 'FK_sr_activity_step_sr' })
+  sr?: ServiceRequest;
 
   @Column({ type: 'int' })
   position: number;
@@ -182,6 +197,10 @@ export class SrNote {
 
   @Column({ name: 'sr_id', type: 'uuid' })
   srId: string;
+
+  @ManyToOne(() => ServiceRequest, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'sr_id', foreignKeyConstraintName: 'FK_sr_note_sr' })
+  sr?: ServiceRequest;
 
   @Column({ type: 'text' })
   text: string;
