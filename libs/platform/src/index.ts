@@ -15,3 +15,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './decorators';
 export * from './sealed';
+export * from './sensitivity';

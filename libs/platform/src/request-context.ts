@@ -55,17 +55,20 @@ export const RequestContext = {
 };
 
 const ON_BEHALF_OF = /^[A-Za-z0-9._:@+-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** A header's (first) value when it matches `pattern`, otherwise undefined. */
+function headerToken(header: unknown, pattern: RegExp): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return typeof value === 'string' && pattern.test(value) ? value : undefined;
+}
 
 /** Accepts an `x-on-behalf-of` header when it is a sane staff id, otherwise undefined (ignored). */
 export function acceptOnBehalfOf(header: unknown): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return typeof value === 'string' && ON_BEHALF_OF.test(value) ? value : undefined;
+  return headerToken(header, ON_BEHALF_OF);
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Accepts a caller's `x-request-id` when it is a sane token, otherwise undefined (a new id is made). */
 export function acceptRequestId(header: unknown): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return typeof value === 'string' && REQUEST_ID.test(value) ? value : undefined;
+  return headerToken(header, REQUEST_ID);
 }

@@ -177,3 +177,70 @@ export async function revertAndReapplyMigrations<T>(
   await db.runMigrations({ transaction: 'each' });
   return emptied;
 }
+
+/** What a service's `createApp` gives back, as far as a restartable test service needs it. */
+export interface TestableApp {
+  listen(port: number, host: string): Promise<unknown>;
+  close(): Promise<void>;
+  getHttpServer(): unknown;
+  get(token: unknown, options?: { strict: boolean }): unknown;
+}
+
+/** A service started for a test; `stop` and `restart` keep its database and port (a peer down, then back). */
+export interface RestartableService<A extends TestableApp> {
+  /** The running app (a new one after `restart`). */
+  app: A;
+  url: string;
+  db: TestDatabase;
+  logs: LogCapture;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `create(testEnv(db, env))` on a fresh database `label_*` and `port` (a free one if not
+ * given), with its logs captured. `stop()` closes it without waiting for peers' idle keep-alive
+ * connections (Fastify keeps them up to 72 s); `restart()` starts it again on the same database and
+ * port; `close()` stops it and drops the database.
+ */
+export async function startRestartable<A extends TestableApp>(
+  label: string,
+  create: (env: Record<string, string | undefined>, opts: { logDestination: LogCapture }) => Promise<A>,
+  env: Record<string, string>,
+  port?: number,
+): Promise<RestartableService<A>> {
+  const db = await createTestDatabase(label);
+  const logs = new LogCapture();
+  const chosen = port ?? (await freePort());
+  const boot = async () => {
+    const a = await create(testEnv(db.url, env), { logDestination: logs });
+    await a.listen(chosen, '127.0.0.1');
+    return a;
+  };
+  let app: A | null = await boot();
+  const shut = async () => {
+    if (!app) return;
+    const closing = app.close();
+    (app.getHttpServer() as { closeAllConnections(): void }).closeAllConnections();
+    await closing;
+    app = null;
+  };
+  const running: RestartableService<A> = {
+    app,
+    url: `http://127.0.0.1:${chosen}`,
+    db,
+    logs,
+    stop: shut,
+    async restart() {
+      if (app) throw new Error(`${label} is running already`);
+      app = await boot();
+      running.app = app;
+    },
+    async close() {
+      await shut();
+      await db.drop();
+    },
+  };
+  return running;
+}

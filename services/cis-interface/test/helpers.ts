@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, freePort, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
+import { freePort, type RestartableService, startRestartable, tokenFor } from '@cms/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
@@ -18,59 +18,14 @@ type CreateApp = (
 const peer = (name: string): CreateApp => (require(`@cms/${name}`) as { createApp: CreateApp }).createApp;
 
 /** A service started for a test; `stop` and `restart` keep its database and port (a peer that is down, then back). */
-export interface Running {
-  app: NestFastifyApplication;
-  url: string;
-  db: TestDatabase;
-  logs: LogCapture;
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-  close(): Promise<void>;
-}
+export type Running = RestartableService<NestFastifyApplication>;
 
-async function start(
+const start = (
   label: string,
   create: CreateApp,
   env: Record<string, string>,
   port?: number,
-): Promise<Running> {
-  const db = await createTestDatabase(label);
-  const logs = new LogCapture();
-  const boot = async (p: number) => {
-    const app = await create(testEnv(db.url, env), { logDestination: logs });
-    await app.listen(p, '127.0.0.1');
-    return app;
-  };
-  const chosen = port ?? (await freePort());
-  let app: NestFastifyApplication | null = await boot(chosen);
-  // Close without waiting for peers' idle keep-alive connections (Fastify keeps them up to 72 s).
-  const shut = async (a: NestFastifyApplication | null) => {
-    if (!a) return;
-    const server = a.getHttpServer() as import('node:http').Server;
-    const closing = a.close();
-    server.closeAllConnections();
-    await closing;
-  };
-  const running: Running = {
-    app,
-    url: `http://127.0.0.1:${chosen}`,
-    db,
-    logs,
-    async stop() {
-      await shut(app);
-      app = null;
-    },
-    async restart() {
-      app = await boot(chosen);
-      running.app = app;
-    },
-    async close() {
-      await shut(app);
-      await db.drop();
-    },
-  };
-  return running;
-}
+): Promise<Running> => startRestartable(label, create, env, port);
 
 /** Bearer tokens for each kind of caller. */
 export interface Tokens {

@@ -3,6 +3,17 @@ import pg from 'pg';
 import { eventually } from '@cms/testing';
 import { givenClient, nino, startSystem, type TestSystem } from './helpers';
 
+/** One CIS broadcast transaction about a paying parent (NRP general interest). */
+const tx = (reference: string, payload: Record<string, unknown>) => ({
+  transactionId: randomUUID(),
+  referenceKind: 'NINO',
+  reference,
+  changeType: payload.type,
+  payload,
+  recordedAt: '2026-11-20T10:15:00.000Z',
+  interestTypes: ['NRP_GENERAL'],
+});
+
 /** Polls cis-interface until the batch is `processed`; its view then. */
 const processedBatch = (s: TestSystem, batchId: string, timeoutMs = 40_000) =>
   eventually(async () => {
@@ -145,16 +156,6 @@ describe('cis-interface: a peer that is down delays broadcast work but loses non
   afterAll(() => s?.close());
 
   const processed = (batchId: string) => processedBatch(s, batchId);
-  const tx = (reference: string, payload: Record<string, unknown>) => ({
-    transactionId: randomUUID(),
-    referenceKind: 'NINO',
-    reference,
-    changeType: payload.type,
-    payload,
-    recordedAt: '2026-11-20T10:15:00.000Z',
-    interestTypes: ['NRP_GENERAL'],
-  });
-
   it('[BR-5] [BR-6] service-requests down: the batch is stored and acknowledged, and the SRs are raised once it is back', async () => {
     const c = await givenClient(s, { nino: nino(601), role: 'NRP' });
     await s.sr.stop();
@@ -243,15 +244,9 @@ describe('cis-interface: service-requests stopped in the middle of a batch, then
         )),
       );
     }
-    const transactions = clients.map((c) => ({
-      transactionId: randomUUID(),
-      referenceKind: 'NINO',
-      reference: c.nino,
-      changeType: 'NAME_CORRECTION',
-      payload: { type: 'NAME_CORRECTION', firstName: 'Sarah', lastName: 'Reed' },
-      recordedAt: '2026-11-20T10:15:00.000Z',
-      interestTypes: ['NRP_GENERAL'],
-    }));
+    const transactions = clients.map((c) =>
+      tx(c.nino, { type: 'NAME_CORRECTION', firstName: 'Sarah', lastName: 'Reed' }),
+    );
     const srDb = new pg.Client({ connectionString: s.sr.db.url });
     await srDb.connect();
     const raised = async () =>

@@ -1,7 +1,15 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, listen, LogCapture, testEnv, tokenFor, TestDatabase } from '@cms/testing';
+import {
+  createTestDatabase,
+  listen,
+  LogCapture,
+  type RestartableService,
+  startRestartable,
+  testEnv,
+  tokenFor,
+  TestDatabase,
+} from '@cms/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
@@ -74,24 +82,14 @@ type CreateApp = (
  */
 const peer = (name: string): CreateApp => (require(`@cms/${name}`) as { createApp: CreateApp }).createApp;
 
-/** The real cis-interface, receiving the simulator's broadcasts. */
-export interface TestCisInterface {
-  /** The running app (a new one after `restart`). */
-  app: NestFastifyApplication;
-  url: string;
-  db: TestDatabase;
-  logs: LogCapture;
+/** The real cis-interface, receiving the simulator's broadcasts; `stop` / `restart` keep its database and port. */
+export interface TestCisInterface extends RestartableService<NestFastifyApplication> {
   /** GET `path` as a caseworker with sensitive access (sees nationally sensitive transactions too). */
   get(path: string): request.Test;
   /** POST `path` with a system token (CIS's identity) and the given headers. */
   post(path: string, body: object, headers?: Record<string, string>): request.Test;
   /** SQL on cis-interface's own database. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Stops it (unreachable), keeping its database and port. */
-  stop(): Promise<void>;
-  /** Starts it again on the same database and port. */
-  restart(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -101,53 +99,24 @@ export interface TestCisInterface {
  * point nowhere) nor CIS.
  */
 export async function startCisInterface(extraEnv: Record<string, string> = {}): Promise<TestCisInterface> {
-  const createCisInterface = peer('cis-interface');
-  const db = await createTestDatabase('cis_sim_ci');
-  const logs = new LogCapture();
-  const env = testEnv(db.url, {
+  const ci = await startRestartable('cis_sim_ci', peer('cis-interface'), {
     WORKERS_ENABLED: 'false',
     SERVICE_REQUESTS_URL: 'http://127.0.0.1:9',
     CORRESPONDENCE_URL: 'http://127.0.0.1:9',
     CIS_URL: 'http://127.0.0.1:9',
     ...extraEnv,
   });
-  let app: NestFastifyApplication | null = await createCisInterface(env, { logDestination: logs });
-  const { url } = await listen(app);
-  const port = Number(new URL(url).port);
-  // Close without waiting for the simulator's idle keep-alive connections (Fastify keeps them up to 72 s).
-  const shut = async () => {
-    if (!app) return;
-    const closing = app.close();
-    (app.getHttpServer() as Server).closeAllConnections();
-    await closing;
-    app = null;
-  };
   const [reader, cis] = await Promise.all([
     tokenFor(['caseworker', 'sensitive-access'], 'sct-1'),
     tokenFor(['system'], 'cis-simulator'),
   ]);
-  const running: TestCisInterface = {
-    app,
-    url,
-    db,
-    logs,
-    get: (path) => request(url).get(path).auth(reader, { type: 'bearer' }),
-    post: (path, body, headers = {}) =>
-      request(url).post(path).auth(cis, { type: 'bearer' }).set(headers).send(body),
-    query: (sql, params) => running.app.get(DataSource).query(sql, params),
-    stop: shut,
-    async restart() {
-      if (app) throw new Error('cis-interface is running already');
-      app = await createCisInterface(env, { logDestination: logs });
-      await app.listen(port, '127.0.0.1');
-      running.app = app;
-    },
-    async close() {
-      await shut();
-      await db.drop();
-    },
-  };
-  return running;
+  return Object.assign(ci, {
+    get: (path: string) => request(ci.url).get(path).auth(reader, { type: 'bearer' }),
+    post: (path: string, body: object, headers: Record<string, string> = {}) =>
+      request(ci.url).post(path).auth(cis, { type: 'bearer' }).set(headers).send(body),
+    query: <T = Record<string, unknown>>(sql: string, params?: unknown[]) =>
+      ci.app.get(DataSource).query(sql, params) as Promise<T[]>,
+  });
 }
 
 /** One HTTP request this process sent with `fetch`, as it went out (method, path, headers). */

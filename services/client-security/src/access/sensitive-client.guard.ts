@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { serviceRequestsClient } from '@cms/clients';
 import { Actor, hasSensitiveAccess, InsufficientAccessError } from '@cms/domain';
-import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
+import { CONFIG, isNationallySensitive, PeerHttp } from '@cms/platform';
 import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -44,9 +44,9 @@ export class SensitiveClientGuard implements CanActivate {
       clientId = rep?.actingForClientId ?? '';
     }
     if (!clientId) return true;
-    const res = await this.serviceRequests.GET('/clients/{id}', { params: { path: { id: clientId } } });
-    if (res.response.status === 404) return true; // not a client CMS holds: nothing sensitive to protect
-    if (unwrapPeer(res).nationallySensitive) throw new InsufficientAccessError(undefined, 'X-1');
+    if (await isNationallySensitive(this.serviceRequests, { kind: 'client', id: clientId })) {
+      throw new InsufficientAccessError(undefined, 'X-1');
+    }
     return true;
   }
 }

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { serviceRequestsClient } from '@cms/clients';
 import { Actor, hasSensitiveAccess, InsufficientAccessError } from '@cms/domain';
-import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
+import { CONFIG, isNationallySensitive, PeerHttp, type SensitivityTarget } from '@cms/platform';
 import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -14,9 +14,6 @@ type GuardedRequest = FastifyRequest & {
   query: Record<string, unknown>;
   body: unknown;
 };
-
-/** What a request is about, for the sensitivity question: a case, or a client (issue log by client). */
-export type SensitivityTarget = { kind: 'case'; id: string } | { kind: 'client'; id: string } | null;
 
 /**
  * X-1 (and SU-6) for correspondence: the letters, SMS and issue log of a nationally sensitive case
@@ -46,13 +43,13 @@ export class SensitiveCaseGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     if (!req.actor || hasSensitiveAccess(req.actor)) return true;
     const target = await this.targetOf(req);
-    if (target && (await this.isNationallySensitive(target)))
+    if (target && (await isNationallySensitive(this.serviceRequests, target)))
       throw new InsufficientAccessError(undefined, 'X-1');
     return true;
   }
 
   /** The case or client a request concerns, or null when it names none (or names it badly). */
-  private async targetOf(req: GuardedRequest): Promise<SensitivityTarget> {
+  private async targetOf(req: GuardedRequest): Promise<SensitivityTarget | null> {
     const itemId = req.params.id;
     if (itemId !== undefined) {
       if (!isUUID(itemId)) return null;
@@ -71,15 +68,5 @@ export class SensitiveCaseGuard implements CanActivate {
     const clientId = source.clientId;
     if (typeof clientId === 'string' && isUUID(clientId)) return { kind: 'client', id: clientId };
     return null;
-  }
-
-  /** Asks service-requests (as this service) whether the case, or any case of the client, is sensitive. */
-  private async isNationallySensitive(target: Exclude<SensitivityTarget, null>): Promise<boolean> {
-    const res =
-      target.kind === 'case'
-        ? await this.serviceRequests.GET('/cases/{id}', { params: { path: { id: target.id } } })
-        : await this.serviceRequests.GET('/clients/{id}', { params: { path: { id: target.id } } });
-    if (res.response.status === 404) return false;
-    return unwrapPeer(res).nationallySensitive;
   }
 }

@@ -98,7 +98,6 @@ export class LettersService {
     const template = this.templates.get(dto.templateCode);
     const code = dto.templateCode;
     const mode = this.resolveMode(code, dto);
-    if (requiresTlApproval(code) && mode !== 'system') throw new SystemIssueRequiredError(code);
     if (mode === 'system' && !actor.roles.includes('system')) throw new SystemIssueNeedsSystemRoleError();
 
     // Procedure rules before field checks: an unapproved CMSL0406 is refused whatever it holds.
@@ -329,7 +328,8 @@ export class LettersService {
   /**
    * The issue mode: as the caller asks, within what the procedure allows at the stage (TD-11:
    * CMSL9660/9661/9662 are clerical at application and new case stage). Those three need the stage
-   * unless the caller issues clerically.
+   * unless the caller issues clerically. CMSL0406 is never clerical (TD-8).
+   * @throws DomainValidationError, ClericalIssueRequiredError, SystemIssueRequiredError
    */
   private resolveMode(code: LetterCode, dto: IssueLetterDto): IssueMode {
     const stageDependent = STAGE_DEPENDENT.includes(code);
@@ -346,6 +346,8 @@ export class LettersService {
     const procedural = dto.stage ? issueModeFor(code, dto.stage) : 'system';
     if (procedural === 'clerical' && dto.mode === 'system')
       throw new ClericalIssueRequiredError(code, dto.stage!);
+    // After TL approval the system issues the letter (TD-8), so its approval is never a caller's own.
+    if (requiresTlApproval(code) && dto.mode === 'clerical') throw new SystemIssueRequiredError(code);
     return dto.mode ?? procedural;
   }
 

@@ -3,13 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { correspondenceClient } from '@cms/clients';
 import { Clock, DomainError, isSmsCode, toIsoDate } from '@cms/domain';
 import { CLOCK, CONFIG, FieldSealer, JobQueue, PeerHttp, unwrapPeer } from '@cms/platform';
-import { FOLLOW_UP_ACTOR } from '@cms/sr-rules';
+import { allowedTransitions, FOLLOW_UP_ACTOR } from '@cms/sr-rules';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Case, CaseParticipant } from '../cases/case.entity';
 import { Client } from '../clients/client.entity';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequest, SrActivityStep, SrNote } from '../service-requests/service-request.entity';
-import { LETTER_JOBS, LetterJob, ServiceRequestsService } from '../service-requests/service-requests.service';
+import {
+  LETTER_JOBS,
+  LetterJob,
+  ServiceRequestsService,
+  snapshotOf,
+} from '../service-requests/service-requests.service';
 
 /** Kinds of refusal from correspondence that retrying will not cure: the SR is flagged instead. */
 const PERMANENT = new Set(['validation', 'precondition', 'not-found', 'forbidden', 'conflict']);
@@ -103,11 +108,7 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
       }
     } catch (e) {
       if (e instanceof DomainError && PERMANENT.has(e.kind)) {
-        await this.refused(
-          job.serviceRequestId,
-          job.letter,
-          `${job.letter} could not be issued: ${e.message}`,
-        );
+        await this.refused(job.serviceRequestId, `${job.letter} could not be issued: ${e.message}`);
         this.logger.warn(
           { serviceRequestId: job.serviceRequestId, letter: job.letter, code: e.code },
           'letter refused; SR flagged',
@@ -141,32 +142,31 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
   }
 
   /**
-   * Records a permanent refusal on the SR, flagged with why. CMSL0406 refused after approval would
-   * leave the SR read-only with no way out, so the system takes `letter-refused` back to Letter Not
-   * Issued, editable for correction and resubmission to the team leader (Transfer Data Between
-   * Clients, step 9, TD-8); the transition writes the note. Other letters: the flag and a note.
+   * Records a permanent refusal on the SR, flagged with why. Where the SR's rule table offers the
+   * system a way back for it (`letter-refused`: CMSL0406 refused after TL approval, which would leave
+   * the SR read-only for good), that transition is taken and writes the note (Transfer Data Between
+   * Clients, step 9, TD-8); otherwise the flag and a note.
    * @throws SrRuleError should the rules refuse the move (the job then retries)
    */
-  private async refused(srId: string, letter: string, message: string): Promise<void> {
+  private async refused(srId: string, message: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      if (letter === 'CMSL0406') {
-        const loaded = await this.srs.load(m, srId, true);
-        if (loaded.sr.subStatus === 'Approved TL') {
-          await this.srs.applyTransition(
-            m,
-            loaded,
-            {
-              to: { status: 'In Progress', subStatus: 'Letter Not Issued' },
-              reason: message,
-              actor: FOLLOW_UP_ACTOR,
-              now: this.clock.now(),
-            },
-            'correspondence',
-          );
-          // After the transition, which clears any earlier flag.
-          await m.update(ServiceRequest, { id: srId }, { flag: message });
-          return;
-        }
+      const loaded = await this.srs.load(m, srId, true);
+      const now = this.clock.now();
+      const back = allowedTransitions(
+        snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0),
+        FOLLOW_UP_ACTOR,
+        now,
+      ).find((t) => t.transition === 'letter-refused');
+      if (back) {
+        await this.srs.applyTransition(
+          m,
+          loaded,
+          { to: back.to, reason: message, actor: FOLLOW_UP_ACTOR, now },
+          'correspondence',
+        );
+        // After the transition, which clears any earlier flag.
+        await m.update(ServiceRequest, { id: srId }, { flag: message });
+        return;
       }
       await m.update(ServiceRequest, { id: srId }, { flag: message });
       await m.insert(SrNote, { srId, text: message, author: 'system' });
