@@ -3,6 +3,7 @@ import {
   CallHandler,
   ExecutionContext,
   Injectable,
+  Logger,
   NestInterceptor,
   SetMetadata,
   UseInterceptors,
@@ -12,7 +13,7 @@ import { ApiResponse } from '@nestjs/swagger';
 import { Roles } from '@cms/platform';
 import { DomainError } from '@cms/domain';
 import type { FastifyReply } from 'fastify';
-import { EMPTY, type Observable } from 'rxjs';
+import { NEVER, type Observable } from 'rxjs';
 import { FaultsService } from './faults.service';
 
 const CIS_CALL = 'cis-sim:cis-call';
@@ -24,6 +25,8 @@ const CIS_CALL = 'cis-sim:cis-call';
  */
 @Injectable()
 export class CisFaultsInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(CisFaultsInterceptor.name);
+
   constructor(
     private readonly faults: FaultsService,
     private readonly reflector: Reflector,
@@ -39,7 +42,10 @@ export class CisFaultsInterceptor implements NestInterceptor {
       // Never answer: take the reply away from Fastify and drop the connection.
       reply.hijack();
       reply.raw.destroy();
-      return EMPTY;
+      // An injected fault is the simulator doing its job: a debug line, not an error. The handler
+      // never emits (an empty observable made Nest raise rxjs' EmptyError, logged as a 500).
+      this.logger.debug(`Injected fault: no answer (held ${decision.holdMs} ms, connection dropped)`);
+      return NEVER;
     }
     if (decision.outcome === 'technical-error') {
       throw new DomainError('TECHNICAL_ERROR', 'unavailable', 'Technical error', {
