@@ -7,6 +7,7 @@ import { PinoNestLogger } from './logging';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { BaseServiceConfig } from './config';
 import { ensureDatabase } from './database';
+import { clientErrorHandler, frameworkErrorHandler, installInputHardening } from './input-hardening';
 import { acceptRequestId } from './request-context';
 
 /** Describes a service for its OpenAPI document. */
@@ -19,8 +20,9 @@ export interface ServiceDescription {
 
 /**
  * Creates a ready (initialised, not yet listening) service: creates its database if missing,
- * runs migrations, and wires Fastify, problem+json for parser errors, metrics and OpenAPI at
- * `/docs` and `/docs-json`.
+ * runs migrations, and wires Fastify, problem+json for parser errors, input hardening (UTF-8, no
+ * NUL or lone surrogate, a nesting limit: see input-hardening.ts), metrics and OpenAPI at `/docs`
+ * and `/docs-json`.
  */
 export async function createServiceApp(
   module: DynamicModule | Type<unknown>,
@@ -36,12 +38,17 @@ export async function createServiceApp(
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
+    // What the router and Node's HTTP parser refuse is problem+json too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
   app.useLogger(app.get(PinoNestLogger));
+  // Before the routes exist (app.init()), so that every route gets the hooks.
+  installInputHardening(app);
   const fastify = app.getHttpAdapter().getInstance();
   installMetrics(app, fastify);
   const document = buildOpenApi(app, description);

@@ -16,3 +16,4 @@ export * from './bootstrap';
 export * from './decorators';
 export * from './sealed';
 export * from './sensitivity';
+export * from './input-hardening';

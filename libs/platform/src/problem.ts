@@ -162,6 +162,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
     const problem = toProblem(exception, request?.url?.split('?')[0]);
+    const bodyLimit = request?.routeOptions?.bodyLimit;
+    if (problem.code === 'PAYLOAD_TOO_LARGE' && typeof bodyLimit === 'number') {
+      problem.detail = `The request body is larger than the limit of ${bodyLimit} bytes.`;
+    }
     if (problem.status >= 500) this.logger.error({ err: exception }, 'Unhandled error');
     sendProblem(reply, problem);
   }
