@@ -1,25 +1,45 @@
 // Demo data for `npm start`, loaded through the services' public HTTP APIs only, once per data
-// directory. About 2,000 cases (DEMO_CASES) in Great Britain and Northern Ireland, each with a
-// receiving parent, a paying parent and one to three children: @faker-js/faker en_GB names, addresses
-// in real postcode districts, Ofcom drama-range telephone numbers, example.com emails, valid NINOs
-// and CRNs; a share nationally sensitive. Stages, each printing a progress line:
-//   1. service-requests: the clients and their cases;
-//   2. cis-simulator: the same persons on CIS (POST /admin/persons), mostly matching what CMS holds;
-//   3. cis-interface: CMG's interests on their CIS records (RI-1), for cases past the enquiry stage;
-//   4. client-security: security details for the parents (runs beside stages 1–3: argon2id is the
-//      costliest part, so it gets the cores the other stages leave idle);
-//   5. cis-simulator: a day of changes elsewhere in DWP (POST /admin/changes/generate), the CIS clock
-//      moved on past the 24-hour wait (BR-2) and the broadcast run, so that cis-interface matches the
-//      transactions and raises real SRs in service-requests' work queues.
-// Idempotent: the plan is seeded, every create treats "already exists" (409) as done, and a data
-// directory whose load finished is recognised at once and reused.
+// directory. 2,000 cases (DEMO_CASES) in Great Britain and Northern Ireland, each with a receiving
+// parent, a paying parent and one to three children: @faker-js/faker en_GB names, addresses in real
+// postcode districts, Ofcom drama-range telephone numbers, example.com emails, valid NINOs and CRNs;
+// a share nationally sensitive, a few CSA Arrears Only. For each case:
+//   - service-requests: its clients and the case (enquiry, application, new case or maintenance);
+//   - cis-simulator: the same persons on CIS (POST /admin/persons), mostly matching what CMS holds
+//     (these two run side by side: separate processes, so separate cores);
+//   - cis-interface: CMG's interests on their CIS records (RI-1), once past the enquiry stage;
+//   - client-security: security details (PIN, special password: three argon2id hashes) for the
+//     parents who have set them up with a TAM account for self-service: about 30%
+//     (SELF_SERVICE_PERCENT, chosen by a hash of the NINO, so the same parents on every start), and
+//     every parent on a CSA Arrears Only case (set up by phone, no TAM account: SD-21). The other
+//     parents answer `setUp: false`, the state in which a caseworker runs security set-up (SD-22).
+// Once, after the first READY_CASES cases: a day of changes elsewhere in DWP on CIS (POST
+// /admin/changes/generate), the CIS clock moved on past the 24-hour wait (BR-2) and the broadcast run,
+// so that cis-interface matches the transactions and raises real SRs in service-requests' work queues.
+//
+// Two parts, so that `npm start` is ready in well under a minute:
+//   1. before "Ready" (`loadDemoData` resolves): the first READY_CASES (300) cases complete and the
+//      CIS broadcast processed: every example `npm start` prints, the README's and `npm run demo`
+//      work from then on (the demo makes clients and cases of its own);
+//   2. in the background after "Ready" (`background`): the other cases and the security details,
+//      the costliest part (argon2id is memory-hard by design: ~75 ms of CPU per parent).
+// Many calls in flight at once (a bounded pool of cases, each case's calls side by side), the
+// services being separate processes. Progress is kept in a state file, so a start interrupted at any
+// point resumes where it stopped; every create also treats "already exists" (409) as done.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fakerEN_GB as faker } from '@faker-js/faker';
 
-const CASES = Number(process.env.DEMO_CASES ?? 2000);
-/** Requests in flight per stage: enough to keep a service and PostgreSQL busy on 2 cores. */
-const CONCURRENCY = 12;
-/** client-security hashes two at a time (HASH_CONCURRENCY); a few more queued keep it fed. */
-const SECURITY_CONCURRENCY = 4;
+export const CASES = Number(process.env.DEMO_CASES ?? 2000);
+/** Cases loaded before "Ready"; the rest follow in the background. */
+export const READY_CASES = Math.min(CASES, Number(process.env.DEMO_READY_CASES ?? 300));
+/** Share of parents (past the enquiry stage) with security details and a TAM account. */
+export const SELF_SERVICE_PERCENT = 30;
+/** Cases in flight before "Ready" (each with up to 5 calls at once) and after it (leaving room for the user). */
+const READY_CONCURRENCY = 8;
+const BACKGROUND_CONCURRENCY = 4;
+/** Security set-ups in flight: client-security hashes two at a time (HASH_CONCURRENCY), three hashes each. */
+const SECURITY_CONCURRENCY = 2;
+/** Layout of the state file; another value starts the bookkeeping afresh (409s keep it idempotent). */
+const STATE_VERSION = 2;
 
 // ── Reference data ──────────────────────────────────────────────────────────────────────────────
 // NINO rules as in libs/domain: no D F I Q U V in either letter, no O second, none of the
@@ -235,9 +255,9 @@ function cisBody(p, sensitive) {
 /**
  * A JSON client for one service. Statuses in `accept` (default: any 2xx) resolve to `{status, body}`;
  * anything else throws naming the request and the problem. Connection failures and 502/503/504 are
- * retried with backoff (a busy service, CIS's circuit breaker).
+ * retried with backoff (a busy service, CIS's circuit breaker), unless `halted()` says to give up.
  */
-function client(base, token) {
+function client(base, token, halted) {
   return async (method, path, body, accept = []) => {
     for (let attempt = 0; ; attempt++) {
       let res;
@@ -248,7 +268,7 @@ function client(base, token) {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (e) {
-        if (attempt < 6) {
+        if (attempt < 6 && !halted()) {
           await sleep(250 * 2 ** attempt);
           continue;
         }
@@ -258,7 +278,7 @@ function client(base, token) {
       const json = text ? JSON.parse(text) : null;
       if ((res.ok && !accept.length) || accept.includes(res.status))
         return { status: res.status, body: json };
-      if ([502, 503, 504].includes(res.status) && attempt < 6) {
+      if ([502, 503, 504].includes(res.status) && attempt < 6 && !halted()) {
         await sleep(250 * 2 ** attempt);
         continue;
       }
@@ -271,30 +291,36 @@ function client(base, token) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs `work` over `items` with `n` in flight; `onDone(count)` after each. */
-async function pool(items, n, work, onDone = () => {}) {
+/** Runs `work` over `items` with at most `n` in flight; stops taking items once `halted()`. */
+async function pool(items, n, work, halted = () => false) {
   let next = 0;
-  let done = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        await work(item);
-        onDone(++done);
-      }
+      while (next < items.length && !halted()) await work(items[next++]);
     }),
   );
 }
 
-/** Logs "x of n" at every quarter. */
-function quarters(log, total, label) {
-  const marks = new Set([1, 2, 3].map((q) => Math.round((total * q) / 4)));
-  return (done) => {
-    if (marks.has(done) && done < total) log(`  ${label}: ${done} of ${total}`);
+/** Case indices done out of order; `mark` is the first one not done (everything below it is). */
+function lowWater(start) {
+  const done = new Set();
+  const waiting = new Map();
+  const t = {
+    mark: start,
+    done(i) {
+      done.add(i);
+      while (done.has(t.mark)) done.delete(t.mark++);
+      waiting.get(i)?.forEach((r) => r());
+      waiting.delete(i);
+    },
+    isDone: (i) => i < t.mark || done.has(i),
+    /** Resolves once case `i` is done. */
+    when: (i) =>
+      t.isDone(i) ? Promise.resolve() : new Promise((r) => waiting.set(i, [...(waiting.get(i) ?? []), r])),
   };
+  return t;
 }
 
-const secondsSince = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 const ukDay = (d) =>
   new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Europe/London',
@@ -302,177 +328,281 @@ const ukDay = (d) =>
     month: '2-digit',
     day: '2-digit',
   }).format(d);
+const n = (x) => x.toLocaleString('en-GB');
+
+/** FNV-1a of a string: a stable, well-spread choice of parents that needs no random draw. */
+function fnv1a(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+/** The case's parents with security details (see the header): self-service, or CSA Arrears Only. */
+const securedParents = (c) =>
+  c.stage === 'enquiry'
+    ? []
+    : [c.pwc, c.nrp].filter((p) => c.csaArrearsOnly || fnv1a(p.reference) % 100 < SELF_SERVICE_PERCENT);
+
+// ── State (one file per data directory) ─────────────────────────────────────────────────────────
+function readState(file, server) {
+  const fresh = {
+    version: STATE_VERSION,
+    server,
+    cases: CASES,
+    casesDone: 0,
+    securityDone: 0,
+    broadcast: null,
+  };
+  if (!file || !existsSync(file)) return fresh;
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8'));
+    return s.version === STATE_VERSION && s.server === server && s.cases === CASES ? s : fresh;
+  } catch {
+    return fresh;
+  }
+}
+function writeState(file, state) {
+  if (!file) return;
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
 
 // ── The load ────────────────────────────────────────────────────────────────────────────────────
-export async function loadDemoData({ urls, systemToken, log }) {
+/**
+ * Loads the part of the demo data that "Ready" promises and resolves to
+ * `{ reused, summary, background }`: `background` (null when nothing is left) is a function that
+ * starts the rest and resolves to the closing summary line; `stop()` ends it early (the state file
+ * keeps the progress for the next start).
+ * @param {{ urls: Record<string, string>, systemToken: string, stateFile?: string, server?: string,
+ *   progress: import('./lib/progress.mjs').Progress, log: (line: string) => void }} opts
+ *   server: identifies the PostgreSQL server, so that progress kept for another is not trusted.
+ */
+export async function loadDemoData({ urls, systemToken, stateFile, server = '', progress, log }) {
   const names = ['service-requests', 'cis-interface', 'client-security', 'correspondence', 'cis-simulator'];
-  const missing = names.filter((n) => !urls[n]);
+  const missing = names.filter((s) => !urls[s]);
   if (missing.length) {
     log(`demo data: skipped (needs every service; ${missing.join(', ')} not present)`);
-    return;
+    return { reused: false, summary: null, background: null, stop() {} };
   }
-  const sr = client(urls['service-requests'], systemToken);
-  const ci = client(urls['cis-interface'], systemToken);
-  const cs = client(urls['client-security'], systemToken);
-  const sim = client(urls['cis-simulator'], systemToken);
-  const started = Date.now();
+  let halted = false;
+  const isHalted = () => halted;
+  const sr = client(urls['service-requests'], systemToken, isHalted);
+  const ci = client(urls['cis-interface'], systemToken, isHalted);
+  const cs = client(urls['client-security'], systemToken, isHalted);
+  const sim = client(urls['cis-simulator'], systemToken, isHalted);
 
-  const existing = (await sr('GET', '/cases?limit=1')).body.total;
+  const total = (await sr('GET', '/cases?limit=1')).body.total;
+  // Progress kept for a database that has since been emptied (e.g. .data/postgres deleted) is void.
+  const state = total ? readState(stateFile, server) : readState(null, server);
   const batches = (await ci('GET', '/broadcasts?limit=1')).body.batches;
-  if (existing >= CASES && batches.length) {
-    log(`demo data already loaded (${existing} cases, CIS broadcasts received); reusing it`);
-    await printQueues(sr, log);
-    return;
+  // Loaded completely (by this script, or by its earlier version, which kept no state file).
+  if (state.complete || (!existsSync(stateFile ?? '') && total >= CASES && batches.length)) {
+    if (!state.complete)
+      writeState(stateFile, { ...state, casesDone: CASES, securityDone: CASES, complete: true });
+    const queues = await workQueues(sr);
+    return {
+      reused: true,
+      summary: `demo data already loaded (${n(total)} cases, CIS broadcasts received); reusing it. ${queues}`,
+      background: null,
+      stop() {},
+    };
   }
-  if (existing) log(`demo data: ${existing} cases found; completing the load (nothing is duplicated)`);
+  if (total && !state.casesDone)
+    log(`demo data: ${n(total)} cases found; completing the load (nothing is duplicated)`);
 
   const plan = buildPlan(CASES);
-  const personCount = plan.reduce((n, c) => n + people(c).length, 0);
+  const cases = lowWater(state.casesDone);
+  const secured = lowWater(state.securityDone);
+  const counts = { clients: 0, persons: 0, interests: 0, security: 0, newClients: 0 };
+  const save = () =>
+    writeState(stateFile, {
+      ...state,
+      casesDone: cases.mark,
+      securityDone: secured.mark,
+      complete: cases.mark >= CASES && secured.mark >= CASES,
+    });
 
-  // Stage 4 runs beside stages 1–3: parents are queued for security set-up as soon as they exist.
-  const security = securityLane(cs, log);
-
-  // 1. service-requests: clients and cases.
-  let t = Date.now();
-  const ids = new Map(); // plan person → client id
+  // One case: its clients and its CIS persons side by side, then the case, then the interests.
+  const ids = new Map(); // NINO/CRN → client id in service-requests
   const ensureClient = async (p) => {
     const res = await sr('POST', '/clients', cmsBody(p), [201, 409]);
     const view =
       res.status === 201
         ? res.body
         : (await sr('POST', '/clients/search', { [p.kind === 'NINO' ? 'nino' : 'crn']: p.reference })).body;
-    ids.set(p, view.id);
+    ids.set(p.reference, view.id);
+    counts.clients++;
+    if (res.status === 201) counts.newClients++;
     return view;
   };
-  let createdCases = 0;
-  await pool(
-    plan,
-    CONCURRENCY,
-    async (c) => {
-      const [pwc] = await Promise.all(people(c).map(ensureClient));
-      if (!pwc.cases.some((k) => k.role === 'PWC')) {
-        await sr('POST', '/cases', {
-          jurisdiction: c.jurisdiction,
-          stage: c.stage,
-          nationallySensitive: c.sensitive,
-          csaArrearsOnly: c.csaArrearsOnly,
-          participants: people(c).map((p) => ({ clientId: ids.get(p), role: p.role })),
-        });
-        createdCases++;
-      }
-      if (c.stage !== 'enquiry') {
-        for (const p of [c.pwc, c.nrp])
-          security.add({ clientId: ids.get(p), ...p.secret, csaArrearsOnly: c.csaArrearsOnly });
-      }
-    },
-    quarters(log, plan.length, 'service-requests cases'),
-  );
-  security.close();
-  const nations = plan.filter((c) => c.jurisdiction === 'NI').length;
-  log(
-    `demo data 1/5: ${plan.length} cases (${plan.length - nations} GB, ${nations} NI; ${plan.filter((c) => c.sensitive).length} nationally sensitive; ${createdCases} new) with ${personCount} clients in service-requests (${secondsSince(t)})`,
-  );
-
-  // 2. cis-simulator: the same persons on CIS.
-  t = Date.now();
-  const everyone = plan.flatMap((c) => people(c).map((p) => ({ c, p })));
-  let newPersons = 0;
-  await pool(
-    everyone,
-    CONCURRENCY,
-    async ({ c, p }) => {
-      const res = await sim('POST', '/admin/persons', cisBody(p, c.sensitive), [201, 409]);
-      if (res.status === 201) newPersons++;
-    },
-    quarters(log, everyone.length, 'CIS persons'),
-  );
-  log(
-    `demo data 2/5: ${everyone.length} persons on CIS (${newPersons} new) in the CIS simulator (${secondsSince(t)})`,
-  );
-
-  // 3. cis-interface: CMG's interests (RI-1), once there is an application.
-  t = Date.now();
-  const interested = everyone.filter(({ c }) => c.stage !== 'enquiry');
-  let newInterests = 0;
-  await pool(
-    interested,
-    CONCURRENCY,
-    async ({ c, p }) => {
-      const res = await ci(
+  const ensurePerson = async (c, p) => {
+    await sim('POST', '/admin/persons', cisBody(p, c.sensitive), [201, 409]);
+    counts.persons++;
+  };
+  const loadCase = async (c) => {
+    const [[pwc]] = await Promise.all([
+      Promise.all(people(c).map(ensureClient)),
+      Promise.all(people(c).map((p) => ensurePerson(c, p))),
+    ]);
+    if (!pwc.cases.some((k) => k.role === 'PWC')) {
+      await sr('POST', '/cases', {
+        jurisdiction: c.jurisdiction,
+        stage: c.stage,
+        nationallySensitive: c.sensitive,
+        csaArrearsOnly: c.csaArrearsOnly,
+        participants: people(c).map((p) => ({ clientId: ids.get(p.reference), role: p.role })),
+      });
+    }
+    if (c.stage !== 'enquiry') {
+      await Promise.all(
+        people(c).map(async (p) => {
+          await ci(
+            'POST',
+            `/clients/${ids.get(p.reference)}/interests`,
+            { interestType: interestFor(c, p) },
+            [201, 409],
+          );
+          counts.interests++;
+        }),
+      );
+    }
+    cases.done(c.i);
+  };
+  const clientId = async (p) =>
+    ids.get(p.reference) ??
+    (await sr('POST', '/clients/search', { [p.kind === 'NINO' ? 'nino' : 'crn']: p.reference })).body.id;
+  const secureCase = async (c) => {
+    await cases.when(c.i);
+    for (const p of securedParents(c)) {
+      if (halted) return;
+      await cs(
         'POST',
-        `/clients/${ids.get(p)}/interests`,
-        { interestType: interestFor(c, p) },
+        `/clients/${await clientId(p)}/security-details`,
+        { ...p.secret, csaArrearsOnly: c.csaArrearsOnly },
         [201, 409],
       );
-      if (res.status === 201) newInterests++;
-    },
-    quarters(log, interested.length, 'interests'),
-  );
-  log(
-    `demo data 3/5: ${interested.length} CIS interests (${newInterests} new) registered through cis-interface (${secondsSince(t)})`,
-  );
+      counts.security++;
+    }
+    secured.done(c.i);
+  };
+  const casesLine = (from, to) => {
+    const part = plan.slice(from, to);
+    const ni = part.filter((c) => c.jurisdiction === 'NI').length;
+    return `${n(part.length)} cases (${n(part.length - ni)} GB, ${n(ni)} NI, ${part.filter((c) => c.sensitive).length} nationally sensitive, ${part.filter((c) => c.csaArrearsOnly).length} CSA Arrears Only)`;
+  };
 
-  // 4. client-security: wait for the lane.
-  const s = await security.done;
-  log(
-    `demo data 4/5: security details for ${s.total} parents (${s.created} new) in client-security (${secondsSince(s.started)})`,
-  );
-
-  // 5. A day of changes elsewhere in DWP, broadcast to cis-interface (BR-1..BR-9).
-  t = Date.now();
-  const perType = Math.min(200, Math.max(1, Math.round(CASES / 100)));
-  const batch = await broadcastADayOfChanges(sim, ci, perType, log);
-  log(
-    `demo data 5/5: ${batch.recorded} CIS changes recorded, clock moved on, broadcast batch of ${batch.transactionCount} transactions processed by cis-interface: ${Object.entries(
-      batch.counts,
-    )
-      .filter(([, n]) => n)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(', ')} (${secondsSince(t)})`,
-  );
-  await printQueues(sr, log);
-  log(`demo data loaded in ${secondsSince(started)}`);
-}
-
-/** Security set-up for parents, fed while stage 1 runs; `done` resolves with counts. */
-function securityLane(cs, log) {
-  const queue = [];
-  const waiting = [];
-  let closed = false;
-  let total = 0;
-  let created = 0;
+  // ── Part 1, before "Ready" ──
   const started = Date.now();
-  const take = async () => {
-    for (;;) {
-      if (queue.length) return queue.shift();
-      if (closed) return null;
-      await new Promise((r) => waiting.push(r));
+  const first = plan.slice(cases.mark, READY_CASES);
+  let broadcastLine = '';
+  if (first.length || !state.broadcast) {
+    const bar = progress.bar({
+      label: 'demo data before Ready',
+      total: READY_CASES,
+      unit: 'cases',
+      start: Math.min(cases.mark, READY_CASES),
+    });
+    const tick = setInterval(
+      () =>
+        bar.update(Math.min(cases.mark, READY_CASES), {
+          detail: `${n(counts.clients)} clients, ${n(counts.persons)} CIS persons, ${n(counts.interests)} interests`,
+        }),
+      200,
+    );
+    try {
+      await pool(first, READY_CONCURRENCY, loadCase, isHalted);
+      save();
+      if (!state.broadcast && !halted) {
+        bar.update(READY_CASES, { detail: 'CIS broadcast of a day of changes' });
+        state.broadcast = batches.length
+          ? { note: 'a batch was received before' }
+          : await broadcastADayOfChanges(sim, ci, Math.min(200, Math.max(1, Math.round(CASES / 100))));
+        save();
+      }
+    } finally {
+      clearInterval(tick);
+      bar.stop();
     }
-  };
-  const worker = async () => {
-    for (let job = await take(); job; job = await take()) {
-      const { clientId, ...body } = job;
-      const res = await cs('POST', `/clients/${clientId}/security-details`, body, [201, 409]);
-      if (res.status === 201) created++;
-      if (++total % 1000 === 0) log(`  security details: ${total} parents`);
+    if (state.broadcast?.batchId) {
+      const b = state.broadcast;
+      broadcastLine = `CIS broadcast for ${b.day}: ${b.transactionCount} transactions → ${Object.entries(
+        b.counts,
+      )
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`;
     }
+  }
+  const queues = await workQueues(sr);
+  const readySeconds = (Date.now() - started) / 1000;
+  const summary = `demo data ready: ${casesLine(0, Math.max(cases.mark, READY_CASES))}${
+    first.length ? ` with ${n(counts.clients)} clients` : ''
+  } in ${readySeconds.toFixed(1)} s${broadcastLine ? `; ${broadcastLine}` : ''}. ${queues}`;
+
+  if (cases.mark >= CASES && secured.mark >= CASES) {
+    save();
+    return { reused: false, summary, background: null, stop() {} };
+  }
+
+  // ── Part 2, in the background ──
+  const rest = plan.slice(Math.max(cases.mark, READY_CASES)).filter((c) => !cases.isDone(c.i));
+  const toSecure = plan.slice(secured.mark).filter((c) => !secured.isDone(c.i));
+  const securityTotal = plan.reduce((k, c) => k + securedParents(c).length, 0);
+  const securityBefore = plan.slice(0, secured.mark).reduce((k, c) => k + securedParents(c).length, 0);
+  let saver;
+  const background = async () => {
+    const t = Date.now();
+    const caseBar = progress.bar({
+      label: 'demo data: cases',
+      total: CASES,
+      unit: 'cases',
+      start: cases.mark,
+    });
+    const secBar = progress.bar({
+      label: 'demo data: security details',
+      total: securityTotal,
+      unit: 'parents',
+      start: securityBefore,
+    });
+    const update = () => {
+      caseBar.update(cases.mark, {
+        detail: `${n(counts.clients)} clients, ${n(counts.interests)} interests`,
+      });
+      secBar.update(securityBefore + counts.security, { detail: 'argon2id, 3 hashes each' });
+    };
+    update();
+    const ticker = setInterval(update, 250);
+    saver = setInterval(save, 2000);
+    try {
+      await Promise.all([
+        pool(rest, BACKGROUND_CONCURRENCY, loadCase, isHalted),
+        pool(toSecure, SECURITY_CONCURRENCY, secureCase, isHalted),
+      ]);
+    } finally {
+      clearInterval(ticker);
+      clearInterval(saver);
+      update();
+      caseBar.stop();
+      secBar.stop();
+      save();
+    }
+    if (halted) return null;
+    const secs = ((Date.now() - t) / 1000).toFixed(0);
+    return `demo data complete: ${casesLine(0, CASES)}, ${n(plan.reduce((k, c) => k + people(c).length, 0))} clients each on CIS, ${n(
+      plan.filter((c) => c.stage !== 'enquiry').reduce((k, c) => k + people(c).length, 0),
+    )} CIS interests, security details for ${n(securityTotal)} parents (${SELF_SERVICE_PERCENT}% self-service, and CSA Arrears Only); ${n(
+      READY_CASES,
+    )} cases before Ready, the rest in ${secs} s after`;
   };
-  const done = Promise.all(Array.from({ length: SECURITY_CONCURRENCY }, worker)).then(() => ({
-    total,
-    created,
-    started,
-  }));
-  done.catch(() => {}); // surfaced where it is awaited, after stages 1–3
   return {
-    add(job) {
-      queue.push(job);
-      waiting.shift()?.();
+    reused: false,
+    summary,
+    background,
+    stop() {
+      if (halted) return;
+      halted = true;
+      clearInterval(saver);
+      save();
     },
-    close() {
-      closed = true;
-      waiting.splice(0).forEach((r) => r());
-    },
-    done,
   };
 }
 
@@ -482,7 +612,7 @@ function securityLane(cs, log) {
  * processed the batch. The clock first catches up with the latest batch, so that after a restart
  * (clocks start again from real time) changes never land on a day already broadcast.
  */
-async function broadcastADayOfChanges(sim, ci, perType, log) {
+async function broadcastADayOfChanges(sim, ci, perType) {
   const latest = (await sim('GET', '/admin/broadcasts/batches?limit=1')).body[0];
   let now = new Date((await sim('GET', '/internal/clock')).body.now);
   if (latest && new Date(latest.generatedAt) > now) {
@@ -490,21 +620,17 @@ async function broadcastADayOfChanges(sim, ci, perType, log) {
   }
   const day = ukDay(now);
   const generated = (await sim('POST', '/admin/changes/generate', { perType, seed: 2012 })).body;
-  log(
-    `  CIS: ${generated.recorded} changes recorded on ${day} (${perType} of each BR-6 type); moving the CIS clock on 2 days`,
-  );
   await sim('POST', '/internal/clock/advance', { days: 2, hours: 1 });
   const run = (await sim('POST', '/admin/broadcasts/run', { day })).body.runs[0];
   if (!run.batchId)
     throw new Error(`The CIS broadcast for ${day} sent nothing (${JSON.stringify(run.excluded)})`);
-  log(
-    `  CIS: broadcast for ${day}: batch ${run.batchId}, ${run.transactionCount} transactions; waiting for cis-interface`,
-  );
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
     const res = await ci('GET', `/broadcasts/${run.batchId}`, undefined, [200, 404]);
     if (res.status === 200 && res.body.status === 'processed') {
       return {
+        day,
+        batchId: run.batchId,
         recorded: generated.recorded,
         transactionCount: run.transactionCount,
         counts: res.body.counts,
@@ -512,18 +638,12 @@ async function broadcastADayOfChanges(sim, ci, perType, log) {
     }
     if (Date.now() > deadline)
       throw new Error(`cis-interface did not process broadcast batch ${run.batchId} in 10 minutes`);
-    await sleep(500);
+    await sleep(250);
   }
 }
 
-async function printQueues(sr, log) {
+async function workQueues(sr) {
   const queues = (await sr('GET', '/work-queues')).body;
-  log(
-    `work queues: ${
-      queues
-        .filter((q) => q.open)
-        .map((q) => `${q.queue} ${q.open}`)
-        .join(', ') || 'all empty'
-    }`,
-  );
+  const open = queues.filter((q) => q.open).map((q) => `${q.queue} ${q.open}`);
+  return `Work queues: ${open.join(', ') || 'all empty'}.`;
 }
