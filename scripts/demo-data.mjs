@@ -370,21 +370,23 @@ function writeState(file, state) {
 /**
  * Loads the part of the demo data that "Ready" promises and resolves to
  * `{ reused, summary, background }`: `background` (null when nothing is left) is a function that
- * starts the rest and resolves to the closing summary line; `stop()` ends it early (the state file
- * keeps the progress for the next start).
+ * starts the rest and resolves to the closing summary line (null when stopped by `signal`; the
+ * state file keeps the progress for the next start).
  * @param {{ urls: Record<string, string>, systemToken: string, stateFile?: string, server?: string,
- *   progress: import('./lib/progress.mjs').Progress, log: (line: string) => void }} opts
- *   server: identifies the PostgreSQL server, so that progress kept for another is not trusted.
+ *   progress: import('./lib/progress.mjs').Progress, log: (line: string) => void, signal?: AbortSignal }} opts
+ *   server: identifies the PostgreSQL server, so that progress kept for another is not trusted;
+ *   signal: once aborted, no new call is started, and the progress so far is saved as the calls in
+ *   flight end (the promise of the part under way settles soon after).
  */
-export async function loadDemoData({ urls, systemToken, stateFile, server = '', progress, log }) {
+export async function loadDemoData({ urls, systemToken, stateFile, server = '', progress, log, signal }) {
   const names = ['service-requests', 'cis-interface', 'client-security', 'correspondence', 'cis-simulator'];
   const missing = names.filter((s) => !urls[s]);
   if (missing.length) {
     log(`demo data: skipped (needs every service; ${missing.join(', ')} not present)`);
-    return { reused: false, summary: null, background: null, stop() {} };
+    return { reused: false, summary: null, background: null };
   }
-  let halted = false;
-  const isHalted = () => halted;
+  const isHalted = () => Boolean(signal?.aborted);
+  const aborted = new Promise((resolve) => signal?.addEventListener('abort', resolve, { once: true }));
   const sr = client(urls['service-requests'], systemToken, isHalted);
   const ci = client(urls['cis-interface'], systemToken, isHalted);
   const cs = client(urls['client-security'], systemToken, isHalted);
@@ -403,7 +405,6 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
       reused: true,
       summary: `demo data already loaded (${n(total)} cases, CIS broadcasts received); reusing it. ${queues}`,
       background: null,
-      stop() {},
     };
   }
   if (total && !state.casesDone)
@@ -471,9 +472,9 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
     ids.get(p.reference) ??
     (await sr('POST', '/clients/search', { [p.kind === 'NINO' ? 'nino' : 'crn']: p.reference })).body.id;
   const secureCase = async (c) => {
-    await cases.when(c.i);
+    await Promise.race([cases.when(c.i), aborted]);
     for (const p of securedParents(c)) {
-      if (halted) return;
+      if (isHalted()) return;
       await cs(
         'POST',
         `/clients/${await clientId(p)}/security-details`,
@@ -511,7 +512,7 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
     try {
       await pool(first, READY_CONCURRENCY, loadCase, isHalted);
       save();
-      if (!state.broadcast && !halted) {
+      if (!state.broadcast && !isHalted()) {
         bar.update(READY_CASES, { detail: 'CIS broadcast of a day of changes' });
         state.broadcast = batches.length
           ? { note: 'a batch was received before' }
@@ -534,13 +535,15 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
   }
   const queues = await workQueues(sr);
   const readySeconds = (Date.now() - started) / 1000;
-  const summary = `demo data ready: ${casesLine(0, Math.max(cases.mark, READY_CASES))}${
-    first.length ? ` with ${n(counts.clients)} clients` : ''
-  } in ${readySeconds.toFixed(1)} s${broadcastLine ? `; ${broadcastLine}` : ''}. ${queues}`;
+  const summary = first.length
+    ? `demo data ready: ${casesLine(0, READY_CASES)} with ${n(counts.clients)} clients in ${readySeconds.toFixed(1)} s${
+        broadcastLine ? `; ${broadcastLine}` : ''
+      }. ${queues}`
+    : `demo data already loaded: ${casesLine(0, cases.mark)}; the rest follows. ${queues}`;
 
   if (cases.mark >= CASES && secured.mark >= CASES) {
     save();
-    return { reused: false, summary, background: null, stop() {} };
+    return { reused: false, summary, background: null };
   }
 
   // ── Part 2, in the background ──
@@ -548,7 +551,6 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
   const toSecure = plan.slice(secured.mark).filter((c) => !secured.isDone(c.i));
   const securityTotal = plan.reduce((k, c) => k + securedParents(c).length, 0);
   const securityBefore = plan.slice(0, secured.mark).reduce((k, c) => k + securedParents(c).length, 0);
-  let saver;
   const background = async () => {
     const t = Date.now();
     const caseBar = progress.bar({
@@ -571,7 +573,7 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
     };
     update();
     const ticker = setInterval(update, 250);
-    saver = setInterval(save, 2000);
+    const saver = setInterval(save, 2000);
     try {
       await Promise.all([
         pool(rest, BACKGROUND_CONCURRENCY, loadCase, isHalted),
@@ -585,7 +587,7 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
       secBar.stop();
       save();
     }
-    if (halted) return null;
+    if (isHalted()) return null;
     const secs = ((Date.now() - t) / 1000).toFixed(0);
     return `demo data complete: ${casesLine(0, CASES)}, ${n(plan.reduce((k, c) => k + people(c).length, 0))} clients each on CIS, ${n(
       plan.filter((c) => c.stage !== 'enquiry').reduce((k, c) => k + people(c).length, 0),
@@ -593,17 +595,7 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
       READY_CASES,
     )} cases before Ready, the rest in ${secs} s after`;
   };
-  return {
-    reused: false,
-    summary,
-    background,
-    stop() {
-      if (halted) return;
-      halted = true;
-      clearInterval(saver);
-      save();
-    },
-  };
+  return { reused: false, summary, background };
 }
 
 /**

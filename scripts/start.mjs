@@ -54,15 +54,21 @@ writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
 
 const children = [];
 let pg;
-let demo;
 let stopping = null;
-/** Stops the demo data load, every service, then PostgreSQL, then exits; a second call waits for the first. */
+/** Aborted on stop: the demo data load starts no new call; `loading` settles once those in flight end. */
+const loader = new AbortController();
+let loading = Promise.resolve();
+/**
+ * Stops the demo data load (its progress saved), every service, then PostgreSQL, then exits; a
+ * second call waits for the first.
+ */
 function stopAll(code = 0) {
   stopping ??= stopEverything(code);
   return stopping;
 }
 async function stopEverything(code) {
-  demo?.stop();
+  loader.abort();
+  await Promise.race([loading.catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
   progress.stop();
   step('stopping services');
   await Promise.all(
@@ -159,7 +165,8 @@ for (const s of present) {
     env: { ...env, PORT: String(s.port), DATABASE_URL: dbUrl(s.name) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  captureServiceOutput(child, { dataDir, service: s.name, warn: (line) => progress.log(line) });
+  // While stopping, a service may complain of a peer already gone: the log file has it.
+  captureServiceOutput(child, { dataDir, service: s.name, warn: (line) => stopping || progress.log(line) });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       progress.log(
@@ -191,6 +198,7 @@ await Promise.all(present.map((s) => waitReady(s))).catch(async (e) => {
   console.error(e.message);
   await stopAll(1);
 });
+if (stopping) await stopping;
 step(`every service answers /health/ready (${seconds()})`);
 
 const token = (roles) =>
@@ -204,10 +212,11 @@ const token = (roles) =>
     .sign(new TextEncoder().encode(secrets.AUTH_JWT_SECRET));
 
 // ── 3. Demo data: what "Ready" needs now, the rest after it ─────────────────────────────────────
+let demo = null;
 if (existsSync(path.join(root, 'scripts/demo-data.mjs'))) {
   const { loadDemoData } = await import('./demo-data.mjs');
   try {
-    demo = await loadDemoData({
+    loading = loadDemoData({
       urls: Object.fromEntries(present.map((s) => [s.name, url(s)])),
       systemToken: await token(['system']),
       stateFile: path.join(dataDir, 'demo-data.json'),
@@ -217,7 +226,10 @@ if (existsSync(path.join(root, 'scripts/demo-data.mjs'))) {
         : 'embedded',
       progress,
       log: step,
+      signal: loader.signal,
     });
+    demo = await loading;
+    if (stopping) await stopping;
     if (demo.summary) step(demo.summary);
   } catch (e) {
     // Never leave the services and PostgreSQL running without the launcher that stops them (after
@@ -247,7 +259,8 @@ progress.log(lines.join('\n'));
 
 if (demo?.background) {
   try {
-    const summary = await demo.background();
+    loading = demo.background();
+    const summary = await loading;
     if (summary) step(summary);
   } catch (e) {
     if (!stopping) {

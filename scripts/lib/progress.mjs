@@ -47,22 +47,28 @@ export function createProgress({ stream = process.stdout } = {}) {
       let stopped = false;
       const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
       if (!tty) {
-        const marks = [0.25, 0.5, 0.75].map((q) => Math.round(total * q));
+        const marks = [0.25, 0.5, 0.75].map((q) => Math.round(total * q)).filter((m) => m > start);
+        let said = -1;
+        const say = () => {
+          if (value === said) return;
+          said = value;
+          log(`▸ ${label}: ${value}/${total} ${unit}${detail ? ` (${detail})` : ''}, ${elapsed()}`);
+        };
         log(`▸ ${label}: ${value}/${total} ${unit}`);
         return {
           update(v, payload = {}) {
             if (stopped) return;
             if (payload.detail !== undefined) detail = payload.detail;
-            while (marks.length && v >= marks[0] && v < total) {
-              marks.shift();
-              log(`▸ ${label}: ${v}/${total} ${unit}${detail ? ` (${detail})` : ''}, ${elapsed()}`);
-            }
             value = v;
+            if (marks.length && v >= marks[0] && v < total) {
+              while (marks.length && v >= marks[0]) marks.shift();
+              say();
+            }
           },
           stop() {
             if (stopped) return;
             stopped = true;
-            log(`▸ ${label}: ${value}/${total} ${unit}${detail ? ` (${detail})` : ''}, ${elapsed()}`);
+            say();
           },
         };
       }
