@@ -32,9 +32,10 @@ export const INPUT_MAX_DEPTH = 64;
 const TEXT_BODY =
   /^\s*(?:application\/(?:[\w.+-]*\+)?json|application\/x-www-form-urlencoded|text\/[\w.+-]+)\s*(?:;|$)/i;
 
-/** A NUL, or any surrogate (whether it is paired is looked at only when one is found). */
-// eslint-disable-next-line no-control-regex -- finding NUL is the point
-const SUSPECT = /[\u0000\ud800-\udfff]/;
+/** Whether a string holds a NUL or a lone surrogate (native checks: this runs on every string and key). */
+function suspect(text: string): boolean {
+  return text.includes('\u0000') || !(text as string & { isWellFormed(): boolean }).isWellFormed();
+}
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** What a field path shows escaped: controls and lone surrogates. */
 const UNPRINTABLE =
@@ -44,7 +45,7 @@ const MAX_SEGMENT = 64;
 
 /** The problem with one string (a value or a key), or null. `field` names it; `key` when it is a field name. */
 export function textProblem(text: string, field: string, key = false): FieldProblem | null {
-  if (!SUSPECT.test(text)) return null;
+  if (!suspect(text)) return null;
   const what = key ? `the field name ${field}` : field;
   if (text.includes('\u0000')) {
     return {
@@ -69,61 +70,73 @@ function printable(segment: string): string {
   return shown.length > MAX_SEGMENT ? `${shown.slice(0, MAX_SEGMENT)}…` : shown;
 }
 
+/** A container on the walk: how it was reached (for the field path) and how deep it is (the body is 1). */
 interface Frame {
-  value: unknown;
-  key: string | undefined;
+  value: object;
+  key: string | number | undefined;
   parent: Frame | undefined;
   depth: number;
 }
 
-function pathOf(frame: Frame | undefined, root: string): string {
-  const segments: string[] = [];
-  for (let f = frame; f && f.key !== undefined; f = f.parent) segments.push(printable(f.key));
+function pathOf(frame: Frame | undefined, root: string, key?: string | number): string {
+  const segments = key === undefined ? [] : [printable(String(key))];
+  for (let f = frame; f && f.key !== undefined; f = f.parent) segments.push(printable(String(f.key)));
   return segments.length ? segments.reverse().join('.') : root;
 }
 
 /**
- * The first problem, in document order, with a parsed value: a string or key holding a NUL or a
- * lone surrogate, or nesting deeper than `maxDepth` (then the top-level field holding it is
- * named). `root` names the value itself (`body`). Iterative: any depth is safe to walk.
+ * The first problem with a parsed value: a string or key holding a NUL or a lone surrogate, or
+ * nesting deeper than `maxDepth` (then the top-level field holding it is named). `root` names the
+ * value itself (`body`). Iterative, so any depth is safe to walk; a field path is only built for a
+ * problem (a broadcast of 100,000 transactions is walked in a fraction of its parse time).
  */
 export function findInputProblem(
   value: unknown,
   root = 'body',
   maxDepth = INPUT_MAX_DEPTH,
 ): FieldProblem | null {
-  const stack: Frame[] = [{ value, key: undefined, parent: undefined, depth: 0 }];
+  if (typeof value === 'string') return suspect(value) ? textProblem(value, root) : null;
+  if (value === null || typeof value !== 'object') return null;
+  const tooDeep = (frame: Frame | undefined, key: string | number | undefined): FieldProblem => {
+    let top = frame;
+    while (top?.parent?.key !== undefined) top = top.parent;
+    const field =
+      top?.key !== undefined ? pathOf(top, root) : key !== undefined ? printable(String(key)) : root;
+    return {
+      field,
+      rule: 'max-depth',
+      message: `${field} is nested more than ${maxDepth} levels deep (the limit is ${maxDepth})`,
+    };
+  };
+  if (maxDepth < 1) return tooDeep(undefined, undefined);
+  const stack: Frame[] = [{ value, key: undefined, parent: undefined, depth: 1 }];
+  /** Checks one member of `frame`; pushes it when it is a container. */
+  const member = (frame: Frame, key: string | number, child: unknown): FieldProblem | null => {
+    if (typeof child === 'string') {
+      return suspect(child) ? textProblem(child, pathOf(frame, root, key)) : null;
+    }
+    if (child === null || typeof child !== 'object') return null;
+    if (frame.depth >= maxDepth) return tooDeep(frame, key);
+    stack.push({ value: child, key, parent: frame, depth: frame.depth + 1 });
+    return null;
+  };
   while (stack.length) {
     const frame = stack.pop()!;
-    const v = frame.value;
-    if (typeof v === 'string') {
-      const problem = textProblem(v, pathOf(frame, root));
-      if (problem) return problem;
+    const container = frame.value;
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) {
+        const problem = member(frame, i, container[i]);
+        if (problem) return problem;
+      }
       continue;
     }
-    if (v === null || typeof v !== 'object') continue;
-    const depth = frame.depth + 1;
-    if (depth > maxDepth) {
-      let top = frame;
-      while (top.parent?.key !== undefined) top = top.parent;
-      const field = pathOf(top, root);
-      return {
-        field,
-        rule: 'max-depth',
-        message: `${field} is nested more than ${maxDepth} levels deep (the limit is ${maxDepth})`,
-      };
-    }
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--)
-        stack.push({ value: v[i], key: String(i), parent: frame, depth });
-      continue;
-    }
-    const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      stack.push({ value: (v as Record<string, unknown>)[keys[i]], key: keys[i], parent: frame, depth });
-    }
-    for (const key of keys) {
-      const problem = textProblem(key, pathOf({ value: undefined, key, parent: frame, depth }, root), true);
+    // for…in: parsed bodies are plain objects (or prototype-less ones), with nothing inherited to list.
+    for (const key in container) {
+      if (suspect(key)) {
+        const problem = textProblem(key, pathOf(frame, root, key), true);
+        if (problem) return problem;
+      }
+      const problem = member(frame, key, (container as Record<string, unknown>)[key]);
       if (problem) return problem;
     }
   }
