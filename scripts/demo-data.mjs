@@ -442,7 +442,7 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
   const plan = buildPlan(CASES);
   const cases = lowWater(state.casesDone);
   const secured = lowWater(state.securityDone);
-  const counts = { clients: 0, persons: 0, interests: 0, security: 0, newClients: 0 };
+  const counts = { clients: 0, persons: 0, interests: 0, security: 0 };
   const save = () =>
     writeState(stateFile, {
       ...state,
@@ -461,7 +461,6 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
         : (await sr('POST', '/clients/search', { [p.kind === 'NINO' ? 'nino' : 'crn']: p.reference })).body;
     ids.set(p.reference, view.id);
     counts.clients++;
-    if (res.status === 201) counts.newClients++;
     return view;
   };
   const ensurePerson = async (c, p) => {
