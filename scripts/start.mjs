@@ -122,7 +122,7 @@ const built = current
       child.on('exit', (code) => resolve(code === 0 ? JSON.parse(out) : null));
     });
 if (!built) {
-  console.error('The build failed (above).');
+  if (!stopping) console.error('The build failed (above).');
   await stopAll(1);
 }
 step(
