@@ -488,7 +488,7 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
             'POST',
             `/clients/${ids.get(p.reference)}/interests`,
             { interestType: interestFor(c, p) },
-            [201, 409],
+            [200, 201, 409], // registered already: 200 (idempotent) or 409, by the cis-interface version
           );
           counts.interests++;
         }),
@@ -499,16 +499,19 @@ export async function loadDemoData({ urls, systemToken, stateFile, server = '', 
   const clientId = async (p) =>
     ids.get(p.reference) ??
     (await sr('POST', '/clients/search', { [p.kind === 'NINO' ? 'nino' : 'crn']: p.reference })).body.id;
+  // CSA Arrears Only (SD-21): client-security reads it from the client's cases in service-requests
+  // and refuses it in the body; an earlier version took it in the body. Its OpenAPI document says which.
+  let csaInBody;
   const secureCase = async (c) => {
     await Promise.race([cases.when(c.i), aborted]);
+    csaInBody ??= cs('GET', '/docs-json').then(
+      ({ body }) =>
+        body?.components?.schemas?.SetUpClientSecurityDto?.properties?.csaArrearsOnly !== undefined,
+    );
+    const csa = (await csaInBody) ? { csaArrearsOnly: c.csaArrearsOnly } : {};
     for (const p of securedParents(c)) {
       if (isHalted()) return;
-      await cs(
-        'POST',
-        `/clients/${await clientId(p)}/security-details`,
-        { ...p.secret, csaArrearsOnly: c.csaArrearsOnly },
-        [201, 409],
-      );
+      await cs('POST', `/clients/${await clientId(p)}/security-details`, { ...p.secret, ...csa }, [201, 409]);
       counts.security++;
     }
     secured.done(c.i);

@@ -16,7 +16,7 @@
 // Uses a fresh CMS_DATA_DIR under the system's temporary directory and a free port for its
 // PostgreSQL; the services need their fixed ports 3001-3005 free (stop `npm start` first).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -47,6 +47,9 @@ if (busy.length) {
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cms-startup-bench-'));
+// Searchable by others, like a clone's .data usually is (mkdtemp makes it 0700; as root, PostgreSQL's
+// data would then live in /var/tmp: see scripts/lib/embedded-pg.mjs).
+chmodSync(dataDir, 0o755);
 const env = {
   ...process.env,
   CMS_DATA_DIR: dataDir,
@@ -144,6 +147,8 @@ function start(label, { until, afterReady }) {
     const onLine = (line) => {
       log += `${line}\n`;
       if (/loads in the background/.test(line)) background = true;
+      // A failed load never reaches its last stage: stop, and report it (with npm start's output).
+      if (/demo data load stopped|could not be loaded/.test(line)) child.kill('SIGINT');
       // Nothing left for the background (small demo data): "Ready" is the end.
       if (/^Ctrl-C stops everything/.test(line) && !background && times[until] === undefined) {
         times[until] = times.Ready;
@@ -288,6 +293,12 @@ try {
   failed = true;
 } finally {
   if (keep) console.log(`data directory kept: ${dataDir}`);
-  else rmSync(dataDir, { recursive: true, force: true });
+  else {
+    const pgData = path.join(dataDir, 'postgres');
+    if (lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      rmSync(path.dirname(realpathSync(pgData)), { recursive: true, force: true });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 process.exit(failed ? 1 : 0);
