@@ -810,6 +810,8 @@ async function retrievePersonalData(api) {
     const res = await api.cw('ci', 'POST', `/discrepancies/${dis.id}/resolution`, {
       decision: keep ? 'keep-cms' : 'accept-cis',
       reason: keep ? 'Birth certificate seen at application.' : 'Client confirmed it on the phone today.',
+      // RD-7: CIS holds its date of birth as Verified; keeping CMS's over it is confirmed explicitly.
+      ...(keep && dis.cisVerified ? { confirmOverrideVerified: true } : {}),
     });
     say(
       `${dis.label}: CMS ${show(dis.cmsValue)} / CIS ${show(dis.cisValue)} → ${res.discrepancy.status}` +

@@ -89,7 +89,20 @@ function guardText(g) {
     case 'resolution-code':
       return withId(`resolution: ${g.oneOf.join(' or ')}`, g);
     case 'next-action-due':
-      return withId('next action due in the future', g);
+      return withId(
+        g.days !== undefined
+          ? `Wait ${g.days} days (set by the rules; no other day)`
+          : 'next action due in the future',
+        g,
+      );
+    case 'transfer-items-entered':
+      return withId('items entered', g);
+    case 'declaration-signed':
+      return withId('declaration recorded as signed', g);
+    case 'consent-accepted':
+      return withId('consent recorded as accepted', g);
+    case 'note-recorded':
+      return withId('Notes record the consent (see the step)', g);
     case 'reason':
       return withId('reason', g);
     case 'sensitive-access':
@@ -153,6 +166,7 @@ function planTable(steps) {
         s.systemOnly ? 'recorded by the system' : '',
         s.acceptStep ? 'accept step (SU-4)' : '',
         s.reasonRequiredFor?.length ? `reason needed for ${s.reasonRequiredFor.join(', ')}` : '',
+        ...Object.entries(s.noteOnOutcome ?? {}).map(([o, note]) => `${o} writes to the Notes: “${note}”`),
       ]
         .filter(Boolean)
         .join('; '),
@@ -165,17 +179,13 @@ function planTable(steps) {
 function followUpText(a) {
   switch (a.kind) {
     case 'transition':
-      return [
-        `transition ${code(a.transition)}`,
-        a.nextActionDueDays !== undefined ? `next action due +${a.nextActionDueDays} days` : '',
-        a.resolutionCode ? `resolution ${a.resolutionCode}` : '',
-      ]
+      return [`transition ${code(a.transition)}`, a.resolutionCode ? `resolution ${a.resolutionCode}` : '']
         .filter(Boolean)
         .join(', ');
     case 'add-activity-step':
       return `add step ${code(a.step)}`;
     case 'flag-for-caseworker':
-      return `flag: “${a.message}”`;
+      return `flag (also in the Notes, kept by the follow-up's move): “${a.message}”`;
     default:
       return a.kind;
   }
@@ -294,7 +304,33 @@ function renderType(def) {
     );
   }
   out.push('');
+  if (def.decisions?.length) {
+    out.push('### Decisions');
+    out.push('');
+    out.push('Where the procedure leaves a choice, or the system acts where it names a caseworker:');
+    out.push('');
+    for (const d of def.decisions) out.push(`- **${d.requirementIds.join(', ')}.** ${d.text}`);
+    out.push('');
+  }
   return out.join('\n');
+}
+
+/** How the Waits are decided: the decision issue #13 asked for, in words. */
+function waitsSection() {
+  return [
+    '## Waits',
+    '',
+    'The procedures set four Waits, each a fixed number of days: Change - Security Details step 7 (SD-9, “input a next action due date seven days in the future”) and step 8 (SD-10, “set the SR Status to Wait for a further seven days”); Transfer Data Between Clients step 4 (TD-3, “apply a wait of 14 days”) and, where the receiving parent has notified domestic violence, step 1 (TD-11, “call in with the details within the next 14 days”; step 3 acts when they fail to “respond within 14 days”).',
+    '',
+    'The rule table holds each period on its transition (the guard “Wait N days” in each type’s transitions above): the caller need not give a next action due date, and the rules set it N days from now. A date the caller gives must fall on that day (a UK calendar day, as the procedures speak of a due date): an earlier day is refused with `NEXT_ACTION_DUE_TOO_SOON`, a later one with `NEXT_ACTION_DUE_TOO_LATE` (both 400, naming the rule).',
+    '',
+    '**Decision: no longer Wait, with or without a reason.** None of these procedures lets the caseworker extend a Wait: each states its period as a fixed number of days, and what happens when it runs out (CMSL9801 then rejection, SD-10/SD-12; a call to the client, TD-4; calls to both parents, TD-13) is itself the procedure’s answer to a client who needs longer. A later date is therefore refused like an earlier one; the reason field is not a way round it.',
+    '',
+    'The other Waits (the sensitive case team’s call back, RD-4; the evidence for a personal details change) have no period in the procedures: the caller gives a future date (local policy).',
+    '',
+    'When a Wait expires the follow-up in the type’s “On Wait expiry” table runs as the system: a flag it raises is written to the SR Notes and kept by the follow-up’s own move (the SR comes back In Progress still flagged), and steps it adds stay on the plan; the caseworker’s next move answers the flag and clears it.',
+    '',
+  ].join('\n');
 }
 
 function render() {
@@ -310,7 +346,7 @@ function render() {
   );
   out.push('');
   out.push(
-    'Every transition also needs sensitive access when the case is nationally sensitive (X-1; our own services have it) and, except those marked ‡, an SR that is not read-only (TD-8). Guards are checked in this order: access, read-only, role, approver, case and stage, wait, activity steps, then the request fields (resolution code, next action due date, reason).',
+    'Every transition also needs sensitive access when the case is nationally sensitive (X-1; our own services have it) and, except those marked ‡, an SR that is not read-only (TD-8). Guards are checked in this order: access, read-only, role, approver, case and stage, wait, activity steps, what the SR holds (items, declaration, consent, Notes), then the request fields (resolution code, next action due date, reason).',
   );
   out.push('');
   out.push('## Contents');
@@ -323,10 +359,12 @@ function render() {
         .replace(/ /g, '-')})`,
     );
   }
+  out.push('- [Waits](#waits)');
   out.push('- [Routing](#routing)');
   out.push('- [Refusal reasons](#refusal-reasons)');
   out.push('');
   for (const def of Object.values(SR_TYPES)) out.push(renderType(def));
+  out.push(waitsSection());
   out.push('## Routing');
   out.push('');
   out.push('The first rule that applies decides the queue (`routeToQueue`).');

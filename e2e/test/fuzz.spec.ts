@@ -79,49 +79,6 @@ const KNOWN: Array<{
       Array.isArray(body?.items) && body.items.some((item: any) => hasDuplicates(item?.caseIds)),
     why: 'an item with the same case id twice in caseIds: duplicate key value violates unique constraint "PK_sr_case_link"',
   },
-  {
-    service: 'sr',
-    method: 'post',
-    path: '/cases',
-    status: 500,
-    when: ({ body }) =>
-      hasDuplicates(
-        Array.isArray(body?.participants)
-          ? body.participants.map((p: any) => `${p?.clientId} ${p?.role}`)
-          : [],
-      ),
-    why: 'the same client twice in the same role (e.g. two ROC): duplicate key value violates unique constraint "UQ_case_participant"',
-  },
-  {
-    service: 'sr',
-    method: 'patch',
-    path: '/cases/{id}',
-    status: 500,
-    when: ({ body }) => body?.live === null || body?.nationallySensitive === null,
-    why: 'live or nationallySensitive given as null (@IsOptional, not @Omittable): null value in column violates not-null constraint',
-  },
-  ...(['sr', 'cs'] as const).map((service) => ({
-    service,
-    method: 'get',
-    path: '/audit/{entityType}/{id}',
-    status: 500,
-    when: ({ url }: { url: string }) => /[?&]limit=-/.test(url),
-    why: 'a negative limit (take: Math.min(Number(limit) || 500, 1000)): LIMIT must not be negative',
-  })),
-  {
-    service: 'sr',
-    method: 'get',
-    path: '/cases/{id}',
-    status: 200,
-    why: 'the operation documents no success response (its controller lacks @ApiOkResponse)',
-  },
-  {
-    service: 'sr',
-    method: 'patch',
-    path: '/cases/{id}',
-    status: 200,
-    why: 'the operation documents no success response (its controller lacks @ApiOkResponse)',
-  },
 ];
 
 /** The JSON a request sent, or undefined. */

@@ -101,7 +101,9 @@ describe('Acceptance: Change - Security Details', () => {
             area: 'Change Personal Info',
             subArea: 'Change Contact/Security Info',
             path: 'phone',
-            source: 'System',
+            // SD-4: the Source is the person the change is about, by their role on the case (issue #13).
+            source: 'NRP',
+            reportedBy: { firstName: 'Daniel', lastName: 'Price' },
             status: 'Open',
             subject: { clientId: daniel().id, role: 'NRP' },
             caseIds: [family.caseId],

@@ -192,7 +192,10 @@ describe('Acceptance: CIS - Retrieve Personal Data From', () => {
         '[RD-7] [SU-1] CMS is more up to date for the address (the client has not moved): CIS is updated, once CMG has an interest',
         async () => {
           const refused = await expectStatus(
-            cw.ci.post(`/discrepancies/${discrepancy('address').id}/resolution`, { decision: 'keep-cms' }),
+            cw.ci.post(`/discrepancies/${discrepancy('address').id}/resolution`, {
+              decision: 'keep-cms',
+              reason: 'Client confirmed by phone that she has not moved',
+            }),
             422,
           );
           expect(refused.body).toMatchObject({ code: 'NO_INTEREST_REGISTERED', requirementId: 'SU-1' });
@@ -244,7 +247,8 @@ describe('Acceptance: CIS - Retrieve Personal Data From', () => {
         '[RD-4] Emma’s record answers "Insufficient access level": Sensitive Check is set and a call back goes to the sensitive case team',
         async () => {
           await verifyNino(emma());
-          const answered = await retrievalOf(emma());
+          // From CIS's answer on, Emma's records are the sensitive case team's (X-1, RD-4).
+          const answered = await retrievalOf(emma(), sct);
           expect(answered).toMatchObject({
             outcome: 'insufficient-access',
             rejection: 'INSUFFICIENT_ACCESS_LEVEL',
@@ -253,10 +257,14 @@ describe('Acceptance: CIS - Retrieve Personal Data From', () => {
             itemsStored: [],
           });
           const srId = await waitFor('the call back SR recorded on the retrieval', async () => {
-            const res = await expectStatus(cw.ci.get(`/retrievals/${answered.id}`), 200);
+            const res = await expectStatus(sct.ci.get(`/retrievals/${answered.id}`), 200);
             return res.body.sensitiveCheckServiceRequestId as string | null;
           });
-          expect((await cmsRecord(emma())).sensitiveCheck).toBe(true);
+          expect((await expectStatus(sct.sr.get(`/clients/${emma().id}`), 200)).body.sensitiveCheck).toBe(
+            true,
+          );
+          await expectStatus(cw.ci.get(`/retrievals/${answered.id}`), 403);
+          await expectStatus(cw.sr.get(`/clients/${emma().id}`), 403);
           callBack = await desk.get(srId, 'sensitiveCaseTeam');
           expect(callBack).toMatchObject({
             type: 'SENSITIVE_CALL_BACK',
@@ -290,6 +298,8 @@ describe('Acceptance: CIS - Retrieve Personal Data From', () => {
             outcome: 'completed',
             requestedBy: system.subjects.sensitiveCaseTeam,
           });
+          // What CIS gave the sensitive case team stays theirs (RD-4, X-1).
+          await expectStatus(cw.ci.get(`/clients/${emma().id}/cis-data`), 403);
           callBack = await desk.outcome(
             callBack,
             'retrieve-personal-data',

@@ -112,6 +112,18 @@ describe('Acceptance: Transfer Data Between Clients', () => {
         async () => {
           sr = await desk.move(sr, 'In Progress', null);
           sr = await desk.outcome(sr, 'form-checked', 'Complete And Signed');
+          // The declaration on the form is what counts, not only the caseworker's outcome (issue #13).
+          sr = (
+            await expectStatus(
+              items(sr, { items: { mobile: '07700 900123', email: 'sarah.okafor@example.com' } }),
+              200,
+            )
+          ).body;
+          const unsigned = await expectStatus(
+            desk.tryMove(sr, 'Pending Approval', 'Pending Approval TL'),
+            422,
+          );
+          expect(unsigned.body).toMatchObject({ code: 'DECLARATION_NOT_SIGNED', requirementId: 'TD-4' });
           const notTransferable = await expectStatus(
             items(sr, {
               items: { mobile: '07700 900123', notes: 'Tell him I said hello' },
@@ -255,6 +267,12 @@ describe('Acceptance: Transfer Data Between Clients', () => {
           verbal = await transferSr('verbal-bank-details');
           verbal = await desk.move(verbal, 'In Progress', null);
           verbal = await desk.outcome(verbal, 'consent', 'Consent Given');
+          // Consent given writes the request and the accepted verbatim statement to the Notes (issue #13).
+          expect(verbal.notes.map((n) => n.text)).toEqual([
+            expect.stringMatching(
+              /request is to share their bank details.*verbatim consent statement.*accepted/,
+            ),
+          ]);
           verbal = await desk.note(
             verbal,
             'Client asks to share her bank details for Direct Pay; the verbatim consent statement was read and accepted.',

@@ -1,3 +1,6 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { RequestContext } from './request-context';
@@ -130,4 +133,15 @@ export class AuditOnBehalfOf1764900000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "audit_log" DROP COLUMN "on_behalf_of"`);
   }
+}
+
+/** Query of an audit trail route (`GET /audit/{entityType}/{id}`): how many records, 1 to 1,000. */
+export class AuditTrailQuery {
+  @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 1000, description: 'At most 1000.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }

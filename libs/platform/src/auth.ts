@@ -14,14 +14,20 @@ import { BaseServiceConfig } from './config';
 import { CONFIG } from './tokens';
 import { acceptOnBehalfOf, RequestContext } from './request-context';
 
-const ROLES_KEY = 'cms:roles';
-const PUBLIC_KEY = 'cms:public';
+export const ROLES_KEY = 'cms:roles';
+export const PUBLIC_KEY = 'cms:public';
 
-/** Marks an endpoint as callable only by callers holding at least one of `roles`. */
+/**
+ * Marks an endpoint as callable only by callers holding at least one of `roles`. Every endpoint that
+ * is not {@link Public} must declare its roles: one that does not refuses every caller.
+ */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-/** Marks an endpoint (health, docs, metrics) as callable without a token. */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/**
+ * Marks an endpoint (health, metrics) as callable without a token; `reason` says why it may be
+ * (it serves no citizen's data), for the reader and the access table.
+ */
+export const Public = (reason: string) => SetMetadata(PUBLIC_KEY, reason || true);
 
 /** Injects the authenticated caller ({@link Actor}) into a handler parameter. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
@@ -63,8 +69,9 @@ export class TokenVerifier {
 }
 
 /**
- * Global guard: every endpoint needs a valid bearer token unless marked {@link Public}; endpoints
- * marked with {@link Roles} also need one of those roles (403 otherwise).
+ * Global guard: every endpoint needs a valid bearer token unless marked {@link Public}, and one of the
+ * roles it declares with {@link Roles} (403 otherwise). An endpoint that declares no roles refuses
+ * every caller (deny by default; start-up also refuses it, see AccessRouteAudit).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -93,12 +100,14 @@ export class AuthGuard implements CanActivate {
       ? acceptOnBehalfOf(req.headers['x-on-behalf-of'])
       : undefined;
     if (onBehalfOf) RequestContext.setOnBehalfOf(onBehalfOf);
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (required?.length && !required.some((r) => actor.roles.includes(r))) {
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
+    if (!required.some((r) => actor.roles.includes(r))) {
       throw new DomainError(
         'ROLE_REQUIRED',
         'forbidden',
-        `This action needs one of the roles: ${required.join(', ')}.`,
+        required.length
+          ? `This action needs one of the roles: ${required.join(', ')}.`
+          : 'This action declares no roles, so it is refused to every caller (deny by default).',
         {
           extra: { requiredRoles: required },
         },

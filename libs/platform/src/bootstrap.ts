@@ -57,8 +57,14 @@ export async function createServiceApp(
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
     customSiteTitle: `${description.title} — API`,
   });
-  await app.init();
-  await fastify.ready();
+  try {
+    await app.init();
+    await fastify.ready();
+  } catch (e) {
+    // A service that refuses to start (config, migrations, the access audit) leaves nothing running.
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   return app;
 }
 

@@ -17,3 +17,6 @@ export * from './decorators';
 export * from './sealed';
 export * from './sensitivity';
 export * from './input-hardening';
+export * from './access/policy';
+export * from './access/access.decorator';
+export * from './access/access.guard';

@@ -32,6 +32,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private inFlight = 0;
   private workers = 0;
   private readonly queues = new Map<string, QueuePolicy>();
+  private declaring: Promise<unknown> = Promise.resolve();
 
   constructor(@Inject(CONFIG) private readonly config: BaseServiceConfig) {
     this.boss = new PgBoss({
@@ -64,16 +65,24 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     await new Promise((r) => setTimeout(r, 1_100));
   }
 
-  /** Declares a queue (idempotent). Must be called before sending to or working it. */
-  async declare(name: string, policy: QueuePolicy = {}): Promise<void> {
+  /**
+   * Declares a queue (idempotent). Must be called before sending to or working it. Declarations run
+   * one after another: pg-boss's createQueue takes locks that deadlock when several providers of one
+   * service declare their queues at the same time during start-up.
+   */
+  declare(name: string, policy: QueuePolicy = {}): Promise<void> {
     this.queues.set(name, policy);
-    await this.boss.createQueue(name, {
-      name,
-      retryLimit: policy.retryLimit ?? 10,
-      retryDelay: policy.retryDelaySeconds ?? 1,
-      retryBackoff: true,
-      expireInSeconds: 300,
-    });
+    const next = this.declaring.then(() =>
+      this.boss.createQueue(name, {
+        name,
+        retryLimit: policy.retryLimit ?? 10,
+        retryDelay: policy.retryDelaySeconds ?? 1,
+        retryBackoff: true,
+        expireInSeconds: 300,
+      }),
+    );
+    this.declaring = next.catch(() => undefined);
+    return next;
   }
 
   /**

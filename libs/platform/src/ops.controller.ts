@@ -5,13 +5,14 @@ import { AdjustableClock, Clock, DomainError } from '@cms/domain';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Registry } from 'prom-client';
+import { Access } from './access/access.decorator';
 import { Public, Roles } from './auth';
 import { CLOCK } from './tokens';
 
 /** Liveness and readiness (@nestjs/terminus): ready means the database answers. */
 @ApiTags('health')
 @Controller('health')
-@Public()
+@Public('liveness and readiness for the platform; no data')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -36,7 +37,7 @@ export class HealthController {
 /** Prometheus metrics: request counts and latency histograms by route. */
 @ApiExcludeController()
 @Controller('metrics')
-@Public()
+@Public('request counts and latencies by route template for the scraper; no citizen data')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}
 
@@ -85,6 +86,7 @@ export class ClockController {
 
   @Get()
   @Roles('system', 'team-leader', 'caseworker', 'sensitive-access')
+  @Access.noSubject('the time of day')
   @ApiOkResponse({ schema: { example: { now: '2026-11-22T10:00:00.000Z', adjustable: true } } })
   now() {
     return { now: this.clock.now().toISOString(), adjustable: this.clock instanceof AdjustableClock };
@@ -93,6 +95,7 @@ export class ClockController {
   @Post('advance')
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly('tests and the demo move the clock')
   @ApiOperation({ summary: 'Moves the clock forward (adjustable clock only).' })
   advance(@Body() body: AdvanceClockDto) {
     if (!(this.clock instanceof AdjustableClock)) {

@@ -1,9 +1,17 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdjustableClock, SystemClock } from '@cms/domain';
 import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
+import { Type } from '@nestjs/common';
+import {
+  ACCESS_REPOSITORY,
+  AccessGuard,
+  AccessInterceptor,
+  type AccessRepository,
+  AccessRouteAudit,
+} from './access/access.guard';
 import { AuthGuard, TokenVerifier } from './auth';
 import { BaseServiceConfig } from './config';
 import { DatabaseDefinition, DatabaseModule } from './database';
@@ -19,6 +27,11 @@ export interface PlatformOptions {
   serviceName: string;
   config: BaseServiceConfig;
   database: DatabaseDefinition;
+  /**
+   * How this service finds which of its records are nationally sensitive (X-1); every route that
+   * names a record relies on it. Absent only in a service that holds no citizen's case data.
+   */
+  access?: Type<AccessRepository>;
   /** Where log lines go (tests capture them); stdout when absent. */
   logDestination?: DestinationStream;
 }
@@ -35,7 +48,11 @@ export class PlatformModule implements NestModule {
     const { config, serviceName } = options;
     return {
       module: PlatformModule,
-      imports: [DatabaseModule.forRoot(options.database), TerminusModule.forRoot({ logger: false })],
+      imports: [
+        DatabaseModule.forRoot(options.database),
+        TerminusModule.forRoot({ logger: false }),
+        DiscoveryModule,
+      ],
       controllers: [HealthController, MetricsController, ClockController],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -50,7 +67,12 @@ export class PlatformModule implements NestModule {
         TokenVerifier,
         PeerHttp,
         JobQueue,
+        ...(options.access ? [{ provide: ACCESS_REPOSITORY, useClass: options.access }] : []),
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After authentication: the access policy, then the handler; lists filtered after it.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
+        AccessRouteAudit,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
@@ -65,6 +87,7 @@ export class PlatformModule implements NestModule {
         PeerHttp,
         JobQueue,
         DatabaseModule,
+        ...(options.access ? [ACCESS_REPOSITORY] : []),
       ],
     };
   }

@@ -48,24 +48,58 @@ export function incompleteValidations(
     .map((s) => s.key);
 }
 
+/**
+ * Who records an outcome, which decides what is checked (issue #18: every outcome goes through here):
+ * - `caseworker`: by hand (`PUT …/activity-steps/{key}`): the step must be on the SR's plan, and
+ *   letter steps (`systemOnly`) are the system's alone.
+ * - `procedure`: by the service as a procedure action runs (the TAM account check SD-11, the security
+ *   details update SD-14, a representative SD-15, the Bank Wizard check TD-5): a step of the SR's
+ *   path, added to the plan when not generated yet; never a letter step.
+ * - `transition`: an effect of a transition the table allowed (`record-activity-outcome`, the SD-16
+ *   confirmation): checked against the table only, on the SR after the move (which may be Closed, as
+ *   after SD-12's rejection, or read-only).
+ */
+export type OutcomeOrigin = 'caseworker' | 'procedure' | 'transition';
+
+/** What recording an allowed outcome involves: the step, whether to add it to the plan, the note to write. */
+export interface RecordableOutcome {
+  step: ActivityStepTemplate;
+  /** The plan does not have the step yet (`procedure` and `transition` only): add it. */
+  addStep: boolean;
+  /** The note the SR Notes receive with this outcome (TD-9), or null. */
+  note: string | null;
+}
+
 /** The answer of {@link validateActivityOutcome}. */
-export type ActivityOutcomeDecision = { allowed: true; step: ActivityStepTemplate } | SrRefusal;
+export type ActivityOutcomeDecision = ({ allowed: true } & RecordableOutcome) | SrRefusal;
+
+/** Options of {@link validateActivityOutcome}. */
+export interface ActivityOutcomeOptions {
+  reason?: string | null;
+  actor?: Actor;
+  /** Who records it; `caseworker` when absent. */
+  origin?: OutcomeOrigin;
+}
 
 /**
- * Whether `outcome` may be recorded on activity step `stepKey` of the SR (pure, never throws).
- * Refuses with: UNKNOWN_SR_TYPE / UNKNOWN_PATH; SR_CLOSED (Closed or Cancelled); SR_READ_ONLY after TL
- * approval unless the actor is a system (TD-8); SENSITIVE_ACCESS_REQUIRED when `actor` is given, the case
- * is nationally sensitive and the actor has no sensitive access (X-1); UNKNOWN_ACTIVITY_STEP when the step
- * is not on the SR's plan; ROLE_NOT_ALLOWED for steps only transitions record (the letter steps), unless
- * the actor is a system; OUTCOME_NOT_ALLOWED for an outcome the step does not list (SD-8: the first step
- * takes `Security Details`); REASON_REQUIRED when the outcome needs a reason (SD-17: `CoC Declined`).
+ * Whether `outcome` may be recorded on activity step `stepKey` of the SR (pure, never throws): the one
+ * check every outcome passes, whoever records it (see {@link OutcomeOrigin}).
+ * Refuses with: UNKNOWN_SR_TYPE / UNKNOWN_PATH; SR_CLOSED (Closed or Cancelled) and SR_READ_ONLY after TL
+ * approval unless the actor is a system (TD-8), both except for a transition's own outcomes;
+ * SENSITIVE_ACCESS_REQUIRED when `actor` is given, the case is nationally sensitive and the actor has no
+ * sensitive access (X-1); UNKNOWN_ACTIVITY_STEP when the step is not on the SR's path (for a caseworker:
+ * not on its plan); ROLE_NOT_ALLOWED for steps only transitions record (the letter steps), unless a
+ * transition or a system records them; OUTCOME_NOT_ALLOWED for an outcome the step does not list (SD-8:
+ * the first step takes `Security Details`); REASON_REQUIRED when the outcome needs a reason (SD-17:
+ * `CoC Declined`). Allowed, it says whether the step must be added and which note to write (TD-9).
  */
 export function validateActivityOutcome(
   sr: SrSnapshot,
   stepKey: string,
   outcome: string,
-  options: { reason?: string | null; actor?: Actor } = {},
+  options: ActivityOutcomeOptions = {},
 ): ActivityOutcomeDecision {
+  const origin = options.origin ?? 'caseworker';
   const def = definitionOf(sr.type);
   if (!def) return refuse('UNKNOWN_SR_TYPE', `There is no SR type "${String(sr.type)}".`, undefined, 'type');
   const path = resolvePath(def, sr);
@@ -76,11 +110,13 @@ export function validateActivityOutcome(
       undefined,
       'path',
     );
-  if (isFinalSrStatus(sr.status))
-    return refuse('SR_CLOSED', `The SR is ${sr.status}: its activity plan cannot change.`);
   const isSystem = options.actor?.roles.includes('system') ?? false;
-  if (sr.readOnly && !isSystem) {
-    return refuse('SR_READ_ONLY', 'The SR was approved by a team leader and is read-only.', 'TD-8');
+  if (origin !== 'transition') {
+    if (isFinalSrStatus(sr.status))
+      return refuse('SR_CLOSED', `The SR is ${sr.status}: its activity plan cannot change.`);
+    if (sr.readOnly && !isSystem) {
+      return refuse('SR_READ_ONLY', 'The SR was approved by a team leader and is read-only.', 'TD-8');
+    }
   }
   if (options.actor && sr.nationallySensitive && !hasSensitiveAccess(options.actor)) {
     return refuse(
@@ -90,7 +126,8 @@ export function validateActivityOutcome(
     );
   }
   const template = stepTemplate(def, path, stepKey);
-  if (!template || !sr.activityPlan.some((s) => s.key === stepKey)) {
+  const onPlan = sr.activityPlan.some((s) => s.key === stepKey);
+  if (!template || (origin === 'caseworker' && !onPlan)) {
     return refuse(
       'UNKNOWN_ACTIVITY_STEP',
       `The SR's activity plan has no step "${stepKey}".`,
@@ -98,7 +135,7 @@ export function validateActivityOutcome(
       'stepKey',
     );
   }
-  if (template.systemOnly && !isSystem) {
+  if (template.systemOnly && origin !== 'transition' && !isSystem) {
     return refuse(
       'ROLE_NOT_ALLOWED',
       `The outcome of "${template.title}" is recorded by the system when the SR moves on, not by hand.`,
@@ -121,7 +158,13 @@ export function validateActivityOutcome(
       'reason',
     );
   }
-  return { allowed: true, step: template };
+  const note = template.noteOnOutcome?.[outcome] ?? null;
+  return {
+    allowed: true,
+    step: template,
+    addStep: !onPlan,
+    note: note && !sr.notes?.includes(note) ? note : null,
+  };
 }
 
 /** As {@link validateActivityOutcome}, but throws SrRuleError on refusal; returns the step template. */
@@ -129,11 +172,25 @@ export function assertActivityOutcome(
   sr: SrSnapshot,
   stepKey: string,
   outcome: string,
-  options: { reason?: string | null; actor?: Actor } = {},
+  options: ActivityOutcomeOptions = {},
 ): ActivityStepTemplate {
+  return assertRecordableOutcome(sr, stepKey, outcome, options).step;
+}
+
+/**
+ * As {@link validateActivityOutcome}, but throws SrRuleError on refusal; returns what recording the
+ * outcome involves (the step, whether to add it, the note to write). The service's one write path.
+ */
+export function assertRecordableOutcome(
+  sr: SrSnapshot,
+  stepKey: string,
+  outcome: string,
+  options: ActivityOutcomeOptions = {},
+): RecordableOutcome {
   const decision = validateActivityOutcome(sr, stepKey, outcome, options);
   if (!decision.allowed) throw new SrRuleError(decision);
-  return decision.step;
+  const { allowed: _allowed, ...recordable } = decision;
+  return recordable;
 }
 
 function refuse(

@@ -1,9 +1,11 @@
 import {
+  addDays,
   hasSensitiveAccess,
   isFinalSrStatus,
   isResolutionCode,
   isSrStatus,
   isSrSubStatus,
+  ukToday,
   type Actor,
   type ResolutionCode,
 } from '@cms/domain';
@@ -42,6 +44,10 @@ const GUARD_PRIORITY: readonly GuardKind[] = [
   'validations-complete',
   'step-outcome-absent',
   'step-outcome',
+  'transfer-items-entered',
+  'declaration-signed',
+  'consent-accepted',
+  'note-recorded',
   'resolution-code',
   'next-action-due',
   'reason',
@@ -180,21 +186,70 @@ function checkGuard(guard: Guard, ctx: GuardContext): SrRefusal | null {
             },
           );
     }
+    case 'transfer-items-entered':
+      return sr.transfer?.items.length
+        ? null
+        : refusal(
+            'TRANSFER_ITEMS_MISSING',
+            'Enter the items to pass on from the returned form first (only the transferable ones).',
+            req,
+          );
+    case 'declaration-signed':
+      return sr.transfer?.declarationSigned === true
+        ? null
+        : refusal(
+            'DECLARATION_NOT_SIGNED',
+            sr.transfer?.declarationSigned === false
+              ? 'The declaration on the returned CMSL0405 is not signed: call the client; if they still wish to pass on their details, send CMSL0405 again.'
+              : 'Record whether the declaration on the returned CMSL0405 is signed: nothing is passed on without it.',
+            req,
+          );
+    case 'consent-accepted':
+      return sr.transfer?.consentAccepted === true
+        ? null
+        : refusal(
+            'CONSENT_NOT_RECORDED',
+            'Record that the consent statement was read and accepted with the bank details; without consent use the CMSL0405 route.',
+            req,
+          );
+    case 'note-recorded': {
+      if (sr.notes?.includes(guard.text)) return null;
+      const writer = [...def.activityPlan(path), ...def.followUpSteps(path)].flatMap((st) =>
+        Object.entries(st.noteOnOutcome ?? {})
+          .filter(([, text]) => text === guard.text)
+          .map(([outcome]) => ` Record "${outcome}" on step "${st.key}" to write it.`),
+      )[0];
+      return refusal('NOTE_NOT_RECORDED', `The SR Notes must record: "${guard.text}"${writer ?? ''}`, req);
+    }
     case 'next-action-due': {
       if (!request) return null;
       const due = request.nextActionDue ?? null;
+      // The procedure sets the period: the rules apply it (see waitPeriodOf).
+      if (due === null && guard.days !== undefined) return null;
       if (!isValidDate(due)) {
         return refusal('NEXT_ACTION_DUE_REQUIRED', 'Give a next action due date for the Wait.', {
           ...req,
           field: 'nextActionDue',
         });
       }
-      return due.getTime() > request.now.getTime()
-        ? null
-        : refusal('NEXT_ACTION_DUE_IN_PAST', 'The next action due date must be in the future.', {
-            ...req,
-            field: 'nextActionDue',
-          });
+      if (due.getTime() <= request.now.getTime()) {
+        return refusal('NEXT_ACTION_DUE_IN_PAST', 'The next action due date must be in the future.', {
+          ...req,
+          field: 'nextActionDue',
+        });
+      }
+      if (guard.days === undefined) return null;
+      // The procedures speak of a due date N days ahead: compared as UK calendar days.
+      const wanted = ukToday(addDays(request.now, guard.days));
+      const given = ukToday(due);
+      if (given === wanted) return null;
+      return refusal(
+        given < wanted ? 'NEXT_ACTION_DUE_TOO_SOON' : 'NEXT_ACTION_DUE_TOO_LATE',
+        `The procedure sets a Wait of ${guard.days} days: the next action is due on ${wanted}, not ${given}${
+          given < wanted ? '' : ' (it allows no longer wait)'
+        }. Leave the date out and the rules set it.`,
+        { ...req, field: 'nextActionDue' },
+      );
     }
     case 'reason':
       if (!request) return null;
@@ -219,6 +274,12 @@ function resolutionCodesOf(t: TransitionDef): readonly ResolutionCode[] | null {
 
 function hasGuard(t: TransitionDef, kind: GuardKind): boolean {
   return t.guards.some((g) => g.kind === kind);
+}
+
+/** The days of Wait the procedure sets for `t` (its `next-action-due` guard's `days`), or null. */
+function waitPeriodOf(t: TransitionDef): number | null {
+  const g = t.guards.find((x) => x.kind === 'next-action-due');
+  return g && g.kind === 'next-action-due' && g.days !== undefined ? g.days : null;
 }
 
 /** Distinct target states of `transitions`, in order. */
@@ -270,12 +331,15 @@ function resolveEffects(
  * close or letter-refused); NO_SUCH_TRANSITION (message and `allowedNext` list the states allowed next); then the
  * guards: access (SENSITIVE_ACCESS_REQUIRED, ROLE_NOT_ALLOWED, APPROVER_IS_SUBMITTER), SR state
  * (CASE_NOT_LINKED, SUBJECT_NOT_RECORDED, STAGE_NOT_ALLOWED, WAIT_NOT_EXPIRED, ACTIVITY_STEP_INCOMPLETE,
- * ACTIVITY_STEP_ALREADY_DONE), request fields (RESOLUTION_CODE_REQUIRED / _NOT_ALLOWED,
- * NEXT_ACTION_DUE_REQUIRED / _IN_PAST, REASON_REQUIRED).
+ * ACTIVITY_STEP_ALREADY_DONE, TRANSFER_ITEMS_MISSING, DECLARATION_NOT_SIGNED, CONSENT_NOT_RECORDED,
+ * NOTE_NOT_RECORDED), request fields (RESOLUTION_CODE_REQUIRED / _NOT_ALLOWED, NEXT_ACTION_DUE_REQUIRED /
+ * _IN_PAST / _TOO_SOON / _TOO_LATE, REASON_REQUIRED).
  *
  * When allowed, `next` gives the SR's new fields: the resolution code only where the transition takes
- * one, the next action due date only in Wait, read-only and submitter as the effects say; `effects` are
- * what the service must then do (letters, activity outcomes, notes), in order.
+ * one; the next action due date only in Wait (the procedure's period when the request gives none,
+ * SD-9, SD-10, TD-3, TD-11); read-only, submitter and approver as the effects say; the flag the request
+ * raises (a Wait expiry's), else none. `effects` are what the service must then do (letters, activity
+ * outcomes, notes), in order.
  */
 export function decideTransition(sr: SrSnapshot, request: TransitionRequest): TransitionDecision {
   const def = definitionOf(sr.type);
@@ -364,6 +428,11 @@ export function decideTransition(sr: SrSnapshot, request: TransitionRequest): Tr
 
   const { effects, path: nextPath } = resolveEffects(def, path, t);
   const has = (kind: SrEffect['kind']) => effects.some((e) => e.kind === kind);
+  const period = waitPeriodOf(t);
+  const nextActionDue =
+    t.to.status !== 'Wait'
+      ? null
+      : (request.nextActionDue ?? (period !== null ? addDays(request.now, period) : null));
   return {
     allowed: true,
     transition: t.name,
@@ -371,13 +440,24 @@ export function decideTransition(sr: SrSnapshot, request: TransitionRequest): Tr
       status: t.to.status,
       subStatus: t.to.subStatus,
       resolutionCode: takesCode ? code : null,
-      nextActionDue: t.to.status === 'Wait' ? (request.nextActionDue ?? null) : null,
+      nextActionDue,
       readOnly: has('lock-read-only') ? true : has('unlock') ? false : sr.readOnly,
       submittedForApprovalBy: has('record-submitter')
         ? request.actor.id
         : has('clear-submitter')
           ? null
           : sr.submittedForApprovalBy,
+      approvedBy: has('record-approver')
+        ? request.actor.id
+        : has('clear-approver')
+          ? null
+          : (sr.approvedBy ?? null),
+      approvedAt: has('record-approver')
+        ? request.now
+        : has('clear-approver')
+          ? null
+          : (sr.approvedAt ?? null),
+      flag: request.flag ?? null,
       path: nextPath,
     },
     effects,
@@ -402,7 +482,7 @@ export interface OfferedTransition {
   to: SrState;
   /** Resolution codes to choose from, or null when none is set. */
   resolutionCodes: ResolutionCode[] | null;
-  /** A next action due date in the future is needed (Wait). */
+  /** The move is to Wait, with a next action due date (set by the rules where the procedure sets the period). */
   needsNextActionDue: boolean;
   /** A reason (note) is needed. */
   needsReason: boolean;

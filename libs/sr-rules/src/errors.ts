@@ -8,6 +8,7 @@ import type { SrRefusal, SrRuleReason } from './model';
  * (403 "Insufficient Access", SU-6, X-1).
  */
 export const SR_RULE_REASON_KINDS: Readonly<Record<SrRuleReason, DomainErrorKind>> = {
+  SUBJECT_LOCKED: 'precondition',
   UNKNOWN_SR_TYPE: 'validation',
   UNKNOWN_PATH: 'validation',
   UNKNOWN_STATUS: 'validation',
@@ -27,6 +28,12 @@ export const SR_RULE_REASON_KINDS: Readonly<Record<SrRuleReason, DomainErrorKind
   RESOLUTION_CODE_NOT_ALLOWED: 'validation',
   NEXT_ACTION_DUE_REQUIRED: 'validation',
   NEXT_ACTION_DUE_IN_PAST: 'validation',
+  NEXT_ACTION_DUE_TOO_SOON: 'validation',
+  NEXT_ACTION_DUE_TOO_LATE: 'validation',
+  TRANSFER_ITEMS_MISSING: 'precondition',
+  DECLARATION_NOT_SIGNED: 'precondition',
+  CONSENT_NOT_RECORDED: 'precondition',
+  NOTE_NOT_RECORDED: 'precondition',
   REASON_REQUIRED: 'validation',
   UNKNOWN_ACTIVITY_STEP: 'validation',
   OUTCOME_NOT_ALLOWED: 'validation',

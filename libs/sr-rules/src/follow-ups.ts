@@ -1,4 +1,4 @@
-import { addDays, type Actor, type ResolutionCode } from '@cms/domain';
+import type { Actor, ResolutionCode } from '@cms/domain';
 import { stepOutcome, stepTemplate } from './activity-plan';
 import { decideTransition } from './decide';
 import type { ActivityStepTemplate, SrEffect, SrSnapshot, SrState, WaitExpiryRule } from './model';
@@ -9,11 +9,14 @@ export const FOLLOW_UP_ACTOR: Actor = { id: 'sr-rules:wait-expiry', roles: ['sys
 
 /**
  * One thing to do when an SR's Wait expires, in order:
- * - `transition`: apply this request through `assertTransition` (as a system actor) and perform its
- *   `effects` — already checked against the table; `effects` lists them (e.g. CMSL9801, SD-10), so the
- *   service must not issue those letters separately;
+ * - `transition`: apply this request through `assertTransition` (as a system actor, with `flag`) and
+ *   perform its `effects` — already checked against the table; `effects` lists them (e.g. CMSL9801,
+ *   SD-10), so the service must not issue those letters separately. `nextActionDue` is the one the
+ *   rules set (the procedure's period, SD-10); `flag` is the flag this expiry raises, which the move
+ *   keeps (TD-3/TD-4: the resume must not clear "call the client");
  * - `add-activity-step`: add `step` to the SR's activity plan (TD-13);
- * - `flag-for-caseworker`: show `message` to the caseworker who owns the SR.
+ * - `flag-for-caseworker`: set the SR's flag to `message` for the caseworker who owns it, and write it
+ *   to the SR Notes, where it stays once the flag is answered.
  */
 export type FollowUpAction =
   | {
@@ -23,6 +26,7 @@ export type FollowUpAction =
       resolutionCode: ResolutionCode | null;
       nextActionDue: Date | null;
       reason: string | null;
+      flag: string | null;
       effects: SrEffect[];
       requirementIds: string[];
     }
@@ -48,10 +52,11 @@ function ruleFor(rules: readonly WaitExpiryRule[], path: string, sr: SrSnapshot)
  *   step 8; SD-10). Whether CMSL9801 went is read from that step, whose outcome only `remind` records.
  * - SECURITY_DETAILS, second expiry (`cmsl9801` has an outcome): transition `reject-no-response` —
  *   Closed / Complete, Resolution Code `CoC Rejected`, activity outcome `No Response` (step 10; SD-12).
- * - DATA_TRANSFER `contact-details`: flag a call to the client (TD-4) and return to In Progress.
+ * - DATA_TRANSFER `contact-details`: flag a call to the client (TD-4) and return to In Progress, the
+ *   flag kept by the move.
  * - DATA_TRANSFER `domestic-violence`: add the steps "call the receiving parent" then "call the paying
  *   parent: put payments aside per the promise to pay schedule", and return to In Progress (TD-13).
- * - Other types with a Wait: flag and return to In Progress.
+ * - Other types with a Wait: flag and return to In Progress, the flag kept.
  *
  * Each transition is checked with {@link decideTransition} as {@link FOLLOW_UP_ACTOR}; were the table
  * to refuse it, the action becomes a `flag-for-caseworker` carrying the refusal instead. Throws Error
@@ -71,6 +76,9 @@ export function followUpOnWaitExpiry(sr: SrSnapshot, now: Date): FollowUpAction[
     ];
   }
   const requirementIds = [...rule.requirementIds];
+  // The flag this expiry raises: its own transitions keep it (a move otherwise clears the flag).
+  const raised = rule.actions.flatMap((a) => (a.kind === 'flag-for-caseworker' ? [a.message] : []));
+  const flag = raised.length ? raised[raised.length - 1] : null;
   return rule.actions.map((action): FollowUpAction => {
     switch (action.kind) {
       case 'flag-for-caseworker':
@@ -92,9 +100,8 @@ export function followUpOnWaitExpiry(sr: SrSnapshot, now: Date): FollowUpAction[
         const request = {
           to: { ...t.to },
           resolutionCode: action.resolutionCode ?? null,
-          nextActionDue:
-            action.nextActionDueDays !== undefined ? addDays(now, action.nextActionDueDays) : null,
           reason: action.reason ?? null,
+          flag,
         };
         const decision = decideTransition(sr, { ...request, actor: FOLLOW_UP_ACTOR, now });
         if (!decision.allowed) {
@@ -108,6 +115,8 @@ export function followUpOnWaitExpiry(sr: SrSnapshot, now: Date): FollowUpAction[
           kind: 'transition',
           transition: decision.transition,
           ...request,
+          // The Wait's period is the rules' (SD-10: CMSL9801 and seven more days).
+          nextActionDue: decision.next.nextActionDue,
           effects: decision.effects,
           requirementIds: [...new Set([...requirementIds, ...decision.requirementIds])],
         };

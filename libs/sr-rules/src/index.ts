@@ -27,8 +27,12 @@ export {
   activityPlanFor,
   validateActivityOutcome,
   assertActivityOutcome,
+  assertRecordableOutcome,
   stepOutcome,
   type ActivityOutcomeDecision,
+  type ActivityOutcomeOptions,
+  type OutcomeOrigin,
+  type RecordableOutcome,
 } from './activity-plan';
 export { slaFor, DUE_SOON_SHARE, type SlaStatus, type SlaState } from './sla';
 export {
@@ -41,3 +45,4 @@ export {
 } from './routing';
 export { followUpOnWaitExpiry, FOLLOW_UP_ACTOR, type FollowUpAction } from './follow-ups';
 export { checkRuleTable } from './table-check';
+export { assertSubjectEditable, type SrSubjectLinks } from './subject';

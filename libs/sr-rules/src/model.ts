@@ -75,6 +75,10 @@ export type LetterRecipient = 'subject' | 'other party' | 'NRP' | 'PWC';
  * - `set-path`: the SR continues on another path (TD-9: no consent → the CMSL0405 route).
  * - `confirm-security-update`: where the client returned CMSL9800, confirm the new security details by
  *   SMS, or CMSL9802 where SMS is not appropriate (SD-16); the service knows whether it is.
+ *
+ * A closed union: `decideTransition` carries the SR's own fields (read-only, submitter, approver,
+ * path) in `next`; the service handles every kind in one exhaustive switch whose default is
+ * `assertUnreachable`, so a new kind fails to compile until it is handled (issue #18).
  */
 export type SrEffect =
   | { kind: 'generate-activity-plan'; steps?: readonly ActivityStepTemplate[] }
@@ -90,6 +94,33 @@ export type SrEffect =
   | { kind: 'set-path'; path: string }
   | { kind: 'confirm-security-update' };
 
+/** The discriminant of {@link SrEffect}. */
+export type SrEffectKind = SrEffect['kind'];
+
+/** Every {@link SrEffectKind}, in the order the docs list them (a type test keeps it equal to the union). */
+export const SR_EFFECT_KINDS = [
+  'generate-activity-plan',
+  'issue-letter',
+  'record-activity-outcome',
+  'add-note',
+  'lock-read-only',
+  'unlock',
+  'record-submitter',
+  'clear-submitter',
+  'record-approver',
+  'clear-approver',
+  'set-path',
+  'confirm-security-update',
+] as const satisfies readonly SrEffectKind[];
+
+/**
+ * For the `default` of an exhaustive switch: does not compile unless every case is handled (`value`
+ * must be `never`); throws should a value outside the union arrive at run time (stale data).
+ */
+export function assertUnreachable(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}
+
 /**
  * A condition a transition needs, as declarative data. Each may name the requirement it enforces.
  * - `role`: the actor has one of `anyOf` (X-1).
@@ -102,8 +133,16 @@ export type SrEffect =
  * - `wait-expired`: the SR's next action due date has passed (SD-10, SD-12).
  * - `step-outcome`: activity step `step` has an outcome (in `oneOf` when given); `step-outcome-absent`: it has none.
  * - `validations-complete`: every non-optional step before `beforeStep` has an outcome (SU-4).
+ * - `transfer-items-entered`: the items to pass on are entered in the SR (TD-1, TD-4).
+ * - `declaration-signed`: the stored CMSL0405 declaration is signed (TD-4), whatever the step says.
+ * - `consent-accepted`: the stored verbal consent was accepted (TD-9).
+ * - `note-recorded`: the SR Notes hold `text` (TD-9: the request and the accepted consent statement),
+ *   which recording an outcome writes (see {@link ActivityStepTemplate.noteOnOutcome}).
  * - `resolution-code`: the request carries a resolution code in `oneOf`.
- * - `next-action-due`: the request carries a next action due date in the future (SD-9, TD-3).
+ * - `next-action-due`: the Wait's next action due date. With `days` (SD-9, SD-10: 7; TD-3, TD-11: 14)
+ *   the procedure sets the period: applied when the request gives no date; a date on another UK
+ *   calendar day is refused, earlier (NEXT_ACTION_DUE_TOO_SOON) or later (NEXT_ACTION_DUE_TOO_LATE):
+ *   the procedures allow no other. Without `days` (local policy) the request must carry a future date.
  * - `reason`: the request carries a reason (a note): declines, rejections, cancellations, BR-9.
  */
 export type Guard = { requirementId?: string } & (
@@ -119,8 +158,12 @@ export type Guard = { requirementId?: string } & (
   | { kind: 'step-outcome'; step: string; oneOf?: readonly string[] }
   | { kind: 'step-outcome-absent'; step: string }
   | { kind: 'validations-complete'; beforeStep: string }
+  | { kind: 'transfer-items-entered' }
+  | { kind: 'declaration-signed' }
+  | { kind: 'consent-accepted' }
+  | { kind: 'note-recorded'; text: string }
   | { kind: 'resolution-code'; oneOf: readonly ResolutionCode[] }
-  | { kind: 'next-action-due' }
+  | { kind: 'next-action-due'; days?: number }
   | { kind: 'reason' }
 );
 
@@ -158,6 +201,11 @@ export interface ActivityStepTemplate {
   systemOnly?: boolean;
   /** The step marking the change accepted: steps before it are the validations (SU-4). */
   acceptStep?: boolean;
+  /**
+   * A note the SR Notes receive when the outcome is recorded, by outcome (TD-9: consent given writes
+   * the request and the accepted consent statement). Written once.
+   */
+  noteOnOutcome?: Readonly<Record<string, string>>;
   requirementIds: readonly string[];
   procedureStep?: string;
 }
@@ -173,13 +221,14 @@ export interface SlaPolicy {
   requirementIds: readonly string[];
 }
 
-/** What a follow-up does, before dates are filled in (see follow-ups.ts). */
+/**
+ * What a follow-up does, before dates are filled in (see follow-ups.ts). A transition to Wait takes the
+ * period of its `next-action-due` guard (SD-10: seven more days).
+ */
 export type FollowUpTemplate =
   | {
       kind: 'transition';
       transition: string;
-      /** Next action due `days` after the expiry is handled. */
-      nextActionDueDays?: number;
       resolutionCode?: ResolutionCode;
       reason?: string;
     }
@@ -215,6 +264,8 @@ export interface SrTypeDefinition {
   cisUpdateOnAccept?: boolean;
   sla: SlaPolicy;
   followUps: readonly WaitExpiryRule[];
+  /** Where the procedure leaves a choice, what we decided and why, for the docs. */
+  decisions?: readonly { requirementIds: readonly string[]; text: string }[];
 }
 
 /** One activity plan step as held on an SR. */
@@ -250,16 +301,43 @@ export interface SrSnapshot {
   caseLinked?: boolean;
   /** The subject (person and role) is recorded (SD-6). Must be true to start a SECURITY_DETAILS SR. */
   subjectRecorded?: boolean;
+  /** What the SR holds of a transfer between clients (DATA_TRANSFER); null/absent when nothing is entered. */
+  transfer?: SrTransferFacts | null;
+  /** The texts of the SR Notes (TD-9 needs one before submission); absent means none. */
+  notes?: readonly string[];
+  /** Why the SR needs a caseworker now (a Wait expired, a letter refused), or null. */
+  flag?: string | null;
+  /** The team leader who approved it (TD-6, TD-8) and when, or null. */
+  approvedBy?: string | null;
+  approvedAt?: Date | null;
+}
+
+/** The transfer entered in a DATA_TRANSFER SR (`PUT …/transfer-items`), as the rules need it. */
+export interface SrTransferFacts {
+  /** Keys of the items entered to pass on (TD-1), e.g. `mobile`, `bankDetails`. */
+  items: readonly string[];
+  /** The returned CMSL0405 declaration is signed (TD-4); null when not said. */
+  declarationSigned: boolean | null;
+  /** The consent statement was read and accepted (TD-9, verbal route); null when not said. */
+  consentAccepted: boolean | null;
 }
 
 /** What the caller asks for: a target state and what that target needs. */
 export interface TransitionRequest {
   to: { status: SrStatus; subStatus: SrSubStatus | null };
   resolutionCode?: ResolutionCode | null;
-  /** Required (in the future) when going to Wait; the service computes 7 or 14 days (SD-9, TD-3). */
+  /**
+   * When going to Wait. Where the procedure sets the period (SD-9, SD-10: 7 days; TD-3, TD-11: 14) the
+   * rules apply it when this is absent and refuse another day; elsewhere it is required, in the future.
+   */
   nextActionDue?: Date | null;
   /** The note: why declined/rejected/cancelled, or what the Notes must say (SD-9, BR-9). */
   reason?: string | null;
+  /**
+   * A flag raised with this move: a Wait expiry's follow-up keeps the flag it raised (TD-3/TD-4: call
+   * the client). Otherwise a move clears the SR's flag: someone has acted on it.
+   */
+  flag?: string | null;
   actor: Actor;
   now: Date;
 }
@@ -270,10 +348,13 @@ export interface TransitionRequest {
  * `SR_CLOSED`: the SR is Closed or Cancelled. `SR_READ_ONLY`: approved by a team leader (TD-8).
  * `NO_SUCH_TRANSITION`: the table has no such move (the message lists the allowed next states).
  * `WAIT_NOT_EXPIRED`, `ACTIVITY_STEP_INCOMPLETE`, `ACTIVITY_STEP_ALREADY_DONE`, `STAGE_NOT_ALLOWED`,
- * `CASE_NOT_LINKED`, `SUBJECT_NOT_RECORDED`: a procedure precondition is not met.
+ * `CASE_NOT_LINKED`, `SUBJECT_NOT_RECORDED`, `TRANSFER_ITEMS_MISSING`, `DECLARATION_NOT_SIGNED` (TD-4),
+ * `CONSENT_NOT_RECORDED`, `NOTE_NOT_RECORDED` (TD-9): a procedure precondition is not met.
+ * `NEXT_ACTION_DUE_TOO_SOON` / `_TOO_LATE`: a Wait other than the procedure's (SD-9, SD-10, TD-3, TD-11).
  * `UNKNOWN_ACTIVITY_STEP`, `OUTCOME_NOT_ALLOWED`: from `validateActivityOutcome`.
  */
 export const SR_RULE_REASONS = [
+  'SUBJECT_LOCKED',
   'UNKNOWN_SR_TYPE',
   'UNKNOWN_PATH',
   'UNKNOWN_STATUS',
@@ -293,6 +374,12 @@ export const SR_RULE_REASONS = [
   'RESOLUTION_CODE_NOT_ALLOWED',
   'NEXT_ACTION_DUE_REQUIRED',
   'NEXT_ACTION_DUE_IN_PAST',
+  'NEXT_ACTION_DUE_TOO_SOON',
+  'NEXT_ACTION_DUE_TOO_LATE',
+  'TRANSFER_ITEMS_MISSING',
+  'DECLARATION_NOT_SIGNED',
+  'CONSENT_NOT_RECORDED',
+  'NOTE_NOT_RECORDED',
   'REASON_REQUIRED',
   'UNKNOWN_ACTIVITY_STEP',
   'OUTCOME_NOT_ALLOWED',
@@ -319,6 +406,11 @@ export interface SrNextState {
   nextActionDue: Date | null;
   readOnly: boolean;
   submittedForApprovalBy: string | null;
+  /** Stamped by `record-approver` (the acting team leader, now), cleared by `clear-approver` (TD-8). */
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  /** The request's `flag` (a Wait expiry's), else null: a move answers the SR's flag. */
+  flag: string | null;
   /** The path after `set-path` effects (unchanged otherwise). */
   path: string;
 }

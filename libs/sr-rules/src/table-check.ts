@@ -4,6 +4,11 @@ import type { SrState, SrTypeDefinition, TransitionDef } from './model';
 import { matchesState, sameState, stateDefOf, stateLabel, transitionsFrom } from './table';
 import { SR_TYPES } from './types';
 
+/** Every step of `path`: the generated plan and the ones follow-ups add. */
+function stepTemplates(def: SrTypeDefinition, path: string) {
+  return [...def.activityPlan(path), ...def.followUpSteps(path)];
+}
+
 function codesOf(t: TransitionDef): readonly string[] | null {
   const g = t.guards.find((x) => x.kind === 'resolution-code');
   return g && g.kind === 'resolution-code' ? g.oneOf : null;
@@ -29,6 +34,14 @@ export function checkDefinition(def: SrTypeDefinition): string[] {
     const kinds = t.guards.map((g) => g.kind);
     if (t.to.status === 'Wait' && !kinds.includes('next-action-due'))
       at(`${t.name} goes to Wait without next-action-due`);
+    // A Wait the procedure sets (SD-9, SD-10, TD-3, TD-11) takes the path's period, and no other.
+    const due = t.guards.find((g) => g.kind === 'next-action-due');
+    for (const path of paths) {
+      const waitDays = def.paths.find((p) => p.key === path)?.waitDays ?? null;
+      const days = due && due.kind === 'next-action-due' ? (due.days ?? null) : null;
+      if (t.to.status === 'Wait' && days !== waitDays)
+        at(`${t.name} (${path}) waits ${days ?? 'a date given'} where the path sets ${waitDays ?? 'none'}`);
+    }
     if (isFinalSrStatus(t.to.status) && !kinds.includes('resolution-code'))
       at(`${t.name} ends without a resolution code`);
     if (!kinds.includes('role')) at(`${t.name} has no role guard`);
@@ -43,6 +56,11 @@ export function checkDefinition(def: SrTypeDefinition): string[] {
               ? g.beforeStep
               : null;
         if (step && !stepTemplate(def, path, step)) at(`${t.name} (${path}) guards unknown step ${step}`);
+        if (
+          g.kind === 'note-recorded' &&
+          !stepTemplates(def, path).some((st) => Object.values(st.noteOnOutcome ?? {}).includes(g.text))
+        )
+          at(`${t.name} (${path}) needs a note no outcome of the path writes`);
         if (g.kind === 'step-outcome' && step && g.oneOf) {
           const tmpl = stepTemplate(def, path, step);
           for (const o of g.oneOf)
@@ -62,6 +80,13 @@ export function checkDefinition(def: SrTypeDefinition): string[] {
             at(`${t.name} records outcome "${e.outcome}" that ${e.step} never has`);
         }
       }
+    }
+  }
+  for (const path of pathKeys) {
+    for (const st of stepTemplates(def, path)) {
+      for (const o of Object.keys(st.noteOnOutcome ?? {}))
+        if (!st.allowedOutcomes.includes(o))
+          at(`step ${st.key} writes a note on "${o}", not one of its outcomes`);
     }
   }
   // Several transitions between the same states on a path must be told apart by resolution code.
@@ -124,7 +149,8 @@ export function checkDefinition(def: SrTypeDefinition): string[] {
 /**
  * Consistency problems in the whole rule table, as sentences; [] when sound. Checks that states,
  * paths, steps and outcomes named by transitions and follow-ups exist, that every Wait needs a next
- * action due date and every closure a resolution code, that moves between the same two states are
+ * action due date (the path's period where the procedure sets one), that a note a transition needs is
+ * one some outcome writes, and every closure a resolution code, that moves between the same two states are
  * told apart by resolution code, and that every state is reachable. Run by the tests and the docs script.
  */
 export function checkRuleTable(): string[] {

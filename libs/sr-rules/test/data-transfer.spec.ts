@@ -21,6 +21,7 @@ import {
   snapshot,
   system,
   teamLeader,
+  withTransfer,
 } from './fixtures';
 
 const IN_PROGRESS = { status: 'In Progress', subStatus: null } as const;
@@ -36,15 +37,20 @@ const CANCELLED = { status: 'Cancelled', subStatus: null } as const;
 const sr = (path: string, over: Partial<SrSnapshot> = {}) => snapshot('DATA_TRANSFER', { path, ...over });
 const otherTeamLeader = { id: 'tl-2', roles: ['team-leader'] as const };
 
-/** Contact details route up to the returned, checked form (steps 1–6). */
+/** Contact details route up to the returned, checked form, its items entered (steps 1–6). */
 function contactDetailsReady(): SrSnapshot {
   let s = apply(sr('contact-details'), request(IN_PROGRESS, caseworker));
   s = record(s, 'confirm-request', 'Confirmed');
   s = apply(s, request(WAIT, caseworker, { nextActionDue: inDays(14) }));
   s = apply(s, request(IN_PROGRESS, caseworker));
   s = record(s, 'form-checked', 'Complete And Signed');
+  s = withTransfer(s, { items: ['mobile', 'bankDetails'], declarationSigned: true });
   return record(s, 'bank-details-checked', 'Bank Wizard Passed');
 }
+
+/** The verbal route's bank details entered with the consent accepted (steps 3–5, TD-9). */
+const bankDetailsEntered = (s: SrSnapshot) =>
+  withTransfer(s, { items: ['bankDetails'], consentAccepted: true });
 
 describe('Transfer Data Between Clients', () => {
   it('[TD-2] is Process Outbound Contact, Area and Sub Area Send Generic Correspondence', () => {
@@ -88,9 +94,10 @@ describe('Transfer Data Between Clients', () => {
       waitDays: 14,
       waitRequirementId: 'TD-3',
     });
+    // Issue #13: the rules apply the procedure's 14 days when no date is given (was NEXT_ACTION_DUE_REQUIRED).
     expect(decideTransition(s, request(WAIT, caseworker))).toMatchObject({
-      reason: 'NEXT_ACTION_DUE_REQUIRED',
-      requirementId: 'TD-3',
+      allowed: true,
+      next: { nextActionDue: inDays(14) },
     });
   });
 
@@ -343,7 +350,7 @@ describe('Transfer Data Between Clients: CMSL0406 refused by correspondence afte
   it('[TD-8] [TD-10] from Letter Not Issued on the verbal route the caseworker resubmits to the TL', () => {
     let s = apply(sr('verbal-bank-details'), request(IN_PROGRESS, caseworker));
     s = record(s, 'consent', 'Consent Given');
-    s = record(s, 'bank-details-checked', 'Bank Wizard Passed');
+    s = record(bankDetailsEntered(s), 'bank-details-checked', 'Bank Wizard Passed');
     s = record(s, 'call-paying-parent', 'Paying Parent Told');
     s = apply(apply(s, request(PENDING, caseworker)), request(APPROVED, teamLeader));
     s = apply(s, request(LETTER_NOT_ISSUED, system, { reason: REFUSAL }));
@@ -410,7 +417,7 @@ describe('Transfer Data Between Clients: bank details given verbally', () => {
   it('[TD-10] at application stage the applications caseworker stops after recording', () => {
     let s = apply(sr('verbal-bank-details', { stage: 'application' }), request(IN_PROGRESS, caseworker));
     s = record(s, 'consent', 'Consent Given');
-    s = record(s, 'bank-details-checked', 'Bank Wizard Passed');
+    s = record(bankDetailsEntered(s), 'bank-details-checked', 'Bank Wizard Passed');
     s = record(s, 'call-paying-parent', 'Paying Parent Told');
     expect(decideTransition(s, request(PENDING, caseworker))).toMatchObject({
       reason: 'STAGE_NOT_ALLOWED',
@@ -438,7 +445,7 @@ describe('Transfer Data Between Clients: bank details given verbally', () => {
   it('[TD-10] [TD-6] the paying parent is called before TL approval, then CMSL0406 after approval', () => {
     let s = started();
     s = record(s, 'consent', 'Consent Given');
-    s = record(s, 'bank-details-checked', 'Bank Wizard Passed');
+    s = record(bankDetailsEntered(s), 'bank-details-checked', 'Bank Wizard Passed');
     expect(decideTransition(s, request(PENDING, caseworker))).toMatchObject({
       reason: 'ACTIVITY_STEP_INCOMPLETE',
       requirementId: 'TD-10',

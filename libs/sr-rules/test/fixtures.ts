@@ -1,8 +1,10 @@
 import { CASE_STAGES, ROLES, type Actor, type Role, type SrTypeCode } from '@cms/domain';
 import {
+  FOLLOW_UP_ACTOR,
   SR_TYPES,
-  assertActivityOutcome,
+  assertRecordableOutcome,
   assertTransition,
+  followUpOnWaitExpiry,
   type Guard,
   type SrSnapshot,
   type SrState,
@@ -132,7 +134,34 @@ export function satisfying(
         req.resolutionCode = g.oneOf[0];
         break;
       case 'next-action-due':
-        req.nextActionDue = inDays(7);
+        // The procedure's own period where the table sets one (SD-9, SD-10, TD-3, TD-11).
+        req.nextActionDue = inDays(g.days ?? 7);
+        break;
+      case 'transfer-items-entered':
+        sr = {
+          ...sr,
+          transfer: { items: ['mobile'], declarationSigned: null, consentAccepted: null, ...sr.transfer },
+        };
+        break;
+      case 'declaration-signed':
+        sr = {
+          ...sr,
+          transfer: { items: ['mobile'], consentAccepted: null, ...sr.transfer, declarationSigned: true },
+        };
+        break;
+      case 'consent-accepted':
+        sr = {
+          ...sr,
+          transfer: {
+            items: ['bankDetails'],
+            declarationSigned: null,
+            ...sr.transfer,
+            consentAccepted: true,
+          },
+        };
+        break;
+      case 'note-recorded':
+        sr = { ...sr, notes: [...(sr.notes ?? []), g.text] };
         break;
       case 'reason':
         req.reason = 'A reason for the notes.';
@@ -206,9 +235,13 @@ export function apply(sr: SrSnapshot, req: TransitionRequest): SrSnapshot {
     nextActionDue: decision.next.nextActionDue,
     readOnly: decision.next.readOnly,
     submittedForApprovalBy: decision.next.submittedForApprovalBy,
+    approvedBy: decision.next.approvedBy,
+    approvedAt: decision.next.approvedAt,
+    flag: decision.next.flag,
     path: decision.next.path,
   };
   for (const e of decision.effects) {
+    if (e.kind === 'add-note' && req.reason) out = { ...out, notes: [...(out.notes ?? []), req.reason] };
     if (e.kind === 'generate-activity-plan') {
       const missing = (e.steps ?? []).filter((s) => !out.activityPlan.some((x) => x.key === s.key));
       out = {
@@ -221,7 +254,10 @@ export function apply(sr: SrSnapshot, req: TransitionRequest): SrSnapshot {
   return out;
 }
 
-/** Records an outcome as a caseworker would, through validateActivityOutcome. */
+/**
+ * Records an outcome as a caseworker would, through validateActivityOutcome, with the note the
+ * outcome writes to the SR Notes (TD-9: the consent statement accepted).
+ */
 export function record(
   sr: SrSnapshot,
   key: string,
@@ -229,6 +265,47 @@ export function record(
   reason?: string,
   actor: Actor = caseworker,
 ): SrSnapshot {
-  assertActivityOutcome(sr, key, outcome, { reason, actor });
-  return withOutcome(sr, key, outcome);
+  const { note } = assertRecordableOutcome(sr, key, outcome, { reason, actor });
+  const out = withOutcome(sr, key, outcome);
+  return note && !(out.notes ?? []).includes(note) ? { ...out, notes: [...(out.notes ?? []), note] } : out;
+}
+
+/** The SR with a transfer recorded, as `PUT transfer-items` stores it (TD-1, TD-4, TD-9). */
+export function withTransfer(
+  sr: SrSnapshot,
+  transfer: Partial<NonNullable<SrSnapshot['transfer']>> = {},
+): SrSnapshot {
+  return {
+    ...sr,
+    transfer: { items: ['mobile'], declarationSigned: null, consentAccepted: null, ...transfer },
+  };
+}
+
+/**
+ * The SR as the service (FollowUpsService) leaves it after its Wait expired at `now`: each
+ * follow-up action in order — a flag is set and written to the Notes, steps are added, transitions
+ * applied as the system with the flag the expiry raised. What the caseworker then sees.
+ */
+export function expire(sr: SrSnapshot, now: Date): SrSnapshot {
+  let out = sr;
+  for (const a of followUpOnWaitExpiry(sr, now)) {
+    if (a.kind === 'flag-for-caseworker') {
+      out = { ...out, flag: a.message, notes: [...(out.notes ?? []), a.message] };
+    } else if (a.kind === 'add-activity-step') {
+      if (!out.activityPlan.some((s) => s.key === a.step.key))
+        out = { ...out, activityPlan: [...out.activityPlan, { key: a.step.key, outcome: null }] };
+    } else {
+      out = apply(
+        out,
+        request(a.to, FOLLOW_UP_ACTOR, {
+          resolutionCode: a.resolutionCode,
+          nextActionDue: a.nextActionDue,
+          reason: a.reason,
+          flag: (a as { flag?: string | null }).flag ?? null,
+          now,
+        }),
+      );
+    }
+  }
+  return out;
 }

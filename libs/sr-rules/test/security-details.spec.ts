@@ -148,10 +148,10 @@ describe('Change - Security Details: the SR', () => {
 
   it('[SD-9] refuses the Wait without a future next action due date or without the note', () => {
     const sr = toSecurityDetails(phone());
+    // Issue #13: without a date the rules set the procedure's seven days (was NEXT_ACTION_DUE_REQUIRED).
     expect(decideTransition(sr, request(WAIT, caseworker, { reason: 'blocked' }))).toMatchObject({
-      reason: 'NEXT_ACTION_DUE_REQUIRED',
-      requirementId: 'SD-9',
-      field: 'nextActionDue',
+      allowed: true,
+      next: { nextActionDue: inDays(7) },
     });
     expect(
       decideTransition(sr, request(WAIT, caseworker, { reason: 'blocked', nextActionDue: NOW })),
@@ -201,9 +201,10 @@ describe('Change - Security Details: the SR', () => {
       reason: 'WAIT_NOT_EXPIRED',
       requirementId: 'SD-10',
     });
+    // A further seven days from the expiry (SD-10; issue #13 refuses any other period).
     const reminded = apply(
       waiting,
-      request(WAIT, system, { nextActionDue: inDays(14, inDays(7)), now: inDays(7) }),
+      request(WAIT, system, { nextActionDue: inDays(7, inDays(7)), now: inDays(7) }),
     );
     expect(reminded.activityPlan.find((s) => s.key === 'cmsl9801')?.outcome).toBe('Issued');
     expect(

@@ -197,6 +197,22 @@ function breakGuard(
       const first = sr.activityPlan[0];
       return first ? { sr: withOutcome(sr, first.key, null), req, reason: 'ACTIVITY_STEP_INCOMPLETE' } : null;
     }
+    case 'transfer-items-entered':
+      return { sr: { ...sr, transfer: null }, req, reason: 'TRANSFER_ITEMS_MISSING' };
+    case 'declaration-signed':
+      return {
+        sr: { ...sr, transfer: sr.transfer && { ...sr.transfer, declarationSigned: false } },
+        req,
+        reason: 'DECLARATION_NOT_SIGNED',
+      };
+    case 'consent-accepted':
+      return {
+        sr: { ...sr, transfer: sr.transfer && { ...sr.transfer, consentAccepted: null } },
+        req,
+        reason: 'CONSENT_NOT_RECORDED',
+      };
+    case 'note-recorded':
+      return { sr: { ...sr, notes: [] }, req, reason: 'NOTE_NOT_RECORDED' };
     case 'resolution-code':
       return { sr, req: { ...req, resolutionCode: null }, reason: 'RESOLUTION_CODE_REQUIRED' };
     case 'next-action-due':

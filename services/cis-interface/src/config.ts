@@ -62,12 +62,16 @@ export class CisInterfaceConfig extends BaseServiceConfig {
   @Max(1000)
   CIS_BREAKER_THRESHOLD = 5;
 
-  /** How long the breaker stays open before one trial call is let through (half-open), in milliseconds. */
+  /**
+   * How long the breaker stays open before one trial call is let through (half-open), in
+   * milliseconds; callers meanwhile get 503 CIS_UNAVAILABLE with `Retry-After`. A few seconds: a
+   * short burst of CIS errors must not fail every caseworker's call for long (at most a minute).
+   */
   @Type(() => Number)
   @IsInt()
-  @Min(10)
-  @Max(3_600_000)
-  CIS_BREAKER_HALF_OPEN_AFTER_MS = 30_000;
+  @Min(100)
+  @Max(60_000)
+  CIS_BREAKER_HALF_OPEN_AFTER_MS = 5000;
 
   /** First delay before a failed job (a call to service-requests or correspondence) is retried, in seconds; doubles each time. */
   @Type(() => Number)
@@ -92,8 +96,8 @@ export class CisInterfaceConfig extends BaseServiceConfig {
 
   /**
    * pg-boss connections: the broadcast chunk and MOPF letter workers (two per BROADCAST_WORKERS),
-   * the sensitive-check and nationally-sensitive workers, and two for supervision. Raise it with
-   * BROADCAST_WORKERS (the service refuses to start with too few).
+   * the sensitive-check, nationally-sensitive and update-outcome workers, and two for supervision.
+   * Raise it with BROADCAST_WORKERS (the service refuses to start with too few).
    */
-  override JOB_POOL_SIZE = 12;
+  override JOB_POOL_SIZE = 13;
 }

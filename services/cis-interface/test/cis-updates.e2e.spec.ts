@@ -221,8 +221,14 @@ describe('cis-interface: CIS - Send Update (SU-1..SU-7), with the real service-r
     );
 
     it('[SU-4] is sent from the CoC SR once its Sub Status is CoC Accept (cisUpdateEnabled)', async () => {
+      // The SR validated a change of address: that is the update it enables (see cis-updates-integrity).
       const srId = await cocSr(clientId, caseId, 'coc-accept');
-      const res = await send({ ...body(), serviceRequestId: srId }).expect(201);
+      const res = await send({
+        clientId,
+        updateType: 'ADDRESS_CHANGE',
+        payload: { address: NEW_ADDRESS, addressStartDate: '2026-10-01' },
+        serviceRequestId: srId,
+      }).expect(201);
       expect(res.body).toMatchObject({ responseCode: '0', serviceRequestId: srId, stage: 'maintenance' });
     });
 

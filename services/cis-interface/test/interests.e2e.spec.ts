@@ -29,7 +29,8 @@ describe('cis-interface: interests on CIS records (RI-1, RI-2), with the real se
       clientRole: 'NRP',
       status: 'registered',
       registeredBy: 'cw-1',
-      reference: 'JK****01C',
+      // Shown whole to a caseworker (masked only to roles that see NINOs masked, e.g. a team leader).
+      reference: c.nino,
     });
     expect(await cisInterests(c.nino)).toEqual([
       expect.objectContaining({ interestType: 'NRP_GENERAL', status: 'registered' }),
@@ -69,14 +70,106 @@ describe('cis-interface: interests on CIS records (RI-1, RI-2), with the real se
       .auth(s.tokens.cw, { type: 'bearer' })
       .send({ interestType: 'PWC_QC_ROC_GENERAL' })
       .expect(201);
-    // Registered already: refused, nothing changes.
+    // Registered already: nothing changes, and the answer says so (as CIS's does, RI-1).
     const again = await s
       .api()
       .post(`/clients/${c.clientId}/interests`)
       .auth(s.tokens.cw, { type: 'bearer' })
       .send({ interestType: 'PWC_QC_ROC_GENERAL' })
-      .expect(409);
-    expect(again.body.code).toBe('INTEREST_ALREADY_REGISTERED');
+      .expect(200);
+    expect(again.body).toMatchObject({ status: 'registered', alreadyRegistered: true });
+  });
+
+  it('[RI-1] registering an interest already registered answers 200 alreadyRegistered, as CIS does; audited once', async () => {
+    const c = await givenClient(s, { nino: nino(107), role: 'NRP' });
+    const first = await s
+      .api()
+      .post(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ interestType: 'NRP_GENERAL' })
+      .expect(201);
+    expect(first.body.alreadyRegistered).toBe(false);
+    // A retrying caller (or a second caseworker) sees the outcome that holds, not an error.
+    const again = await s
+      .api()
+      .post(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ interestType: 'NRP_GENERAL' })
+      .expect(200);
+    expect(again.body).toMatchObject({
+      id: first.body.id,
+      status: 'registered',
+      interestType: 'NRP_GENERAL',
+      alreadyRegistered: true,
+    });
+    const list = await s
+      .api()
+      .get(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(list.body.interests).toHaveLength(1);
+    const audit = await s.ciQuery(
+      `SELECT action FROM audit_log WHERE entity_type = 'interest' AND entity_id = $1`,
+      [first.body.id],
+    );
+    expect(audit).toEqual([{ action: 'registered' }]);
+    expect(await cisInterests(c.nino)).toEqual([
+      expect.objectContaining({ interestType: 'NRP_GENERAL', status: 'registered' }),
+    ]);
+  });
+
+  it('[RI-1] an interest CIS already holds (registered by an earlier call that did not finish here) is recorded once, audited once', async () => {
+    const c = await givenClient(s, { nino: nino(108), role: 'NRP', cisInterests: ['NRP_GENERAL'] });
+    const res = await s
+      .api()
+      .post(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ interestType: 'NRP_GENERAL' })
+      .expect(201);
+    expect(res.body).toMatchObject({ status: 'registered', alreadyRegistered: false });
+    const audit = await s.ciQuery(
+      `SELECT action FROM audit_log WHERE entity_type = 'interest' AND entity_id = $1`,
+      [res.body.id],
+    );
+    expect(audit).toEqual([{ action: 'registered' }]);
+  });
+
+  it('[RI-2] deregistering an interest already deregistered answers 200 alreadyDeregistered, as CIS does; audited once; one never registered is 404', async () => {
+    const c = await givenClient(s, { nino: nino(109), role: 'NRP' });
+    const reg = await s
+      .api()
+      .post(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ interestType: 'NRP_GENERAL' })
+      .expect(201);
+    const first = await s
+      .api()
+      .delete(`/clients/${c.clientId}/interests/NRP_GENERAL`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(first.body).toMatchObject({ status: 'deregistered', alreadyDeregistered: false });
+    const again = await s
+      .api()
+      .delete(`/clients/${c.clientId}/interests/NRP_GENERAL`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(again.body).toMatchObject({
+      id: reg.body.id,
+      status: 'deregistered',
+      deregisteredAt: first.body.deregisteredAt,
+      alreadyDeregistered: true,
+    });
+    const audit = await s.ciQuery(
+      `SELECT action FROM audit_log WHERE entity_type = 'interest' AND entity_id = $1 ORDER BY occurred_at`,
+      [reg.body.id],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['registered', 'deregistered']);
+    const never = await s
+      .api()
+      .delete(`/clients/${c.clientId}/interests/NRP_MC`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(404);
+    expect(never.body).toMatchObject({ code: 'INTEREST_NOT_REGISTERED', requirementId: 'RI-2' });
   });
 
   it('[RI-1] an unknown interest type is a 400 problem; a person CIS does not hold is CIS’s 404', async () => {
@@ -114,11 +207,13 @@ describe('cis-interface: interests on CIS records (RI-1, RI-2), with the real se
     expect(await cisInterests(c.nino)).toEqual([
       expect.objectContaining({ interestType: 'NRP_MC', status: 'deregistered' }),
     ]);
-    await s
+    // Deregistered already: nothing changes, and the answer says so (as CIS's does, RI-2).
+    const again = await s
       .api()
       .delete(`/clients/${c.clientId}/interests/NRP_MC`)
       .auth(s.tokens.cw, { type: 'bearer' })
-      .expect(404);
+      .expect(200);
+    expect(again.body).toMatchObject({ status: 'deregistered', alreadyDeregistered: true });
     const list = await s
       .api()
       .get(`/clients/${c.clientId}/interests`)

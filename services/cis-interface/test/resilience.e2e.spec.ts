@@ -114,7 +114,7 @@ describe('cis-interface: CIS technical errors, time-outs and the circuit breaker
     }
   });
 
-  it('[SU-5] a CIS that does not answer in time is a time-out: the update is recorded as failed and answered 503', async () => {
+  it('[SU-5] [SU-7] a CIS that does not answer in time: the outcome is unknown (202, never "failed": CIS applied it), then learnt by replaying the same Idempotency-Key', async () => {
     await new Promise((r) => setTimeout(r, 1600));
     const c = await givenClient(s, { nino: nino(503) });
     await s
@@ -123,8 +123,9 @@ describe('cis-interface: CIS technical errors, time-outs and the circuit breaker
       .auth(s.tokens.cw, { type: 'bearer' })
       .send({ interestType: 'PWC_QC_ROC_GENERAL' })
       .expect(201);
-    // Slower than CIS_TIMEOUT_MS (1000 ms). (The simulator's no-answer fault holds its shutdown, so a delay stands in for it.)
+    // Slower than CIS_TIMEOUT_MS (1000 ms): CIS applies the update but its answer is lost.
     await faults(s, { delayMs: 1500 });
+    let id: string;
     try {
       const res = await s
         .api()
@@ -135,16 +136,22 @@ describe('cis-interface: CIS technical errors, time-outs and the circuit breaker
           updateType: 'DOB_NOT_VERIFIED',
           payload: { dateOfBirth: '1988-04-17' },
         })
-        .expect(503);
-      expect(['CIS_TECHNICAL_ERROR', 'CIS_UNAVAILABLE']).toContain(res.body.code);
-      const rows = await s.ciQuery<{ status: string; failure_reason: string }>(
-        `SELECT status, failure_reason FROM cis_update WHERE client_id = $1`,
-        [c.clientId],
-      );
-      expect(rows).toEqual([expect.objectContaining({ status: 'failed' })]);
+        .expect(202);
+      id = res.body.id;
+      expect(res.body.status).toBe('unknown');
+      expect(res.headers.location).toBe(`/cis-updates/${id}`);
     } finally {
       await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
     }
+    // The breaker (threshold 3) opened on the time-outs; after its pause the replay gets CIS's answer.
+    const rows = await eventually(async () => {
+      const r = await s.ciQuery<{ status: string; response_code: string | null }>(
+        `SELECT status, response_code FROM cis_update WHERE client_id = $1`,
+        [c.clientId],
+      );
+      return r[0]?.status === 'answered' ? r : null;
+    }, 30_000);
+    expect(rows).toEqual([{ status: 'answered', response_code: '0' }]);
   });
 });
 

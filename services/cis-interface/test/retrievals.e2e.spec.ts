@@ -190,7 +190,7 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
         .api()
         .post(`/discrepancies/${d.id}/resolution`)
         .auth(s.tokens.cw, { type: 'bearer' })
-        .send({ decision: 'keep-cms' })
+        .send({ decision: 'keep-cms', reason: 'Second thoughts' })
         .expect(409);
     });
 
@@ -206,7 +206,7 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
         .api()
         .post(`/discrepancies/${d.id}/resolution`)
         .auth(s.tokens.cw, { type: 'bearer' })
-        .send({ decision: 'keep-cms' })
+        .send({ decision: 'keep-cms', reason: 'Client confirmed by phone they have not moved' })
         .expect(422);
       expect(refused.body).toMatchObject({ code: 'NO_INTEREST_REGISTERED', requirementId: 'SU-1' });
       await s
@@ -246,7 +246,7 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
         .api()
         .post(`/discrepancies/${d.id}/resolution`)
         .auth(s.tokens.cw, { type: 'bearer' })
-        .send({ decision: 'keep-cms' })
+        .send({ decision: 'keep-cms', reason: 'Client gave this number on the phone today' })
         .expect(200);
       expect(res.body).toMatchObject({ cisUpdate: null, noUpdateReason: 'not-updatable' });
       expect(res.body.discrepancy.status).toBe('kept-cms');
@@ -281,11 +281,13 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
       requirementId: 'RD-4',
       itemsStored: [],
     });
+    // From this answer on the client is the sensitive case team's (X-1): a caseworker is refused.
+    await s.api().get(`/retrievals/${res.body.id}`).auth(s.tokens.cw, { type: 'bearer' }).expect(403);
     const srId = await eventually(async () => {
       const r = await s
         .api()
         .get(`/retrievals/${res.body.id}`)
-        .auth(s.tokens.cw, { type: 'bearer' })
+        .auth(s.tokens.sct, { type: 'bearer' })
         .expect(200);
       return r.body.sensitiveCheckServiceRequestId as string | null;
     });
@@ -360,6 +362,154 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
     expect(data.body.latest.data).toEqual({ supersededByNino: 'JK654321D' });
   });
 
+  it('[RD-3] [RD-6] a NINO CIS reports as superseded becomes an open discrepancy (CIS value: the new NINO) the caseworker decides with a reason (RD-7)', async () => {
+    const c = await givenClient(s, { nino: nino(211) });
+    await s
+      .simPost('/admin/persons/supersede', {
+        referenceKind: 'NINO',
+        reference: nino(211),
+        newNino: 'JK654322D',
+      })
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    const res = await retrieve(c.clientId, s.tokens.cw).expect(201);
+    expect(res.body).toMatchObject({ outcome: 'rejected', rejection: 'NINO_SUPERSEDED' });
+    expect(res.body.discrepancies).toEqual([
+      expect.objectContaining({
+        item: 'nino',
+        cisValue: 'JK654322D',
+        cmsValue: nino(211),
+        status: 'open',
+        retrievalId: res.body.id,
+      }),
+    ]);
+    const open = await s
+      .api()
+      .get(`/clients/${c.clientId}/discrepancies?status=open`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(open.body.discrepancies.map((d: any) => d.item)).toEqual(['nino']);
+    // Asked again: still one open discrepancy for the NINO, refreshed.
+    await retrieve(c.clientId, s.tokens.cw).expect(201);
+    const still = await s
+      .api()
+      .get(`/clients/${c.clientId}/discrepancies?status=open`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(still.body.discrepancies).toHaveLength(1);
+    // RD-7: the caseworker decides; CMS's NINO itself changes through the verify NINO/CRN interface.
+    const decided = await s
+      .api()
+      .post(`/discrepancies/${still.body.discrepancies[0].id}/resolution`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ decision: 'keep-cms', reason: 'NINO re-verified with the client; CIS record to be checked' })
+      .expect(200);
+    expect(decided.body).toMatchObject({
+      discrepancy: { item: 'nino', status: 'kept-cms', reason: expect.stringMatching(/re-verified/) },
+      cisUpdate: null,
+      noUpdateReason: 'not-updatable',
+    });
+  });
+
+  it('[RD-7] a decision needs a reason: without one (or blank) it is 400 naming the field', async () => {
+    const c = await givenClient(s, { nino: nino(212), cis: { ...SARAH, homePhone: '01632 960077' } });
+    const r = await retrieve(c.clientId, s.tokens.cw).expect(201);
+    const d = r.body.discrepancies.find((x: any) => x.item === 'homePhone');
+    for (const body of [{ decision: 'keep-cms' }, { decision: 'accept-cis', reason: '   ' }]) {
+      const res = await s
+        .api()
+        .post(`/discrepancies/${d.id}/resolution`)
+        .auth(s.tokens.cw, { type: 'bearer' })
+        .send(body)
+        .expect(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'reason', requirementId: 'RD-7' })]),
+      );
+    }
+    const still = await s
+      .api()
+      .get(`/clients/${c.clientId}/discrepancies?status=open`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(still.body.discrepancies).toHaveLength(1);
+  });
+
+  it('[RD-7] keep-cms over a date of birth CIS holds as verified needs explicit confirmation (422 naming RD-7), then updates CIS', async () => {
+    const c = await givenClient(s, {
+      nino: nino(213),
+      cis: { ...SARAH, dateOfBirth: '1988-04-19', dateOfBirthVerified: true },
+      cisInterests: ['PWC_QC_ROC_GENERAL'],
+    });
+    await s
+      .api()
+      .post(`/clients/${c.clientId}/interests`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ interestType: 'PWC_QC_ROC_GENERAL' })
+      .expect(201);
+    const r = await retrieve(c.clientId, s.tokens.cw).expect(201);
+    const d = r.body.discrepancies.find((x: any) => x.item === 'dateOfBirth');
+    expect(d).toMatchObject({ cisValue: '1988-04-19', cmsValue: '1988-04-17', cisVerified: true });
+    const refused = await s
+      .api()
+      .post(`/discrepancies/${d.id}/resolution`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ decision: 'keep-cms', reason: 'Client says CIS is wrong' })
+      .expect(422);
+    expect(refused.body).toMatchObject({ code: 'CIS_VALUE_VERIFIED', requirementId: 'RD-7' });
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ field: 'confirmOverrideVerified', requirementId: 'RD-7' }),
+    ]);
+    // Nothing was sent: CIS still holds its verified date of birth, the discrepancy stays open.
+    const before = await s
+      .simPost('/admin/persons/lookup', { referenceKind: 'NINO', reference: nino(213) })
+      .expect(200);
+    expect(before.body).toMatchObject({ dateOfBirth: '1988-04-19', dateOfBirthVerified: true });
+    const ok = await s
+      .api()
+      .post(`/discrepancies/${d.id}/resolution`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .send({ decision: 'keep-cms', reason: 'Passport seen: CIS is wrong', confirmOverrideVerified: true })
+      .expect(200);
+    expect(ok.body.discrepancy).toMatchObject({ status: 'kept-cms', reason: 'Passport seen: CIS is wrong' });
+    expect(ok.body.cisUpdate).toMatchObject({ updateType: 'DOB_NOT_VERIFIED', responseCode: '0' });
+    const audit = await s.ciQuery<{ after: Record<string, unknown> }>(
+      `SELECT after FROM audit_log WHERE entity_type = 'discrepancy' AND entity_id = $1 AND action = 'keep-cms'`,
+      [d.id],
+    );
+    expect(audit[0].after).toMatchObject({ confirmOverrideVerified: true, cisVerified: true });
+  });
+
+  it('[RD-5] a technical error retried automatically within one request is still recorded: every attempt is kept and shown', async () => {
+    const c = await givenClient(s, { nino: nino(214) });
+    // Seed 8: the first draw fails (a CIS "Technical error"), the second answers.
+    await s
+      .simPost('/admin/faults', { technicalErrorShare: 0.5, seed: 8 })
+      .expect((r) => expect(r.status).toBeLessThan(300));
+    let id: string;
+    try {
+      const res = await retrieve(c.clientId, s.tokens.cw).expect(201);
+      expect(res.body.outcome).toBe('completed');
+      expect((await s.simGet('/admin/faults').expect(200)).body.counts.technicalErrors).toBe(1);
+      id = res.body.id;
+    } finally {
+      await s.simPost('/admin/faults/reset').expect((r) => expect(r.status).toBeLessThan(300));
+    }
+    const shown = await s.api().get(`/retrievals/${id}`).auth(s.tokens.cw, { type: 'bearer' }).expect(200);
+    expect(shown.body.outcome).toBe('completed');
+    expect(shown.body.attemptHistory).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        request: 1,
+        outcome: 'failed',
+        rejection: 'TECHNICAL_ERROR',
+        requirementId: 'RD-5',
+        failureReason: expect.stringMatching(/503/),
+      }),
+      expect.objectContaining({ attempt: 2, request: 1, outcome: 'completed', rejection: null }),
+    ]);
+    expect(shown.body.attemptHistory[0].at).toBeTruthy();
+  });
+
   it('[RD-5] a technical error is retried, then recorded as failed and shown; the same Idempotency-Key tries again', async () => {
     const c = await givenClient(s, { nino: nino(207), verified: true });
     await s
@@ -386,6 +536,20 @@ describe('cis-interface: CIS - Retrieve Personal Data From (RD-1..RD-8), with th
       key: 'rd1-207',
     }).expect(201);
     expect(again.body).toMatchObject({ outcome: 'completed', attempts: 2 });
+    // [RD-5] each rejection stays recorded: three technical errors in the first request, then the answer.
+    const shown = await s
+      .api()
+      .get(`/retrievals/${again.body.id}`)
+      .auth(s.tokens.cw, { type: 'bearer' })
+      .expect(200);
+    expect(
+      shown.body.attemptHistory.map((a: any) => [a.request, a.outcome, a.rejection, a.requestedBy]),
+    ).toEqual([
+      [1, 'failed', 'TECHNICAL_ERROR', 'service-requests'],
+      [1, 'failed', 'TECHNICAL_ERROR', 'service-requests'],
+      [1, 'failed', 'TECHNICAL_ERROR', 'service-requests'],
+      [2, 'completed', null, 'service-requests'],
+    ]);
   });
 
   it('[RD-5] [RD-8] a CIS that does not answer in time is a technical error (time-out), recorded as failed', async () => {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditOnBehalfOf1764900000000, AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
-import { SensitiveClientGuard } from './access/sensitive-client.guard';
+import { ClientSecurityAccessRepository } from './access/access.repository';
 import { AuditController } from './audit/audit.controller';
 import { ClientSecurityConfig } from './config';
 import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
@@ -14,6 +14,7 @@ import {
 import { SecretHasher } from './security-details/secret-hasher';
 import { SecurityDetailsService } from './security-details/security-details.service';
 import { SecurityCredential, SecuritySubject } from './security-details/security-subject.entity';
+import { SubjectFacts } from './security-details/subject-facts';
 import { SecurityEvents } from './security-events/security-events';
 
 export const ENTITIES = [AuditRecord, SecuritySubject, SecurityCredential, RateLimitBucket];
@@ -30,11 +31,12 @@ export class AppModule {
           serviceName: 'client-security',
           config,
           database: { entities: ENTITIES, migrations: MIGRATIONS },
+          access: ClientSecurityAccessRepository,
           logDestination,
         }),
       ],
       controllers: [ClientSecurityController, RepresentativeSecurityController, AuditController],
-      providers: [SecretHasher, RateLimiter, SecurityEvents, SecurityDetailsService, SensitiveClientGuard],
+      providers: [SecretHasher, RateLimiter, SecurityEvents, SubjectFacts, SecurityDetailsService],
     };
   }
 }

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
 import { DataSource } from 'typeorm';
 import { RateLimiter } from '../src/rate-limits/rate-limiter.service';
-import { startClientSecurity, TestClientSecurity } from './helpers';
+import { serviceRequestsRecords, startClientSecurity, TestClientSecurity } from './helpers';
 
 // Small limits so that a few checks reach them: 3 per subject per 15 minutes, 4 per member of staff
 // and 6 per system caller per minute.
@@ -13,8 +12,9 @@ describe('client-security: rate limits on security checks (PostgreSQL, shared by
   let sys: string;
   const pin = '5172839';
   const api = () => request(s.url);
+  /** Security set-up for a new client held by service-requests (issue #12: no set-up for an unknown id). */
   const setUp = async () => {
-    const id = randomUUID();
+    const id = (await serviceRequestsRecords(s.serviceRequestsUrl).client()).clientId;
     await api()
       .post(`/clients/${id}/security-details`)
       .auth(sys, { type: 'bearer' })

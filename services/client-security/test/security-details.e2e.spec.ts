@@ -3,7 +3,13 @@ import * as argon2 from 'argon2';
 import { Client } from 'pg';
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
-import { startClientSecurity, TEST_PEPPER, TestClientSecurity } from './helpers';
+import {
+  serviceRequestsRecords,
+  type ServiceRequestsRecords,
+  startClientSecurity,
+  TEST_PEPPER,
+  TestClientSecurity,
+} from './helpers';
 
 // Hashing costs ~25–60 ms per argon2id hash (19 MiB, 2 passes): a set-up is 3 hashes, a check 1–2
 // verifications, a change 1–3 hashes. This file does about a hundred in all.
@@ -12,6 +18,9 @@ const OWASP_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
 
 describe('client-security: security details over HTTP on real PostgreSQL', () => {
   let s: TestClientSecurity;
+  let records: ServiceRequestsRecords;
+  /** The open Change Contact/Security Info SR of each client set up here (SD-4). */
+  const srOf = new Map<string, string>();
   let sql: Client;
   let cw: string;
   let tl: string;
@@ -30,17 +39,20 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
   };
   const pw = (text: string) => (secrets.add(text), text);
 
+  /** Security set-up for a new client held by service-requests (on a CSA Arrears Only case if asked, SD-21). */
   const setUp = async (
-    body: { pin: string; password: string; csaArrearsOnly?: boolean },
-    id: string = randomUUID(),
+    { csaArrearsOnly, ...body }: { pin: string; password: string; csaArrearsOnly?: boolean },
     token = cw,
   ) => {
+    const client = await records.client({ csaArrearsOnly });
+    const id = client.clientId;
+    srOf.set(id, await records.securitySr(client));
     const res = await api()
       .post(`/clients/${id}/security-details`)
       .auth(token, { type: 'bearer' })
       .send(body);
     expect(res.status).toBe(201);
-    return { id, body: res.body };
+    return { id, client, body: res.body };
   };
   const check = (id: string, body: Record<string, unknown>, token = cw, kind = 'clients') =>
     api().post(`/${kind}/${id}/security-check`).auth(token, { type: 'bearer' }).send(body);
@@ -70,6 +82,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       CHECK_LIMIT_PER_SUBJECT: '1000',
       CHECK_LIMIT_PER_CALLER: '1000',
     });
+    records = serviceRequestsRecords(s.serviceRequestsUrl);
     sql = new Client({ connectionString: s.db.url });
     await sql.connect();
     [cw, tl, sct, portal, ops] = await Promise.all([
@@ -412,7 +425,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       const res = await api()
         .post(`/clients/${id}/tam-account/unblock`)
         .auth(sct, { type: 'bearer' })
-        .send({ verifiedBy: 'CMSL9800 returned', serviceRequestId: randomUUID() });
+        .send({ verifiedBy: 'CMSL9800 returned', serviceRequestId: srOf.get(id) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         blocked: false,
@@ -463,7 +476,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       const res = await api()
         .post(`/clients/${id}/security-details/change`)
         .auth(cw, { type: 'bearer' })
-        .send({ pin: newPin });
+        .send({ pin: newPin, serviceRequestId: srOf.get(id) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ currentVersion: 2, consecutiveFailures: 0, lastChangedBy: 'cw-1' });
       expect((await check(id, { channel: 'phone', pin: newPin, password })).body.result).toBe('pass');
@@ -476,7 +489,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       const one = await api()
         .post(`/clients/${id}/security-details/change`)
         .auth(portal, { type: 'bearer' })
-        .send({ password: password2 });
+        .send({ password: password2, serviceRequestId: srOf.get(id) });
       expect(one.body.currentVersion).toBe(3);
       expect(
         (await check(id, { channel: 'self-service', pin: newPin, password: password2 }, portal)).body.result,
@@ -488,7 +501,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
         .send({
           pin: pin3,
           password: pw('Dunlin Sands 4'),
-          serviceRequestId: '9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d',
+          serviceRequestId: srOf.get(id),
         });
       expect(both.body.currentVersion).toBe(4);
       expect((await check(id, { channel: 'phone', pin: pin3, password: 'DUNLIN sands 4' })).body.result).toBe(
@@ -524,7 +537,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       expect(versions[0]).toMatchObject({
         createdBy: 'cw-1',
         supersededAt: null,
-        serviceRequestId: '9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d',
+        serviceRequestId: srOf.get(id),
       });
       expect(versions[2]).toMatchObject({ createdBy: 'cw-1', supersededAt: expect.any(String) });
       expect(versions[1].createdBy).toBe('self-service-portal');
@@ -598,8 +611,9 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
     let repPin: string;
     beforeAll(async () => {
       clientPin = pinOf();
-      ({ id: clientId } = await setUp({ pin: clientPin, password: pw('Client Own 1') }));
-      repId = randomUUID();
+      const created = await setUp({ pin: clientPin, password: pw('Client Own 1') });
+      clientId = created.id;
+      repId = await records.representative(created.client);
       repPin = pinOf();
       const res = await api()
         .post(`/representatives/${repId}/security-details`)
@@ -656,7 +670,7 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       const changed = await api()
         .post(`/representatives/${repId}/security-details/change`)
         .auth(cw, { type: 'bearer' })
-        .send({ pin: newRepPin });
+        .send({ pin: newRepPin, serviceRequestId: srOf.get(clientId) });
       expect(changed.status).toBe(200);
       expect(changed.body.currentVersion).toBe(2);
       for (const p of ['6666661', '6666662', '6666663']) {
@@ -679,13 +693,13 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
   describe('[X-2] audit and logs', () => {
     it('[X-2] every event is audited with who, when, source, before and after', async () => {
       const pin = pinOf();
-      const { id } = await setUp({ pin, password: pw('Audit Trail 5') }, randomUUID(), sct);
+      const { id } = await setUp({ pin, password: pw('Audit Trail 5') }, sct);
       await check(id, { channel: 'phone', pin });
       await check(id, { channel: 'self-service', pin: '1212121', password: 'Audit Trail 5' }, portal);
       await api()
         .post(`/clients/${id}/security-details/change`)
         .auth(cw, { type: 'bearer' })
-        .send({ password: pw('Audit Trail 6') });
+        .send({ password: pw('Audit Trail 6'), serviceRequestId: srOf.get(id) });
       const trail = await audit('client', id);
       expect(trail).toEqual([
         expect.objectContaining({

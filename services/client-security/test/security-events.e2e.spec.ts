@@ -13,6 +13,7 @@ import {
   testEnv,
   tokenFor,
 } from '@cms/testing';
+import { DataSource } from 'typeorm';
 import { SecurityEvents } from '../src/security-events/security-events';
 import { startClientSecurity, TestClientSecurity } from './helpers';
 
@@ -110,8 +111,16 @@ describe('client-security → service-requests: a blocked TAM account arranges t
 
   it('[SD-3] keeps the event and retries it with backoff while service-requests refuses it', async () => {
     // A client service-requests does not know: it answers 404, so the job stays and is retried.
+    // Security set-up now refuses such a client (issue #12, SD-18), so the event is written as a block
+    // writes it (SecurityEvents.send in a transaction), for an id service-requests never held.
     const unknown = randomUUID();
-    await blockClient(unknown);
+    await cs.app.get(DataSource).transaction((m) =>
+      cs.app.get(SecurityEvents).send(m, {
+        clientId: unknown,
+        event: 'tam-account-blocked',
+        occurredAt: new Date().toISOString(),
+      }),
+    );
     const retried = await eventually(async () => {
       const j = await job(unknown);
       return j && j.retry_count >= 1 ? j : undefined;

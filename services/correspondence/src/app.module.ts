@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditOnBehalfOf1764900000000, AuditRecord, CONFIG, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
-import { SensitiveCaseGuard } from './access/sensitive-case.guard';
+import { CorrespondenceAccessRepository } from './access/access.repository';
 import { CorrespondenceConfig } from './config';
 import { BankDetailsCipher } from './crypto/bank-details-cipher';
 import { DispatchService } from './gateways/dispatch.service';
@@ -12,6 +12,7 @@ import { IssueLogController } from './issue-log/issue-log.controller';
 import { CorrespondenceItem, LetterPdf } from './letters/correspondence-item.entity';
 import { CorrespondenceItemsService } from './letters/items.service';
 import { LettersController } from './letters/letters.controller';
+import { ApprovalLookup } from './letters/approvals';
 import { LettersService } from './letters/letters.service';
 import { Correspondence1764300000000 } from './migrations/1764300000000-correspondence';
 import { TemplatesV11764300000001 } from './migrations/1764300000001-templates-v1';
@@ -47,6 +48,7 @@ export class AppModule {
           serviceName: 'correspondence',
           config,
           database: { entities: ENTITIES, migrations: MIGRATIONS },
+          access: CorrespondenceAccessRepository,
           logDestination,
         }),
       ],
@@ -54,11 +56,11 @@ export class AppModule {
       providers: [
         TemplatesService,
         CorrespondenceItemsService,
+        ApprovalLookup,
         LettersService,
         SmsService,
         DispatchService,
         BankDetailsCipher,
-        SensitiveCaseGuard,
         {
           provide: LetterRenderer,
           inject: [CONFIG],

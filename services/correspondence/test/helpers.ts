@@ -267,3 +267,129 @@ export async function pdfPages(pdf: Buffer): Promise<string[]> {
     await parser.destroy();
   }
 }
+
+/** A Transfer Data Between Clients SR walked to team leader approval in the real service-requests. */
+export interface ApprovedTransfer {
+  serviceRequestId: string;
+  caseId: string;
+  /** The receiving parent, whose bank details pass on (the SR's subject). */
+  pwcId: string;
+  /** The paying parent, to whom CMSL0406 goes. */
+  nrpId: string;
+  /** The team leader who approved (`tl-approver`), not the caseworker who submitted (`cw-submitter`). */
+  approvedBy: string;
+}
+
+/**
+ * A receiving and a paying parent on a case, and a verbal bank details transfer SR (consent, Bank
+ * Wizard, the paying parent told) submitted by a caseworker and, unless `stopAt` says otherwise,
+ * approved by a team leader: Status In Progress, Sub Status Approved TL (TD-6, TD-9, TD-10).
+ */
+export async function approvedTransfer(
+  serviceRequestsUrl: string,
+  stopAt: 'open' | 'pending-approval' | 'approved' = 'approved',
+): Promise<ApprovedTransfer> {
+  const [cw, tl] = await Promise.all([
+    tokenFor(['caseworker'], 'cw-submitter'),
+    tokenFor(['team-leader'], 'tl-approver'),
+  ]);
+  const sr = () => request(serviceRequestsUrl);
+  const created = async (path: string, body: object) =>
+    (await sr().post(path).auth(cw, { type: 'bearer' }).send(body).expect(201)).body;
+  const pwcId = (
+    await created('/clients', { firstName: 'Sarah', lastName: 'Okafor', address: RECIPIENT_ADDRESS })
+  ).id as string;
+  const nrpId = (
+    await created('/clients', { firstName: 'Daniel', lastName: 'Price', address: RECIPIENT_ADDRESS })
+  ).id as string;
+  const caseId = (
+    await created('/cases', {
+      jurisdiction: 'GB',
+      stage: 'maintenance',
+      participants: [
+        { clientId: pwcId, role: 'PWC' },
+        { clientId: nrpId, role: 'NRP' },
+      ],
+    })
+  ).id as string;
+  let s = await created('/service-requests', {
+    type: 'DATA_TRANSFER',
+    path: 'verbal-bank-details',
+    source: 'PWC',
+    subject: { clientId: pwcId, role: 'PWC' },
+    caseIds: [caseId],
+  });
+  const approved = { serviceRequestId: s.id as string, caseId, pwcId, nrpId, approvedBy: 'tl-approver' };
+  if (stopAt === 'open') return approved;
+  const move = async (to: object, token = cw) =>
+    (
+      await sr()
+        .post(`/service-requests/${s.id}/transitions`)
+        .auth(token, { type: 'bearer' })
+        .send({ version: s.version, to })
+        .expect(200)
+    ).body;
+  const outcome = async (key: string, value: string) =>
+    (
+      await sr()
+        .put(`/service-requests/${s.id}/activity-steps/${key}`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: s.version, outcome: value })
+        .expect(200)
+    ).body;
+  s = await move({ status: 'In Progress', subStatus: null });
+  s = await outcome('consent', 'Consent Given');
+  s = (
+    await sr()
+      .put(`/service-requests/${s.id}/transfer-items`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: s.version, items: { bankDetails: GOOD_BANK }, consentAccepted: true })
+      .expect(200)
+  ).body;
+  s = await outcome('call-paying-parent', 'Paying Parent Told');
+  s = await move({ status: 'Pending Approval', subStatus: 'Pending Approval TL' });
+  if (stopAt === 'pending-approval') return approved;
+  s = await move({ status: 'In Progress', subStatus: 'Approved TL' }, tl);
+  return approved;
+}
+
+/** A CMSL0406 body for the paying parent of `t`, with the approval service-requests holds. */
+export function approvedLetterBody(
+  t: ApprovedTransfer,
+  overrides: Record<string, unknown> = {},
+  personalisation: 'full' | 'required' = 'full',
+): Record<string, unknown> {
+  const body = letterBody('CMSL0406', {}, personalisation);
+  return {
+    ...body,
+    recipient: { ...(body.recipient as object), clientId: t.nrpId },
+    caseId: t.caseId,
+    serviceRequestId: t.serviceRequestId,
+    approval: {
+      serviceRequestId: t.serviceRequestId,
+      approvedBy: t.approvedBy,
+      approvedAt: new Date(Date.now() - 60_000).toISOString(),
+    },
+    ...overrides,
+  };
+}
+
+const sharedApprovals = new Map<string, Promise<ApprovedTransfer>>();
+
+/**
+ * A valid POST /letters body for `code`, as {@link letterBody}; CMSL0406 carries the approval of a
+ * transfer SR approved in the real service-requests at `serviceRequestsUrl` (one per service-requests,
+ * shared by the tests that are not about the approval itself: TD-6, TD-8).
+ */
+export async function bodyFor(
+  serviceRequestsUrl: string,
+  code: LetterCode,
+  overrides: Record<string, unknown> = {},
+  personalisation: 'full' | 'required' = 'full',
+): Promise<Record<string, unknown>> {
+  if (code !== 'CMSL0406') return letterBody(code, overrides, personalisation);
+  if (!sharedApprovals.has(serviceRequestsUrl)) {
+    sharedApprovals.set(serviceRequestsUrl, approvedTransfer(serviceRequestsUrl));
+  }
+  return approvedLetterBody(await sharedApprovals.get(serviceRequestsUrl)!, overrides, personalisation);
+}

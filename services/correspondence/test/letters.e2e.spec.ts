@@ -4,6 +4,8 @@ import { eventually } from '@cms/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
+  approvedLetterBody,
+  approvedTransfer,
   auth,
   downloadPdf,
   GOOD_BANK,
@@ -81,16 +83,71 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
     });
 
     it('[TD-8] issues by the system after approval, keeping the approval reference with the letter', async () => {
-      const body = letterBody('CMSL0406');
+      const body = approvedLetterBody(await approvedTransfer(s.serviceRequestsUrl));
       const res = await issue(s.url, body);
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         templateCode: 'CMSL0406',
         templateVersion: 1,
         mode: 'system',
-        approval: { serviceRequestId: body.serviceRequestId, approvedBy: 'tl-2001' },
+        approval: { serviceRequestId: body.serviceRequestId, approvedBy: 'tl-approver' },
         serviceRequestId: body.serviceRequestId,
       });
+    });
+  });
+
+  describe('[TD-6] [TD-8] the approval is looked up in service-requests, never taken from the caller', () => {
+    const refusedNamingTd6 = async (body: Record<string, unknown>, detail: RegExp) => {
+      const res = await issue(s.url, body);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ code: 'TL_APPROVAL_NOT_CONFIRMED', requirementId: 'TD-6' });
+      expect(res.body.detail).toMatch(detail);
+      expect(await rowsFor((body.recipient as { clientId: string }).clientId)).toBe(0);
+    };
+
+    it('[TD-6] refuses an approval of an SR service-requests does not know', async () => {
+      await refusedNamingTd6(letterBody('CMSL0406'), /holds no SR/);
+    });
+
+    it('[TD-6] refuses an approval the caller invents for an SR still Open ("approvedBy": "nobody")', async () => {
+      const open = await approvedTransfer(s.serviceRequestsUrl, 'open');
+      await refusedNamingTd6(
+        approvedLetterBody(open, {
+          approval: {
+            serviceRequestId: open.serviceRequestId,
+            approvedBy: 'nobody',
+            approvedAt: new Date(Date.now() - 60_000).toISOString(),
+          },
+        }),
+        /Open.*not Approved TL/,
+      );
+    });
+
+    it('[TD-6] refuses while the SR waits at Pending Approval TL', async () => {
+      const pending = await approvedTransfer(s.serviceRequestsUrl, 'pending-approval');
+      await refusedNamingTd6(approvedLetterBody(pending), /Pending Approval TL/);
+    });
+
+    it('[TD-6] refuses an approval naming someone other than the team leader who approved, e.g. the submitter', async () => {
+      const approved = await approvedTransfer(s.serviceRequestsUrl);
+      for (const approvedBy of ['cw-submitter', 'tl-2001']) {
+        await refusedNamingTd6(
+          approvedLetterBody(approved, {
+            approval: {
+              serviceRequestId: approved.serviceRequestId,
+              approvedBy,
+              approvedAt: new Date(Date.now() - 60_000).toISOString(),
+            },
+          }),
+          /approved by tl-approver/,
+        );
+      }
+    });
+
+    it('[TD-6] refuses an approved SR of another case than the letter’s', async () => {
+      const approved = await approvedTransfer(s.serviceRequestsUrl);
+      await refusedNamingTd6(approvedLetterBody(approved, { caseId: randomUUID() }), /not linked to case/);
     });
   });
 
@@ -146,7 +203,7 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
     });
 
     it('[TD-1] bank details for Direct Pay go only to the paying parent', async () => {
-      const body = letterBody('CMSL0406');
+      const body = approvedLetterBody(await approvedTransfer(s.serviceRequestsUrl));
       const res = await issue(s.url, { ...body, recipient: { ...(body.recipient as object), role: 'PWC' } });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([

@@ -5,6 +5,7 @@ import { LETTERHEADS_V1, TEMPLATES_V1 } from '../src/migrations/1764300000001-te
 import { LetterRenderer } from '../src/rendering/letter-renderer';
 import type { LetterBody } from '../src/templates/template-content';
 import {
+  bodyFor,
   downloadPdf,
   issue,
   LETTER_CASES,
@@ -30,7 +31,7 @@ describe('letters rendered to PDF', () => {
   it.each(cases)(
     '[X-3][TD-14] %s (%s) prints its personalisation, the service of the jurisdiction, and never PWC/NRP',
     async (code, jurisdiction) => {
-      const res = await issue(s.url, letterBody(code, { jurisdiction }));
+      const res = await issue(s.url, await bodyFor(s.serviceRequestsUrl, code, { jurisdiction }));
       expect(res.status).toBe(201);
       const pdf = await downloadPdf(s.url, res.body.id);
       expect(pdf.status).toBe(200);
@@ -64,7 +65,7 @@ describe('letters rendered to PDF', () => {
   );
 
   it.each(LETTER_CODES)('[X-3] %s renders with only its required fields', async (code) => {
-    const res = await issue(s.url, letterBody(code, {}, 'required'));
+    const res = await issue(s.url, await bodyFor(s.serviceRequestsUrl, code, {}, 'required'));
     expect(res.status).toBe(201);
     const text = await pdfText((await downloadPdf(s.url, res.body.id)).body as Buffer);
     expect(text).toContain('Dear Daniel Price');
@@ -72,7 +73,7 @@ describe('letters rendered to PDF', () => {
   });
 
   it('[TD-7] CMSL0406 carries an attachment, filled from the SR data, on its own page: every transferred item, bank details whole', async () => {
-    const res = await issue(s.url, letterBody('CMSL0406'));
+    const res = await issue(s.url, await bodyFor(s.serviceRequestsUrl, 'CMSL0406'));
     expect(res.status).toBe(201);
     expect(res.body.pageCount).toBe(2);
     const [letter, attachment] = await pdfPages((await downloadPdf(s.url, res.body.id)).body as Buffer);
@@ -99,7 +100,7 @@ describe('letters rendered to PDF', () => {
   });
 
   it('[TD-9] CMSL0406 on the verbal bank details route says so and carries only the bank details', async () => {
-    const res = await issue(s.url, letterBody('CMSL0406', {}, 'required'));
+    const res = await issue(s.url, await bodyFor(s.serviceRequestsUrl, 'CMSL0406', {}, 'required'));
     const [letter, attachment] = await pdfPages((await downloadPdf(s.url, res.body.id)).body as Buffer);
     expect(letter).toContain('has asked to be paid child maintenance by Direct Pay');
     expect(attachment).toContain('Account number 66374958');

@@ -7,6 +7,7 @@ import {
   GOOD_BANK,
   issue,
   LETTER_CASES,
+  bodyFor,
   letterBody,
   startCorrespondence,
   type TestCorrespondence,
@@ -89,7 +90,7 @@ describe('templates (X-3)', () => {
   it.each(requiredFields)(
     '[X-3] %s without %s is refused with 400 naming the field (rule required)',
     async (code, field) => {
-      const body = letterBody(code, {}, 'required');
+      const body = await bodyFor(s.serviceRequestsUrl, code, {}, 'required');
       const personalisation = { ...(body.personalisation as Record<string, unknown>) };
       delete personalisation[field];
       const res = await issue(s.url, { ...body, personalisation });
@@ -151,7 +152,7 @@ describe('templates (X-3)', () => {
   ] as Array<[LetterCode, Record<string, unknown>, string, string]>)(
     '[X-3] %s with a bad value (%j) is refused with 400 naming the field and rule',
     async (code, change, field, rule) => {
-      const body = letterBody(code);
+      const body = await bodyFor(s.serviceRequestsUrl, code);
       const res = await issue(s.url, {
         ...body,
         personalisation: { ...(body.personalisation as Record<string, unknown>), ...change },

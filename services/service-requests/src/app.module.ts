@@ -28,6 +28,9 @@ import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
 import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
 import { SrForeignKeys1764900000001 } from './migrations/1764900000001-sr-foreign-keys';
+import { ClientSensitiveFlag1765000000000 } from './migrations/1765000000000-client-sensitive-flag';
+import { ServiceRequestsAccessRepository } from './access/access.repository';
+import { SensitivityController } from './access/sensitivity.controller';
 import { ClientRepresentative } from './representatives/representative.entity';
 import { RepresentativesController } from './representatives/representatives.controller';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
@@ -51,6 +54,7 @@ export const MIGRATIONS = [
   ClientRepresentatives1763800000002,
   AuditOnBehalfOf1764900000000,
   SrForeignKeys1764900000001,
+  ClientSensitiveFlag1765000000000,
 ];
 
 /** Root module of service-requests. */
@@ -64,6 +68,7 @@ export class AppModule {
           serviceName: 'service-requests',
           config,
           database: { entities: ENTITIES, migrations: MIGRATIONS },
+          access: ServiceRequestsAccessRepository,
           logDestination,
         }),
       ],
@@ -80,6 +85,7 @@ export class AppModule {
         CisMatchingController,
         InternalController,
         AuditController,
+        SensitivityController,
       ],
       providers: [
         ClientsService,

@@ -208,12 +208,32 @@ describe('letters from SR transitions, delivered to the real correspondence serv
     return s;
   };
 
-  it('[TD-8] CMSL0406 refused by correspondence after approval returns the SR to Letter Not Issued, editable and flagged; resubmitted and approved again it issues', async () => {
-    // The paying parent asks to pass on contact details, and the caseworker also enters bank details:
-    // correspondence passes bank details only to the paying parent (Direct Pay), so it refuses CMSL0406 for good.
-    let s = await approvedContactTransfer({ clientId: nrpId, role: 'NRP' }, caseId, {
+  it('[TD-8] CMSL0406 that cannot be issued after approval returns the SR to Letter Not Issued, editable and flagged; corrected, resubmitted and approved again it issues', async () => {
+    // Issue #13 (TD-1): a paying parent's own bank details, which correspondence refused at CMSL0406,
+    // are now refused when entered; here the paying parent has no address held for the letter.
+    const movedAway = (
+      await api()
+        .post('/clients')
+        .auth(cw, { type: 'bearer' })
+        .send({ nino: 'CE123456B', firstName: 'Dan', lastName: 'Moved' })
+        .expect(201)
+    ).body;
+    const otherCase = (
+      await api()
+        .post('/cases')
+        .auth(cw, { type: 'bearer' })
+        .send({
+          jurisdiction: 'GB',
+          stage: 'maintenance',
+          participants: [
+            { clientId: pwcId, role: 'PWC' },
+            { clientId: movedAway.id, role: 'NRP' },
+          ],
+        })
+        .expect(201)
+    ).body.id as string;
+    let s = await approvedContactTransfer({ clientId: pwcId, role: 'PWC' }, otherCase, {
       mobile: '07700 900456',
-      bankDetails: { ...BANK, accountName: 'Tom Reed' },
     });
 
     const refused = await eventually(async () => {
@@ -227,13 +247,13 @@ describe('letters from SR transitions, delivered to the real correspondence serv
       submittedForApprovalBy: null,
       approvedBy: null,
       queue: 'correspondence',
-      flag: expect.stringMatching(/^CMSL0406 could not be issued: .*paying parent/),
+      flag: expect.stringMatching(/^CMSL0406 could not be issued: .*no address/),
     });
     expect(refused.notes.map((n: { text: string }) => n.text)).toContain(refused.flag);
     expect(refused.allowedTransitions.map((t: { transition: string }) => t.transition)).toEqual(
       expect.arrayContaining(['submit-for-approval', 'cancel']),
     );
-    expect((await issueLog(pwcId)).filter((l) => l.templateCode === 'CMSL0406')).toEqual([]);
+    expect((await issueLog(movedAway.id)).filter((l) => l.templateCode === 'CMSL0406')).toEqual([]);
     const audit = (await api().get(`/audit/service-request/${s.id}`).auth(cw, { type: 'bearer' }))
       .body as Array<{
       action: string;
@@ -245,8 +265,17 @@ describe('letters from SR transitions, delivered to the real correspondence serv
       after: { subStatus: 'Letter Not Issued', requirementIds: ['TD-8'] },
     });
 
-    // Corrected (contact details only), resubmitted and approved again: CMSL0406 issues and the SR closes.
-    s = (await transferItems(s.id, refused.version, { mobile: '07700 900456' }).expect(200)).body;
+    // The paying parent's address traced and recorded; the items corrected, resubmitted and approved
+    // again: CMSL0406 issues and the SR closes.
+    await api()
+      .patch(`/clients/${movedAway.id}`)
+      .auth(cw, { type: 'bearer' })
+      .send({
+        version: movedAway.version,
+        address: { line1: '3 Mill Lane', town: 'York', postcode: 'YO1 7HH' },
+      })
+      .expect(200);
+    s = (await transferItems(s.id, refused.version, { mobile: '07700 900457' }).expect(200)).body;
     expect(s.activityPlan.find((x: { key: string }) => x.key === 'bank-details-checked')).toMatchObject({
       outcome: 'No Bank Details',
     });
@@ -257,7 +286,7 @@ describe('letters from SR transitions, delivered to the real correspondence serv
     ).body;
     expect(s).toMatchObject({ submittedForApprovalBy: 'cw-1', flag: null, queue: 'team-leader-approvals' });
     await move(s.id, s.version, { to: { status: 'In Progress', subStatus: 'Approved TL' } }, tl).expect(200);
-    await eventually(async () => (await issueLog(pwcId)).find((l) => l.templateCode === 'CMSL0406'));
+    await eventually(async () => (await issueLog(movedAway.id)).find((l) => l.templateCode === 'CMSL0406'));
     const closed = await eventually(async () => {
       const now = await view(s.id);
       return now.status === 'Closed' ? now : null;

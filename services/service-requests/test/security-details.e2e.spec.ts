@@ -235,6 +235,31 @@ describe('Change - Security Details across service-requests and client-security'
     expect(s).toMatchObject({ status: 'Closed', subStatus: 'Complete', resolutionCode: 'CoC Rejected' });
   });
 
+  it('[SD-6] [SD-11] the subject cannot be swapped after the TAM account check: no PIN changes on another person’s verification', async () => {
+    let s = await toAssess();
+    s = (
+      await api()
+        .post(`/service-requests/${s.id}/security-details/tam-account-check`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: s.version, verifiedBy: 'CMSL9800 returned' })
+        .expect(200)
+    ).body;
+    const swap = await api()
+      .patch(`/service-requests/${s.id}`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: s.version, subject: { clientId: noDetailsClientId, role: 'NRP' } });
+    expect(swap.status).toBe(422);
+    expect(swap.body).toMatchObject({ code: 'SUBJECT_LOCKED', requirementId: 'SD-6' });
+    const recase = await api()
+      .patch(`/service-requests/${s.id}`)
+      .auth(cw, { type: 'bearer' })
+      .send({ version: s.version, caseIds: [] });
+    expect(recase.status).toBe(422);
+    const after = (await api().get(`/service-requests/${s.id}`).auth(cw, { type: 'bearer' }).expect(200))
+      .body;
+    expect(after).toMatchObject({ version: s.version, subject: { clientId, role: 'PWC' } });
+  });
+
   it('[SD-22] a client without security details is sent to security set-up', async () => {
     const s = await raise(noDetailsClientId, 'NRP');
     const res = await api()
@@ -245,13 +270,42 @@ describe('Change - Security Details across service-requests and client-security'
     expect(res.body.code).toBe('SECURITY_DETAILS_NOT_SET_UP');
   });
 
+  it('[SD-11] [SD-14] [X-2] the TAM account check and the update are recorded through the SR’s checked outcome path, audited on the SR', async () => {
+    let s = await toAssess();
+    s = (
+      await api()
+        .post(`/service-requests/${s.id}/security-details/tam-account-check`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: s.version, verifiedBy: 'CMSL9800 returned' })
+        .expect(200)
+    ).body;
+    s = (
+      await api()
+        .post(`/service-requests/${s.id}/security-details/update`)
+        .auth(cw, { type: 'bearer' })
+        .send({ version: s.version, password: 'Snowdrop77' })
+        .expect(200)
+    ).body;
+    const audit = (await api().get(`/audit/service-request/${s.id}`).auth(cw, { type: 'bearer' }))
+      .body as Array<{
+      action: string;
+      after: { step?: string; outcome?: string } | null;
+    }>;
+    const outcomes = audit.filter((a) => a.action === 'activity-outcome').map((a) => a.after);
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ step: 'tam-account-check', outcome: expect.any(String) }),
+        expect.objectContaining({ step: 'update-security-details', outcome: 'Updated' }),
+      ]),
+    );
+    expect(JSON.stringify(audit)).not.toContain('Snowdrop77');
+  });
+
   it('[SD-2] a block reported by client-security raised the call back SR in service-requests', async () => {
     const found = await eventually(async () => {
       const list = (await api().get('/service-requests').query({ clientId }).auth(cw, { type: 'bearer' }))
         .body as Array<{ source: string; notes: { text: string }[] }>;
-      return list.find(
-        (x) => x.source === 'System' && x.notes.some((n) => /TAM account blocked/.test(n.text)),
-      );
+      return list.find((x) => x.source === 'PWC' && x.notes.some((n) => /TAM account blocked/.test(n.text)));
     });
     expect(found).toBeDefined();
   });

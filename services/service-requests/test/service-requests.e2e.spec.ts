@@ -119,9 +119,11 @@ describe('service-requests: SRs through the shared rules, on real PostgreSQL', (
         200,
       )
     ).body;
+    // Issue #13: no date now means the rules' seven days; a shorter Wait is what is refused.
     const noDate = await move(sr.id, sr.version, {
       to: { status: 'Wait', subStatus: 'Security Details' },
       reason: 'Account blocked',
+      nextActionDue: await inDays(2),
     });
     expect(noDate.status).toBe(400);
     expect(noDate.body.errors[0]).toMatchObject({ field: 'nextActionDue', requirementId: 'SD-9' });

@@ -11,7 +11,7 @@ export interface paths {
         /** The client's interests, registered and deregistered (RI-1, RI-2). */
         get: operations["InterestsController_list"];
         put?: never;
-        /** Register CMG's interest on the client's CIS record (RI-1); the type must suit the client's role on a case. */
+        /** Register CMG's interest on the client's CIS record (RI-1); the type must suit the client's role on a case. Idempotent as CIS is: one registered already answers 200 with `alreadyRegistered: true`, changing nothing. */
         post: operations["InterestsController_register"];
         delete?: never;
         options?: never;
@@ -29,7 +29,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Deregister the interest (RI-2): CIS then accepts no update and sends no broadcast for it. */
+        /** Deregister the interest (RI-2): CIS then accepts no update and sends no broadcast for it. Idempotent as CIS is: one deregistered already answers 200 with `alreadyDeregistered: true`; 404 when it was never registered. */
         delete: operations["InterestsController_deregister"];
         options?: never;
         head?: never;
@@ -130,7 +130,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decide which is most up to date (RD-7): accept-cis updates CMS's record in service-requests; keep-cms sends CMS's value to CIS (CIS - Send Update) where CIS accepts the item. */
+        /** Decide which is most up to date (RD-7), with a reason: accept-cis updates CMS's record in service-requests; keep-cms sends CMS's value to CIS (CIS - Send Update) where CIS accepts the item, and over a value CIS holds as Verified only with confirmOverrideVerified (else 422 CIS_VALUE_VERIFIED). */
         post: operations["RetrievalsController_resolve"];
         delete?: never;
         options?: never;
@@ -147,7 +147,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Update CIS: send a name, address, date of birth or date of death update to the client's CIS record in real time and show CIS's response code (SU-1..SU-7). Needs a registered interest (SU-1); during maintenance the CoC SR with "Update CIS" enabled (SU-4). Error code 1: 403 Insufficient Access without sensitive access (SU-6). */
+        /**
+         * Update CIS: send a name, address, date of birth or date of death update to the client's CIS record in real time and show CIS's response code (SU-1..SU-7). Needs a registered interest (SU-1); during maintenance the CoC SR with "Update CIS" enabled, and then only the item that SR validated, with its validated values, once (SU-4). Error code 1: 403 Insufficient Access without sensitive access (SU-6).
+         * @description 201 with CIS's answer. 202 `status: unknown` with a Location when CIS's answer did not arrive (time-out, connection dropped): CIS may have applied it, and cis-interface replays it with the same Idempotency-Key until CIS gives the outcome; `GET /cis-updates/{id}` then shows it `answered` (SU-5, SU-7). 503 when CIS answered with a technical error: recorded as `failed` (nothing applied), its id in `updateId`. 422 CIS_UPDATE_NOT_ENABLED: no CoC SR with "Update CIS" enabled; CIS_UPDATE_NOT_VALIDATED: not the item the SR validated (the update type from its path and validation outcome; the values from its `details.change` when it records them); CIS_UPDATE_ALREADY_SENT: the SR's item was sent already (being sent, of unknown outcome, or applied) (SU-4).
+         */
         post: operations["CisUpdatesController_send"];
         delete?: never;
         options?: never;
@@ -162,7 +165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An update sent to CIS and CIS's answer (SU-7). */
+        /** An update sent to CIS and CIS's answer (SU-7): `unknown` while its outcome is being learnt, then `answered` (SU-5). */
         get: operations["CisUpdatesController_get"];
         put?: never;
         post?: never;
@@ -354,6 +357,122 @@ export interface components {
              */
             interestType: "PWC_QC_ROC_GENERAL" | "NRP_GENERAL" | "NRP_MC";
         };
+        RegisterInterestResultView: {
+            /**
+             * Format: uuid
+             * @example 0b8f0d0e-5a0e-4c2a-9a53-3e2f6f0c1a11
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 7d1c2a9e-0c55-4d5f-9a3b-2f1e0b6c9d11
+             */
+            clientId: string;
+            /**
+             * @example NINO
+             * @enum {string}
+             */
+            referenceKind: "NINO" | "CRN";
+            /**
+             * @description The NINO/CRN: whole to caseworkers and the sensitive case team, masked (JK****56C) to other roles
+             * @example JK123456C
+             */
+            reference: string;
+            /**
+             * @example NRP_GENERAL
+             * @enum {string}
+             */
+            interestType: "PWC_QC_ROC_GENERAL" | "NRP_GENERAL" | "NRP_MC";
+            /** @example Paying parent general interest */
+            label: string;
+            /**
+             * @description The client role the type was checked against (RI-1)
+             * @example NRP
+             */
+            clientRole: string;
+            /**
+             * @example registered
+             * @enum {string}
+             */
+            status: "registered" | "deregistered";
+            /**
+             * Format: date-time
+             * @example 2026-11-20T10:15:00.000Z
+             */
+            registeredAt: string;
+            /** @example cw-1042 */
+            registeredBy: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            deregisteredAt: string | null;
+            /** @example null */
+            deregisteredBy: string | null;
+            /**
+             * @description true (HTTP 200) when CMG's interest of this type was registered already: nothing changed and nothing was audited, as CIS answers a repeated registration; false (HTTP 201) when registered now
+             * @example false
+             */
+            alreadyRegistered: boolean;
+        };
+        DeregisterInterestResultView: {
+            /**
+             * Format: uuid
+             * @example 0b8f0d0e-5a0e-4c2a-9a53-3e2f6f0c1a11
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 7d1c2a9e-0c55-4d5f-9a3b-2f1e0b6c9d11
+             */
+            clientId: string;
+            /**
+             * @example NINO
+             * @enum {string}
+             */
+            referenceKind: "NINO" | "CRN";
+            /**
+             * @description The NINO/CRN: whole to caseworkers and the sensitive case team, masked (JK****56C) to other roles
+             * @example JK123456C
+             */
+            reference: string;
+            /**
+             * @example NRP_GENERAL
+             * @enum {string}
+             */
+            interestType: "PWC_QC_ROC_GENERAL" | "NRP_GENERAL" | "NRP_MC";
+            /** @example Paying parent general interest */
+            label: string;
+            /**
+             * @description The client role the type was checked against (RI-1)
+             * @example NRP
+             */
+            clientRole: string;
+            /**
+             * @example registered
+             * @enum {string}
+             */
+            status: "registered" | "deregistered";
+            /**
+             * Format: date-time
+             * @example 2026-11-20T10:15:00.000Z
+             */
+            registeredAt: string;
+            /** @example cw-1042 */
+            registeredBy: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            deregisteredAt: string | null;
+            /** @example null */
+            deregisteredBy: string | null;
+            /**
+             * @description true when the interest was deregistered already: nothing changed and nothing was audited, as CIS answers a repeated deregistration
+             * @example false
+             */
+            alreadyDeregistered: boolean;
+        };
         InterestView: {
             /**
              * Format: uuid
@@ -371,8 +490,8 @@ export interface components {
              */
             referenceKind: "NINO" | "CRN";
             /**
-             * @description The NINO/CRN, masked
-             * @example JK****56C
+             * @description The NINO/CRN: whole to caseworkers and the sensitive case team, masked (JK****56C) to other roles
+             * @example JK123456C
              */
             reference: string;
             /**
@@ -498,6 +617,11 @@ export interface components {
              */
             cisValue: (string | Record<string, never>) | null;
             /**
+             * @description CIS holds its value as Verified (a date of birth or death, RD-3): keep-cms needs `confirmOverrideVerified` (RD-7)
+             * @example false
+             */
+            cisVerified: boolean;
+            /**
              * @example open
              * @enum {string}
              */
@@ -532,6 +656,45 @@ export interface components {
              * @example 2026-11-20T10:15:00.000Z
              */
             updatedAt: string;
+        };
+        RetrievalAttemptView: {
+            /**
+             * @description 1, 2, … across the retrieval, in order
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * @description The request that made it: 1; 2 and on when tried again with the same Idempotency-Key. Several attempts of one request: CIS calls retried automatically after a technical error
+             * @example 1
+             */
+            request: number;
+            /** @example service-requests */
+            requestedBy: string;
+            /**
+             * Format: date-time
+             * @description When it ended
+             * @example 2026-11-20T10:15:00.400Z
+             */
+            at: string;
+            /**
+             * @example failed
+             * @enum {string}
+             */
+            outcome: "completed" | "rejected" | "insufficient-access" | "failed";
+            /**
+             * @example TECHNICAL_ERROR
+             * @enum {string|null}
+             */
+            rejection: "NINO_NOT_FOUND" | "NINO_DELETED" | "NINO_SUPERSEDED" | "TECHNICAL_ERROR" | "INSUFFICIENT_ACCESS_LEVEL" | null;
+            /** @example Technical error */
+            rejectionMessage: string | null;
+            /**
+             * @description RD-4 or RD-5 for a rejection
+             * @example RD-5
+             */
+            requirementId: string | null;
+            /** @example CIS answered 503 */
+            failureReason: string | null;
         };
         RetrievalView: {
             /**
@@ -590,8 +753,13 @@ export interface components {
              * @example null
              */
             sensitiveCheckServiceRequestId: string | null;
-            /** @example 1 */
+            /**
+             * @description Requests of this retrieval (2 and more: tried again with the same Idempotency-Key)
+             * @example 1
+             */
             attempts: number;
+            /** @description Every attempt, oldest first, with its outcome and rejection: each rejection stays recorded (RD-5), also when a retry then succeeded */
+            attemptHistory: components["schemas"]["RetrievalAttemptView"][];
             /** @example service-requests */
             requestedBy: string;
             /**
@@ -661,8 +829,16 @@ export interface components {
              * @enum {string}
              */
             decision: "accept-cis" | "keep-cms";
-            /** @example Client confirmed the move by phone on 19 November. */
-            reason?: string;
+            /**
+             * @description Why this is the most up to date (RD-7: the caseworker decides on the information available)
+             * @example Client confirmed the move by phone on 19 November.
+             */
+            reason: string;
+            /**
+             * @description keep-cms over a value CIS holds as Verified (a date of birth or death, `cisVerified`): true confirms that CMS's value is to replace CIS's verified one (RD-7); without it the decision is refused (422 CIS_VALUE_VERIFIED)
+             * @example true
+             */
+            confirmOverrideVerified?: boolean;
         };
         CisUpdateView: {
             /**
@@ -681,8 +857,8 @@ export interface components {
              */
             referenceKind: "NINO" | "CRN";
             /**
-             * @description Masked
-             * @example JK****56C
+             * @description The NINO/CRN: whole to caseworkers and the sensitive case team, masked (JK****56C) to other roles
+             * @example JK123456C
              */
             reference: string;
             /**
@@ -719,10 +895,11 @@ export interface components {
              */
             stage: string | null;
             /**
+             * @description pending: CIS is being asked; answered: CIS's response code is recorded (SU-7); unknown: CIS's answer did not arrive (it may have applied it): cis-interface is asking again with the same Idempotency-Key until CIS gives the outcome (SU-5); failed: CIS answered with a technical error or refused the request, nothing applied
              * @example answered
              * @enum {string}
              */
-            status: "pending" | "answered" | "failed";
+            status: "pending" | "unknown" | "answered" | "failed";
             /**
              * @description CIS's update response code (SU-7)
              * @example 0
@@ -741,7 +918,7 @@ export interface components {
             /** @example SU-7 */
             requirementId: string | null;
             /**
-             * @description Technical failure, when CIS did not answer
+             * @description failed: the technical error or refusal CIS answered with; unknown: why the answer did not arrive
              * @example null
              */
             failureReason: string | null;
@@ -763,11 +940,11 @@ export interface components {
             /** @description keep-cms: the update sent to CIS and CIS's answer (RD-7, SU-7) */
             cisUpdate: components["schemas"]["CisUpdateView"] | null;
             /**
-             * @description keep-cms without an update: CIS accepts only names, addresses, dates of birth and death (SU-2), or CMS holds no value to send
+             * @description keep-cms without an update: CIS accepts only names, addresses, dates of birth and death (SU-2), or CMS holds no value to send; accept-cis of a superseded NINO: CMS's NINO changes through the verify NINO/CRN interface, not here
              * @example null
              * @enum {string|null}
              */
-            noUpdateReason: "not-updatable" | "cms-value-missing" | null;
+            noUpdateReason: "not-updatable" | "cms-value-missing" | "nino-via-verification" | null;
         };
         SendCisUpdateDto: {
             /**
@@ -795,7 +972,7 @@ export interface components {
             payload: Record<string, never>;
             /**
              * Format: uuid
-             * @description During maintenance: the CoC SR whose "Update CIS" is enabled (Sub Status CoC Accept, validations complete; SU-4). Not needed at application stage (SU-3).
+             * @description During maintenance: the CoC SR whose "Update CIS" is enabled (Sub Status CoC Accept, validations complete; SU-4). It enables only the item it validated (the update type from its path and validation outcome), with the values it records in `details.change` when it records them, once. Not needed at application stage (SU-3).
              * @example 5b0c3f7e-1a2b-4c3d-9e8f-0a1b2c3d4e5f
              */
             serviceRequestId?: string;
@@ -1057,11 +1234,22 @@ export interface components {
         };
         CisStatusView: {
             /**
-             * @description closed: calls go to CIS; open: they fail at once with 503 CIS_UNAVAILABLE; half-open: one trial call
+             * @description closed: calls go to CIS; open: they fail at once with 503 CIS_UNAVAILABLE and Retry-After; half-open: one trial call is in flight
              * @example closed
              * @enum {string}
              */
             breaker: "closed" | "open" | "half-open" | "isolated";
+            /**
+             * @description How long the breaker stays open before a trial call (CIS_BREAKER_HALF_OPEN_AFTER_MS)
+             * @example 5000
+             */
+            halfOpenAfterMs: number;
+            /**
+             * Format: date-time
+             * @description While open: when the next call is let through as a trial; null while closed
+             * @example null
+             */
+            nextProbeAt: string | null;
         };
         AdvanceClockDto: Record<string, never>;
         /** @description RFC 9457 problem details */
@@ -1146,15 +1334,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1190,12 +1369,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Was registered already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterInterestResultView"];
+                };
+            };
+            /** @description Registered now. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InterestView"];
+                    "application/json": components["schemas"]["RegisterInterestResultView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -1227,15 +1416,6 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1289,7 +1469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InterestView"];
+                    "application/json": components["schemas"]["DeregisterInterestResultView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -1568,15 +1748,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not found. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1636,15 +1807,6 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not found. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1713,15 +1875,6 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not found. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1859,8 +2012,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description CIS's answer (SU-7) */
             201: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CisUpdateView"];
+                };
+            };
+            /** @description CIS's answer did not arrive: the update is `unknown` and its outcome is being learnt (SU-5); follow the Location */
+            202: {
+                headers: {
+                    /** @description The update: /cis-updates/{id} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2046,15 +2211,6 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not found. */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,7 +11,7 @@ export interface paths {
         /** Whether the client has security details (`setUp: false`: use security set-up, SD-22), the TAM account and whether it is blocked, consecutive failures. Never a secret. */
         get: operations["ClientSecurityController_status"];
         put?: never;
-        /** Security set-up: PIN and special password (SD-1), memorable questions X (SD-14), and a TAM account unless the client is on a manually built CSA Arrears Only case (SD-21). */
+        /** Security set-up: PIN and special password (SD-1), memorable questions X (SD-14), and a TAM account unless service-requests shows the client only on manually built CSA Arrears Only cases (SD-21). A client service-requests does not hold is refused (404). */
         post: operations["ClientSecurityController_setUp"];
         delete?: never;
         options?: never;
@@ -45,7 +45,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the PIN and/or special password (steps 11–13, SD-14); the previous details are kept as history (SD-20) and failures reset. Refused: no details (SD-22), CSA Arrears Only without a TAM account (SD-21), a client representative (SD-18), a blocked account (unblock first, SD-11). */
+        /** Change the PIN and/or special password (steps 11–13, SD-14) under the open Change Contact/Security Info SR of this client (SD-4, checked with service-requests); the previous details are kept as history (SD-20) and failures reset. Refused: no details (SD-22), CSA Arrears Only without a TAM account (SD-21), a client representative (SD-18), a blocked account (unblock first, SD-11), no SR or not such an SR (SD-4). */
         post: operations["ClientSecurityController_change"];
         delete?: never;
         options?: never;
@@ -79,7 +79,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unblock User (step 9; SD-3, SD-11): clears the block and the failures. Not blocked: nothing changes. Refused for CSA Arrears Only clients without a TAM account (raise an incident with AAC, SD-21). */
+        /** Unblock User (step 9; SD-3, SD-11): clears the block and the failures. Not blocked: nothing changes. Refused for CSA Arrears Only clients without a TAM account (raise an incident with AAC, SD-21). An SR, when named, must be an open Change Contact/Security Info SR of this client (SD-4). */
         post: operations["ClientSecurityController_unblock"];
         delete?: never;
         options?: never;
@@ -97,7 +97,7 @@ export interface paths {
         /** The representative's security status (`setUp: false`: use set-up). Never a secret. */
         get: operations["RepresentativeSecurityController_status"];
         put?: never;
-        /** Security set-up for a client representative's own details (SD-1, SD-18). */
+        /** Security set-up for a client representative's own details (SD-1, SD-18): service-requests must hold them as a current representative of `actingForClientId`. */
         post: operations["RepresentativeSecurityController_setUp"];
         delete?: never;
         options?: never;
@@ -131,7 +131,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the representative's own PIN and/or special password (SD-14, SD-18); history kept (SD-20). Refused when not set up (SD-22) or blocked (unblock first, SD-11). */
+        /** Change the representative's own PIN and/or special password (SD-14, SD-18); history kept (SD-20). Only under an open Change Contact/Security Info SR of the client they act for (SD-4). Refused when not set up (SD-22) or blocked (unblock first, SD-11). */
         post: operations["RepresentativeSecurityController_change"];
         delete?: never;
         options?: never;
@@ -272,12 +272,6 @@ export interface components {
              * @example Blue Heron 42
              */
             password: string;
-            /**
-             * @description The client is on a manually built CSA Arrears Only case: no TAM account is created, and a later change or unblock is refused (raise an incident with AAC, SD-21).
-             * @default false
-             * @example false
-             */
-            csaArrearsOnly: boolean;
         };
         TamAccountView: {
             /**
@@ -505,7 +499,7 @@ export interface components {
             subjectType: "client" | "client-representative";
             /**
              * Format: uuid
-             * @description The Change - Security Details SR this change is made under (kept with the history).
+             * @description Required: the open Change Contact/Security Info SR this change is made under (SD-4), whose subject is this client (for a representative, the client they act for); asked of service-requests and kept with the history. Optional in the schema only so that its absence is refused with SERVICE_REQUEST_REQUIRED (SD-4) after SD-22 / SD-21 / SD-11.
              * @example 9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d
              */
             serviceRequestId?: string;
@@ -559,7 +553,7 @@ export interface components {
             verifiedBy: "PIN/password" | "transactional questions" | "CMSL9800 returned";
             /**
              * Format: uuid
-             * @description The Change - Security Details SR this unblock is made under.
+             * @description The Change Contact/Security Info SR this unblock is made under (step 9), if raised yet: when given it must be an open one whose subject is this client (for a representative, the client they act for), SD-4.
              * @example 9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d
              */
             serviceRequestId?: string;
@@ -567,7 +561,7 @@ export interface components {
         SetUpRepresentativeSecurityDto: {
             /**
              * Format: uuid
-             * @description The client this representative acts for (service-requests client id).
+             * @description The client this representative acts for (service-requests client id); service-requests must hold the representative as a current representative of this client (SD-18).
              * @example 3f2b8c1e-5a4d-4e8f-9b6a-2c7d1e0f9a8b
              */
             actingForClientId: string;
@@ -788,6 +782,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
                 headers: {
@@ -926,6 +929,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1091,6 +1103,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1220,6 +1241,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1365,6 +1395,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1530,6 +1569,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1554,7 +1602,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description At most 1000. */
-                limit?: string;
+                limit?: number;
             };
             header?: never;
             path: {

@@ -432,6 +432,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/access/sensitivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which of the given cases, clients, representatives and SRs are nationally sensitive. */
+        post: operations["SensitivityController_sensitivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -602,7 +619,7 @@ export interface components {
             homeEmail: Record<string, never> | null;
             /** @description RD-4: a sensitive case team call back is arranged */
             sensitiveCheck: boolean;
-            /** @description On a nationally sensitive case */
+            /** @description Nationally sensitive: flagged itself (SU-6), under Sensitive Check (RD-4), or on a nationally sensitive case */
             nationallySensitive: boolean;
             cases: components["schemas"]["ClientCaseView"][];
             version: number;
@@ -835,7 +852,7 @@ export interface components {
             to: Record<string, never>;
             /** @description Resolution codes to choose from */
             resolutionCodes: string[] | null;
-            /** @description A next action due date in the future is needed (Wait) */
+            /** @description The move is to Wait, with a next action due date: set by the rules where the procedure sets the wait (SD-9, SD-10, TD-3, TD-11), else given by the caller */
             needsNextActionDue: boolean;
             /** @description A reason (note) is needed */
             needsReason: boolean;
@@ -941,7 +958,7 @@ export interface components {
             /** @enum {string|null} */
             resolutionCode?: "CofC Accepted" | "CoC Rejected" | "No Change Required" | "Letter Issued" | "Details Passed On" | "No Response" | "Sensitive Status Updated" | "Call Back Completed" | "Withdrawn" | "Raised In Error" | null;
             /**
-             * @description Required for Wait (7 days SD-9, 14 days TD-3)
+             * @description For Wait. Where the procedure sets the wait (7 days SD-9/SD-10, 14 days TD-3/TD-11) leave it out and the rules set it; a date on another day is refused (400, naming the rule). Other Waits need a future date.
              * @example 2026-11-29T09:00:00Z
              */
             nextActionDue?: string;
@@ -1062,6 +1079,22 @@ export interface components {
         };
         MatchRequestDto: {
             references: components["schemas"]["ReferenceDto"][];
+        };
+        SensitivityQueryDto: {
+            cases?: string[];
+            clients?: string[];
+            representatives?: string[];
+            serviceRequests?: string[];
+        };
+        SensitivityView: {
+            /** @description The given cases that are nationally sensitive. */
+            cases: string[];
+            /** @description The given clients that are nationally sensitive. */
+            clients: string[];
+            /** @description The given representatives acting for a sensitive client. */
+            representatives: string[];
+            /** @description The given service requests that are nationally sensitive. */
+            serviceRequests: string[];
         };
         AdvanceClockDto: Record<string, never>;
         /** @description RFC 9457 problem details */
@@ -1973,6 +2006,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The case with its participants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
                 headers: {
@@ -2035,6 +2075,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The case as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
                 headers: {
@@ -3248,7 +3295,8 @@ export interface operations {
     AuditController_trail: {
         parameters: {
             query?: {
-                limit?: string;
+                /** @description At most 1000. */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -3264,6 +3312,65 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SensitivityController_sensitivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SensitivityQueryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SensitivityView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {

@@ -65,11 +65,19 @@ const CONTACT_PLAN: readonly ActivityStepTemplate[] = [
   },
 ];
 
+/**
+ * What the SR Notes must record before a verbal bank details transfer goes further (Verbally Collecting
+ * and Transferring Bank Details, step 5; TD-9): written when the caseworker records `Consent Given`.
+ */
+export const TD9_CONSENT_NOTE =
+  "The client's request is to share their bank details with the paying parent in writing, to enable Direct Pay. The verbatim consent statement was read to the client and accepted, so that the details can be transferred to the other party (TD-9).";
+
 const VERBAL_PLAN: readonly ActivityStepTemplate[] = [
   {
     key: 'consent',
     title: 'Read the consent statement; Notes record the request and that the statement was accepted',
     allowedOutcomes: ['Consent Given', 'Consent Refused'],
+    noteOnOutcome: { 'Consent Given': TD9_CONSENT_NOTE },
     requirementIds: ['TD-9'],
     procedureStep: `${P}, Verbally Collecting and Transferring Bank Details, steps 1, 4–5`,
   },
@@ -150,6 +158,16 @@ const DV_FOLLOW_UP_STEPS: readonly ActivityStepTemplate[] = [
     procedureStep: `${P}, domestic violence, step 3`,
   },
 ];
+
+/**
+ * Before the verbal route goes further (hand-over, TL submission): the bank details entered with the
+ * consent accepted, and the Notes recording the request and the accepted statement (step 5; TD-9).
+ */
+const VERBAL_CONSENT = [
+  { kind: 'transfer-items-entered', requirementId: 'TD-9' },
+  { kind: 'consent-accepted', requirementId: 'TD-9' },
+  { kind: 'note-recorded', text: TD9_CONSENT_NOTE, requirementId: 'TD-9' },
+] as const;
 
 const PLANS: Record<string, readonly ActivityStepTemplate[]> = {
   [CONTACT]: CONTACT_PLAN,
@@ -246,7 +264,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       roles: WORKERS,
       guards: [
         { kind: 'step-outcome', step: 'confirm-request', requirementId: 'TD-1' },
-        { kind: 'next-action-due', requirementId: 'TD-3' },
+        { kind: 'next-action-due', days: 14, requirementId: 'TD-3' },
       ],
       effects: [
         { kind: 'issue-letter', letter: 'CMSL0405', recipient: 'subject' },
@@ -264,7 +282,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       roles: WORKERS,
       guards: [
         { kind: 'step-outcome', step: 'consent', oneOf: ['Consent Refused'], requirementId: 'TD-9' },
-        { kind: 'next-action-due', requirementId: 'TD-3' },
+        { kind: 'next-action-due', days: 14, requirementId: 'TD-3' },
       ],
       effects: [
         { kind: 'set-path', path: CONTACT },
@@ -301,8 +319,9 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
           oneOf: ['Bank Wizard Passed'],
           requirementId: 'TD-5',
         },
+        ...VERBAL_CONSENT,
       ],
-      requirementIds: ['TD-10'],
+      requirementIds: ['TD-10', 'TD-9'],
       procedureStep: `${P}, Verbally Collecting and Transferring Bank Details, step 5`,
     }),
     transition({
@@ -320,6 +339,9 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
           oneOf: ['Bank Wizard Passed', 'No Bank Details'],
           requirementId: 'TD-5',
         },
+        // The stored form, not only the caseworker's step outcome (step 5).
+        { kind: 'transfer-items-entered', requirementId: 'TD-4' },
+        { kind: 'declaration-signed', requirementId: 'TD-4' },
       ],
       effects: [{ kind: 'record-submitter' }],
       requirementIds: ['TD-6', 'TD-4', 'TD-5'],
@@ -342,6 +364,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
           requirementId: 'TD-5',
         },
         { kind: 'step-outcome', step: 'call-paying-parent', requirementId: 'TD-10' },
+        ...VERBAL_CONSENT,
       ],
       effects: [{ kind: 'record-submitter' }],
       requirementIds: ['TD-6', 'TD-9', 'TD-10'],
@@ -419,7 +442,7 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       guards: [
         { kind: 'step-outcome', step: 'discuss-options', requirementId: 'TD-11' },
         { kind: 'step-outcome', step: 'cmsl9660', requirementId: 'TD-11' },
-        { kind: 'next-action-due', requirementId: 'TD-11' },
+        { kind: 'next-action-due', days: 14, requirementId: 'TD-11' },
       ],
       requirementIds: ['TD-11'],
       procedureStep: `${P}, domestic violence, step 1`,
@@ -507,6 +530,24 @@ export const DATA_TRANSFER_SR: SrTypeDefinition = {
       description:
         'No details in 14 days: add the calls to the receiving parent, then the paying parent (put payments aside), and return to In Progress.',
       requirementIds: ['TD-13'],
+    },
+  ],
+  decisions: [
+    {
+      requirementIds: ['TD-3', 'TD-11'],
+      text: 'Both Waits are 14 days, set by the rules ("apply a wait of 14 days", step 4; "call in with the details within the next 14 days", domestic violence step 1): without a date the rules set it; another day is refused, a longer one too, reason or not, since the procedure allows no other wait.',
+    },
+    {
+      requirementIds: ['TD-4'],
+      text: "Submission to the team leader needs the returned form as entered in the SR (`PUT …/transfer-items`): the items to pass on and the declaration recorded as signed; the caseworker's `form-checked` outcome alone is not enough. An unsigned declaration, or none recorded, is refused (call the client; CMSL0405 may be sent again).",
+    },
+    {
+      requirementIds: ['TD-9'],
+      text: 'Recording `Consent Given` writes the note step 5 asks for ("the client\'s request is to share bank details and the verbatim statement has been accepted") to the SR Notes, in the caseworker\'s name; the hand-over and the submission to the team leader need that note, the bank details entered and the consent recorded with them.',
+    },
+    {
+      requirementIds: ['TD-1'],
+      text: "Bank details pass only from the receiving parent to the paying parent, to enable Direct Pay: a paying parent's own bank details are refused when the items are entered, not first when CMSL0406 is issued after approval.",
     },
   ],
 };

@@ -195,7 +195,7 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
       roles: WORKERS,
       guards: [
         { kind: 'step-outcome-absent', step: 'cmsl9800', requirementId: 'SD-9' },
-        { kind: 'next-action-due', requirementId: 'SD-9' },
+        { kind: 'next-action-due', days: 7, requirementId: 'SD-9' },
         { kind: 'reason', requirementId: 'SD-9' },
       ],
       effects: [
@@ -215,7 +215,7 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
       guards: [
         { kind: 'wait-expired', requirementId: 'SD-10' },
         { kind: 'step-outcome-absent', step: 'cmsl9801', requirementId: 'SD-10' },
-        { kind: 'next-action-due', requirementId: 'SD-10' },
+        { kind: 'next-action-due', days: 7, requirementId: 'SD-10' },
       ],
       effects: [
         { kind: 'issue-letter', letter: 'CMSL9801', recipient: 'subject' },
@@ -378,7 +378,7 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
   followUps: [
     {
       when: { stepAbsent: 'cmsl9801' },
-      actions: [{ kind: 'transition', transition: 'remind', nextActionDueDays: 7 }],
+      actions: [{ kind: 'transition', transition: 'remind' }],
       description: 'First expiry (step cmsl9801 has no outcome): CMSL9801 reminder and Wait seven more days.',
       requirementIds: ['SD-10'],
     },
@@ -395,6 +395,16 @@ export const SECURITY_DETAILS_SR: SrTypeDefinition = {
       description:
         'Second expiry (CMSL9801 already issued): the change is rejected, Resolution Code CoC Rejected.',
       requirementIds: ['SD-12'],
+    },
+  ],
+  decisions: [
+    {
+      requirementIds: ['SD-9', 'SD-10'],
+      text: 'Both Waits are seven days, set by the rules ("a next action due date seven days in the future", step 7; "Wait for a further seven days", step 8): without a date the rules set it; another day is refused, a longer one too, reason or not, since the procedure gives the caseworker no discretion to extend it.',
+    },
+    {
+      requirementIds: ['SD-4', 'SD-2', 'SD-3'],
+      text: 'The SR raised when three failed checks block a TAM account shows the blocked client as Source: their role on the case (PWC or NRP) in Source and their name as the reporting person, on the `phone` path (the call back, SD-3; never Self Service). The procedure has no system-raised SR: after the third failed check the caseworker raises this SR, and "the Source is the person who is reporting the change … select their role on the case e.g. NRP or PWC" (step 2); the change is the blocked client\'s own. That the system raised it shows in its first note and its audit record (raised by client-security), not in Source.',
     },
   ],
 };

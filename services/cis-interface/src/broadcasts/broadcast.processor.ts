@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CIS_CHANGE_TYPE_INFO,
@@ -85,7 +85,7 @@ export function matchTransaction(
  * is recorded as unmatched (never dropped). Calls that fail are retried by the job with backoff.
  */
 @Injectable()
-export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap {
+export class BroadcastProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger(BroadcastProcessor.name);
 
   constructor(
@@ -96,17 +96,6 @@ export class BroadcastProcessor implements OnModuleInit, OnApplicationBootstrap 
     private readonly srs: ServiceRequestsGateway,
     private readonly correspondence: CorrespondenceGateway,
   ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.jobs.declare(BROADCAST_CHUNK_QUEUE, {
-      retryLimit: 30,
-      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
-    });
-    await this.jobs.declare(MOPF_LETTER_QUEUE, {
-      retryLimit: 30,
-      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
-    });
-  }
 
   async onApplicationBootstrap(): Promise<void> {
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {

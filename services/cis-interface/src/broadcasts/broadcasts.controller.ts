@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { Access, ApiProblems, Roles, UuidParamPipe } from '@cms/platform';
 import {
   BatchListQuery,
   BroadcastAcceptedView,
@@ -24,6 +23,7 @@ export class BroadcastsController {
   @Post()
   @HttpCode(202)
   @Roles('system')
+  @Access.systemOnly("CIS's daily broadcast batch, delivered with a service token")
   @ApiOperation({
     summary:
       "CIS's daily broadcast batch: stored with every transaction before it is acknowledged, then matched and raised in the background (BR-1..BR-9). A batch or transaction id received before raises nothing new.",
@@ -39,6 +39,7 @@ export class BroadcastsController {
 
   @Get()
   @Roles(...STAFF)
+  @Access.noSubject('batches with their transactions counted by outcome: no citizen data')
   @ApiOperation({ summary: 'The latest broadcast batches with their transactions counted by outcome.' })
   @ApiOkResponse({ type: BroadcastBatchListView })
   list(@Query() q: BatchListQuery): Promise<BroadcastBatchListView> {
@@ -47,20 +48,20 @@ export class BroadcastsController {
 
   @Get('unmatched')
   @Roles(...STAFF)
+  // BR-7, X-1: a sensitivity update, or a NINO/CRN CIS or CMS holds sensitive, is withheld.
+  @Access.list('unmatched-transaction', { items: 'items' })
   @ApiOperation({
     summary:
       'Transactions that matched no live enquiry, application or case (BR-5), newest first: kept, never dropped.',
   })
   @ApiOkResponse({ type: BroadcastTransactionPageView })
-  unmatched(
-    @Query() q: TransactionPageQuery,
-    @CurrentActor() actor: Actor,
-  ): Promise<BroadcastTransactionPageView> {
-    return this.broadcasts.unmatched(actor, q);
+  unmatched(@Query() q: TransactionPageQuery): Promise<BroadcastTransactionPageView> {
+    return this.broadcasts.unmatched(q);
   }
 
   @Get(':batchId')
   @Roles(...STAFF)
+  @Access.noSubject("a batch's status and its transactions counted by outcome: no citizen data")
   @ApiOperation({
     summary:
       'A batch: status and its transactions counted by outcome (sr-raised, letter-issued, unmatched, duplicate-ignored, failed, pending).',
@@ -73,6 +74,8 @@ export class BroadcastsController {
 
   @Get(':batchId/transactions')
   @Roles(...STAFF)
+  // BR-7, X-1: a sensitivity update, a sensitive matched client or NINO/CRN is withheld.
+  @Access.list('broadcast-transaction', { items: 'items' })
   @ApiOperation({
     summary:
       "A batch's transactions in order with their outcomes (the SR raised, the letter issued, or why not).",
@@ -82,8 +85,7 @@ export class BroadcastsController {
   transactions(
     @Param('batchId', UuidParamPipe) batchId: string,
     @Query() q: TransactionPageQuery,
-    @CurrentActor() actor: Actor,
   ): Promise<BroadcastTransactionPageView> {
-    return this.broadcasts.transactions(actor, batchId, q);
+    return this.broadcasts.transactions(batchId, q);
   }
 }

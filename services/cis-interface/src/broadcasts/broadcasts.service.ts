@@ -1,13 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  type Actor,
-  type Clock,
-  DomainValidationError,
-  hasSensitiveAccess,
-  NotFoundError,
-} from '@cms/domain';
+import { type Clock, DomainValidationError, NotFoundError } from '@cms/domain';
 import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CisInterfaceConfig } from '../config';
@@ -190,14 +184,10 @@ export class BroadcastsService {
   }
 
   /**
-   * A batch's transactions in order, optionally of one outcome; keyset pages. Nationally
-   * sensitive ones only for callers with sensitive access (X-1). @throws NotFoundError
+   * A batch's transactions in order, optionally of one outcome; keyset pages. The route withholds
+   * the nationally sensitive ones from callers without sensitive access (X-1, BR-7). @throws NotFoundError
    */
-  async transactions(
-    actor: Actor,
-    batchId: string,
-    q: TransactionPageQuery,
-  ): Promise<BroadcastTransactionPageView> {
+  async transactions(batchId: string, q: TransactionPageQuery): Promise<BroadcastTransactionPageView> {
     await this.batch(batchId);
     const limit = q.limit ?? 50;
     const qb = this.db.manager
@@ -208,15 +198,15 @@ export class BroadcastsService {
     if (q.outcome) qb.andWhere('t.outcome = :outcome', { outcome: q.outcome });
     if (q.after)
       qb.andWhere('t.seq > (SELECT seq FROM broadcast_transaction WHERE id = :after)', { after: q.after });
-    if (!hasSensitiveAccess(actor)) qb.andWhere('t.nationally_sensitive = false');
     return page(await qb.getMany(), limit);
   }
 
   /**
    * Transactions that matched no live enquiry, application or case (BR-5), newest first; kept,
-   * never dropped, for a caseworker to look into.
+   * never dropped, for a caseworker to look into. The route withholds the nationally sensitive ones
+   * from callers without sensitive access (X-1, BR-7).
    */
-  async unmatched(actor: Actor, q: TransactionPageQuery): Promise<BroadcastTransactionPageView> {
+  async unmatched(q: TransactionPageQuery): Promise<BroadcastTransactionPageView> {
     const limit = q.limit ?? 50;
     const qb = this.db.manager
       .createQueryBuilder(BroadcastTransaction, 't')
@@ -230,7 +220,6 @@ export class BroadcastsService {
         { after: q.after },
       );
     }
-    if (!hasSensitiveAccess(actor)) qb.andWhere('t.nationally_sensitive = false');
     return page(await qb.getMany(), limit);
   }
 

@@ -5,7 +5,6 @@ import {
   CIS_UPDATE_RESPONSE_INFO,
   CIS_UPDATE_TYPE_LABELS,
   CIS_UPDATE_TYPES,
-  maskNino,
   PERSON_REFERENCE_KINDS,
 } from '@cms/domain';
 import type { CisUpdateResponseCode, CisUpdateType, PersonReferenceKind } from '@cms/domain';
@@ -36,7 +35,7 @@ export class SendCisUpdateDto {
     format: 'uuid',
     example: '5b0c3f7e-1a2b-4c3d-9e8f-0a1b2c3d4e5f',
     description:
-      'During maintenance: the CoC SR whose "Update CIS" is enabled (Sub Status CoC Accept, validations complete; SU-4). Not needed at application stage (SU-3).',
+      'During maintenance: the CoC SR whose "Update CIS" is enabled (Sub Status CoC Accept, validations complete; SU-4). It enables only the item it validated (the update type from its path and validation outcome), with the values it records in `details.change` when it records them, once. Not needed at application stage (SU-3).',
   })
   @IsOptional()
   @IsUUID()
@@ -48,7 +47,12 @@ export class CisUpdateView {
   @ApiProperty({ format: 'uuid', example: '1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b' }) id: string;
   @ApiProperty({ format: 'uuid', example: '7d1c2a9e-0c55-4d5f-9a3b-2f1e0b6c9d11' }) clientId: string;
   @ApiProperty({ enum: PERSON_REFERENCE_KINDS, example: 'NINO' }) referenceKind: PersonReferenceKind;
-  @ApiProperty({ example: 'JK****56C', description: 'Masked' }) reference: string;
+  @ApiProperty({
+    example: 'JK123456C',
+    description:
+      'The NINO/CRN: whole to caseworkers and the sensitive case team, masked (JK****56C) to other roles',
+  })
+  reference: string;
   @ApiProperty({ enum: CIS_UPDATE_TYPES, example: 'ADDRESS_CHANGE' }) updateType: CisUpdateType;
   @ApiProperty({ example: 'Change of address' }) updateLabel: string;
   @ApiProperty({
@@ -68,7 +72,13 @@ export class CisUpdateView {
     description: 'The case stage that decided SU-3/SU-4',
   })
   stage: string | null;
-  @ApiProperty({ enum: CIS_UPDATE_STATUSES, example: 'answered' }) status: CisUpdateStatus;
+  @ApiProperty({
+    enum: CIS_UPDATE_STATUSES,
+    example: 'answered',
+    description:
+      "pending: CIS is being asked; answered: CIS's response code is recorded (SU-7); unknown: CIS's answer did not arrive (it may have applied it): cis-interface is asking again with the same Idempotency-Key until CIS gives the outcome (SU-5); failed: CIS answered with a technical error or refused the request, nothing applied",
+  })
+  status: CisUpdateStatus;
   @ApiProperty({
     enum: CIS_UPDATE_RESPONSE_CODES,
     nullable: true,
@@ -86,7 +96,8 @@ export class CisUpdateView {
     nullable: true,
     type: String,
     example: null,
-    description: 'Technical failure, when CIS did not answer',
+    description:
+      'failed: the technical error or refusal CIS answered with; unknown: why the answer did not arrive',
   })
   failureReason: string | null;
   @ApiProperty({ example: 'cw-1042' }) requestedBy: string;
@@ -106,7 +117,7 @@ export function toCisUpdateView(u: CisUpdate): CisUpdateView {
     id: u.id,
     clientId: u.clientId,
     referenceKind: u.referenceKind,
-    reference: maskNino(u.reference),
+    reference: u.reference,
     updateType: u.updateType,
     updateLabel: CIS_UPDATE_TYPE_LABELS[u.updateType],
     payload: u.payload,

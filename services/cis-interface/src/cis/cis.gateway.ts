@@ -56,6 +56,9 @@ export interface CisUpdateAnswer {
 /** State of the circuit breaker in front of CIS. */
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
 
+/** Told of each attempt that failed technically (RD-5: each rejection is recorded), before it is retried. */
+export type FailedTryObserver = (reason: string) => void;
+
 /** One failed attempt to reach CIS (retried, counted by the breaker). */
 class CisAttemptFailed extends Error {
   constructor(readonly reason: string) {
@@ -70,7 +73,10 @@ type OpenApiResult = { data?: unknown; error?: unknown; response: Response };
  * data (RD), send updates (SU). Every call carries a `system` token and the request id, times out
  * after `CIS_TIMEOUT_MS`, is retried with exponential backoff after a technical error (HTTP 5xx
  * — CIS's "Technical error" is a 503 — or a time-out), and passes a circuit breaker
- * (`ConsecutiveBreaker(CIS_BREAKER_THRESHOLD)`), which fails calls at once while open.
+ * (`ConsecutiveBreaker(CIS_BREAKER_THRESHOLD)`), which fails calls at once while open. After
+ * `CIS_BREAKER_HALF_OPEN_AFTER_MS` (default 5 s) the next call is let through as a trial
+ * (half-open): an answer closes the breaker, a technical error opens it for another pause.
+ * Both 503s carry `retryAfterSeconds` (until the next trial; the `Retry-After` header).
  * @throws CisTechnicalError (503 `CIS_TECHNICAL_ERROR`) after the last retry;
  *   CisUnavailableError (503 `CIS_UNAVAILABLE`) while the breaker is open;
  *   DomainError with CIS's problem code for any other refusal.
@@ -82,14 +88,26 @@ export class CisGateway {
   private readonly policy: ReturnType<typeof wrap>;
   private readonly cis: ReturnType<typeof cisClient>;
   private cachedToken?: { value: string; expiresAt: number };
+  /** When the breaker last opened (epoch ms), null while closed. */
+  private openedAt: number | null = null;
 
   constructor(@Inject(CONFIG) private readonly config: CisInterfaceConfig) {
     this.breaker = circuitBreaker(handleType(CisAttemptFailed), {
       halfOpenAfter: config.CIS_BREAKER_HALF_OPEN_AFTER_MS,
       breaker: new ConsecutiveBreaker(config.CIS_BREAKER_THRESHOLD),
     });
-    this.breaker.onBreak(() => this.logger.warn('CIS circuit breaker opened'));
-    this.breaker.onReset(() => this.logger.log('CIS circuit breaker closed'));
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+      this.logger.warn(
+        { halfOpenAfterMs: config.CIS_BREAKER_HALF_OPEN_AFTER_MS },
+        'CIS circuit breaker opened: calls fail fast until a trial call succeeds',
+      );
+    });
+    this.breaker.onHalfOpen(() => this.logger.log('CIS circuit breaker half-open: trial call'));
+    this.breaker.onReset(() => {
+      this.openedAt = null;
+      this.logger.log('CIS circuit breaker closed');
+    });
     const retries = retry(handleType(CisAttemptFailed), {
       maxAttempts: config.CIS_RETRY_ATTEMPTS,
       backoff: new ExponentialBackoff({
@@ -115,6 +133,23 @@ export class CisGateway {
       default:
         return 'isolated';
     }
+  }
+
+  /** How long the breaker stays open before a trial call (CIS_BREAKER_HALF_OPEN_AFTER_MS). */
+  get halfOpenAfterMs(): number {
+    return this.config.CIS_BREAKER_HALF_OPEN_AFTER_MS;
+  }
+
+  /** When the breaker lets the next trial call through (null while closed). */
+  get nextProbeAt(): Date | null {
+    if (this.breaker.state === CircuitState.Closed || this.openedAt === null) return null;
+    return new Date(this.openedAt + this.config.CIS_BREAKER_HALF_OPEN_AFTER_MS);
+  }
+
+  /** Seconds a refused caller should wait (`Retry-After`): until the breaker's next trial call, at least 1. */
+  retryAfterSeconds(): number {
+    const at = this.nextProbeAt;
+    return at ? Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000)) : 1;
   }
 
   /**
@@ -144,9 +179,15 @@ export class CisGateway {
    * "Insufficient access level" (RD-4). "NINO not found / deleted / superseded" come back as a
    * rejection (RD-5); a technical error is thrown after the retries.
    */
-  async retrieve(ref: CisReference, accessLevel: 'standard' | 'sensitive'): Promise<CisRetrieveResult> {
-    const body = await this.call('retrieve personal data', () =>
-      this.cis.POST('/cis/personal-data/retrieve', { body: { ...ref, accessLevel } }),
+  async retrieve(
+    ref: CisReference,
+    accessLevel: 'standard' | 'sensitive',
+    onFailedTry?: FailedTryObserver,
+  ): Promise<CisRetrieveResult> {
+    const body = await this.call(
+      'retrieve personal data',
+      () => this.cis.POST('/cis/personal-data/retrieve', { body: { ...ref, accessLevel } }),
+      onFailedTry,
     );
     if (body.outcome === 'rejected') {
       const rejection = body.rejection;
@@ -189,39 +230,52 @@ export class CisGateway {
   private async call<T>(
     what: string,
     op: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+    onFailedTry?: FailedTryObserver,
   ): Promise<T> {
-    const result = (await this.attempt(what, op)) as { data?: T; error?: unknown; response: Response };
+    const result = (await this.attempt(what, op, onFailedTry)) as {
+      data?: T;
+      error?: unknown;
+      response: Response;
+    };
     if (result.response.ok && result.data !== undefined) return result.data;
     throw peerError(result.response.status, (result.error ?? {}) as Record<string, unknown>);
   }
 
   /** Runs `op` with retries and the breaker; 5xx and time-outs are technical errors. */
-  private async attempt(what: string, op: () => Promise<OpenApiResult>): Promise<OpenApiResult> {
+  private async attempt(
+    what: string,
+    op: () => Promise<OpenApiResult>,
+    onFailedTry?: FailedTryObserver,
+  ): Promise<OpenApiResult> {
     let attempts = 0;
     try {
       return (await this.policy.execute(async () => {
         attempts++;
         let result: OpenApiResult;
+        let failure: string | null = null;
         try {
           result = await op();
+          if (result.response.status >= 500) failure = `CIS answered ${result.response.status}`;
         } catch (e) {
-          throw new CisAttemptFailed(describeFetchError(e, this.config.CIS_TIMEOUT_MS));
+          failure = describeFetchError(e, this.config.CIS_TIMEOUT_MS);
         }
-        if (result.response.status >= 500) {
-          throw new CisAttemptFailed(`CIS answered ${result.response.status}`);
+        if (failure !== null) {
+          onFailedTry?.(failure);
+          throw new CisAttemptFailed(failure);
         }
-        return result;
+        return result!;
       })) as OpenApiResult;
     } catch (e) {
       if (e instanceof BrokenCircuitError) {
         this.logger.warn({ operation: what }, 'CIS call refused: circuit breaker open');
-        throw new CisUnavailableError({ operation: what });
+        throw new CisUnavailableError({ operation: what, retryAfterSeconds: this.retryAfterSeconds() });
       }
       if (e instanceof CisAttemptFailed) {
         this.logger.warn({ operation: what, attempts, reason: e.reason }, 'CIS technical error');
         throw new CisTechnicalError(`${e.reason} (${attempts} attempt${attempts === 1 ? '' : 's'})`, {
           operation: what,
           attempts,
+          retryAfterSeconds: this.retryAfterSeconds(),
         });
       }
       throw e;

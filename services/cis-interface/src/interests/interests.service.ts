@@ -10,10 +10,14 @@ import {
 } from '@cms/domain';
 import { CLOCK, recordAudit } from '@cms/platform';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { ClientAccess } from '../access/client-access';
 import { CisGateway } from '../cis/cis.gateway';
-import type { CmsClient } from '../peers/service-requests.gateway';
-import { InterestListView, InterestView, toInterestView } from './interest.dto';
+import { type CmsClient, ServiceRequestsGateway } from '../peers/service-requests.gateway';
+import {
+  type DeregisterInterestResultView,
+  InterestListView,
+  type RegisterInterestResultView,
+  toInterestView,
+} from './interest.dto';
 import { InterestRegistration } from './interest.entity';
 
 /** The client's CIS key, or 422 NO_REFERENCE when CMS holds neither a NINO nor a CRN. */
@@ -37,7 +41,7 @@ export class InterestsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly access: ClientAccess,
+    private readonly srs: ServiceRequestsGateway,
     private readonly cis: CisGateway,
   ) {}
 
@@ -45,11 +49,20 @@ export class InterestsService {
    * Registers an interest of `interestType` on the client's CIS record (RI-1). The type must suit
    * one of the client's roles on their cases (INTEREST_TYPE_INFO: PWC/QC/ROC general, NRP general
    * or MC).
-   * @throws 404 (no client), InsufficientAccessError, 422 NO_REFERENCE / INTEREST_TYPE_NOT_FOR_ROLE
-   *   (RI-1), 409 INTEREST_ALREADY_REGISTERED, 503 CIS_TECHNICAL_ERROR / CIS_UNAVAILABLE
+   * Idempotent as CIS is (RI-1): an interest of this type registered already is answered with
+   * `alreadyRegistered: true`, without asking CIS again and without a second audit row; one CIS
+   * already holds but CMS has not recorded (an earlier call that did not finish here) is recorded
+   * now, audited once.
+   * Who may is the route's access declaration (X-1).
+   * @throws 404 (no client), 422 NO_REFERENCE / INTEREST_TYPE_NOT_FOR_ROLE
+   *   (RI-1), 503 CIS_TECHNICAL_ERROR / CIS_UNAVAILABLE
    */
-  async register(actor: Actor, clientId: string, interestType: InterestType): Promise<InterestView> {
-    const client = await this.access.load(actor, clientId);
+  async register(
+    actor: Actor,
+    clientId: string,
+    interestType: InterestType,
+  ): Promise<RegisterInterestResultView> {
+    const client = await this.srs.getClient(clientId);
     const ref = referenceOf(client);
     const allowed = INTEREST_TYPE_INFO[interestType].roles;
     const roles = [...new Set(client.cases.map((c) => c.role))].filter(isClientRole);
@@ -74,11 +87,8 @@ export class InterestsService {
         },
       );
     }
-    if (
-      await this.db.manager.existsBy(InterestRegistration, { clientId, interestType, status: 'registered' })
-    ) {
-      throw alreadyRegistered(interestType);
-    }
+    const existing = await this.registered(clientId, interestType);
+    if (existing) return { ...toInterestView(existing), alreadyRegistered: true };
     await this.cis.registerInterest(ref, interestType);
     try {
       const saved = await this.db.transaction(async (m) => {
@@ -103,27 +113,37 @@ export class InterestsService {
         });
         return row;
       });
-      return toInterestView(saved);
+      return { ...toInterestView(saved), alreadyRegistered: false };
     } catch (e) {
-      if (e instanceof QueryFailedError && (e as { code?: string }).code === '23505')
-        throw alreadyRegistered(interestType);
+      // A concurrent registration of the same type recorded it first: the outcome holds.
+      if (e instanceof QueryFailedError && (e as { code?: string }).code === '23505') {
+        const row = await this.registered(clientId, interestType);
+        if (row) return { ...toInterestView(row), alreadyRegistered: true };
+      }
       throw e;
     }
   }
 
   /**
    * Deregisters the client's interest of `interestType` (RI-2) in CIS and here; after that no
-   * update is accepted (SU-1) and no broadcast sent for it.
-   * @throws 404 INTEREST_NOT_REGISTERED, InsufficientAccessError, 503 as for register
+   * update is accepted (SU-1) and no broadcast sent for it. Idempotent as CIS is (RI-2): an
+   * interest deregistered already is answered with `alreadyDeregistered: true` (the latest
+   * deregistration), without asking CIS again and without a second audit row.
+   * @throws 404 (no client) / INTEREST_NOT_REGISTERED (never registered), 503 as for register
    */
-  async deregister(actor: Actor, clientId: string, interestType: InterestType): Promise<InterestView> {
-    await this.access.load(actor, clientId);
-    const row = await this.db.manager.findOneBy(InterestRegistration, {
-      clientId,
-      interestType,
-      status: 'registered',
-    });
+  async deregister(
+    actor: Actor,
+    clientId: string,
+    interestType: InterestType,
+  ): Promise<DeregisterInterestResultView> {
+    await this.srs.getClient(clientId);
+    const row = await this.registered(clientId, interestType);
     if (!row) {
+      const last = await this.db.manager.findOne(InterestRegistration, {
+        where: { clientId, interestType, status: 'deregistered' },
+        order: { deregisteredAt: 'DESC' },
+      });
+      if (last) return { ...toInterestView(last), alreadyDeregistered: true };
       throw new DomainError(
         'INTEREST_NOT_REGISTERED',
         'not-found',
@@ -135,27 +155,38 @@ export class InterestsService {
       { referenceKind: row.referenceKind, reference: row.reference },
       interestType,
     );
-    const saved = await this.db.transaction(async (m) => {
-      const before = auditShape(row);
-      row.status = 'deregistered';
-      row.deregisteredAt = this.clock.now();
-      row.deregisteredBy = actor.id;
-      await m.save(row);
+    return this.db.transaction(async (m) => {
+      // A concurrent deregistration may have recorded it first: then this one changes nothing.
+      const locked = await m.findOne(InterestRegistration, {
+        where: { id: row.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!locked || locked.status === 'deregistered') {
+        return { ...toInterestView(locked ?? row), alreadyDeregistered: true };
+      }
+      const before = auditShape(locked);
+      locked.status = 'deregistered';
+      locked.deregisteredAt = this.clock.now();
+      locked.deregisteredBy = actor.id;
+      await m.save(locked);
       await recordAudit(m, {
         entityType: 'interest',
-        entityId: row.id,
+        entityId: locked.id,
         action: 'deregistered',
         before,
-        after: auditShape(row),
+        after: auditShape(locked),
       });
-      return row;
+      return { ...toInterestView(locked), alreadyDeregistered: false };
     });
-    return toInterestView(saved);
   }
 
-  /** The client's interests, registered first, newest first. @throws 404, InsufficientAccessError */
-  async list(actor: Actor, clientId: string): Promise<InterestListView> {
-    await this.access.check(actor, clientId);
+  /** The client's registered interest of `interestType`, if any (at most one, RI-1). */
+  private registered(clientId: string, interestType: InterestType): Promise<InterestRegistration | null> {
+    return this.db.manager.findOneBy(InterestRegistration, { clientId, interestType, status: 'registered' });
+  }
+
+  /** The client's interests, registered first, newest first (none for a client this service never saw). */
+  async list(clientId: string): Promise<InterestListView> {
     const rows = await this.db.manager.find(InterestRegistration, {
       where: { clientId },
       order: { status: 'DESC', registeredAt: 'DESC' },
@@ -167,15 +198,6 @@ export class InterestsService {
   async hasRegisteredInterest(clientId: string): Promise<boolean> {
     return this.db.manager.existsBy(InterestRegistration, { clientId, status: 'registered' });
   }
-}
-
-function alreadyRegistered(interestType: InterestType): DomainError {
-  return new DomainError(
-    'INTEREST_ALREADY_REGISTERED',
-    'conflict',
-    `A ${INTEREST_TYPE_INFO[interestType].label} is already registered for this client.`,
-    { requirementId: 'RI-1' },
-  );
 }
 
 function auditShape(r: InterestRegistration): Record<string, unknown> {

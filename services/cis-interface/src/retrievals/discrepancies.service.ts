@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type Actor, type Clock, DomainError, NotFoundError } from '@cms/domain';
 import { CLOCK, recordAudit } from '@cms/platform';
 import { DataSource } from 'typeorm';
-import { ClientAccess } from '../access/client-access';
 import type { CisUpdateView } from '../cis-updates/cis-update.dto';
 import { CisUpdatesService } from '../cis-updates/cis-updates.service';
 import { type CmsClient, ServiceRequestsGateway } from '../peers/service-requests.gateway';
@@ -22,14 +21,12 @@ export class DiscrepanciesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly access: ClientAccess,
     private readonly srs: ServiceRequestsGateway,
     private readonly updates: CisUpdatesService,
   ) {}
 
-  /** The client's discrepancies, open first, newest first; optionally one status. @throws 404, InsufficientAccessError */
-  async list(actor: Actor, clientId: string, status?: string): Promise<DiscrepancyListView> {
-    await this.access.check(actor, clientId);
+  /** The client's discrepancies, open first, newest first; optionally one status. */
+  async list(clientId: string, status?: string): Promise<DiscrepancyListView> {
     const rows = await this.db.manager.find(Discrepancy, {
       where: { clientId, ...(status ? { status: status as never } : {}) },
       order: { createdAt: 'DESC' },
@@ -39,39 +36,57 @@ export class DiscrepanciesService {
   }
 
   /**
-   * Records the caseworker's decision (RD-7).
+   * Records the caseworker's decision (RD-7), with its reason (required).
    * - `accept-cis`: `PATCH /clients/{id}` in service-requests with the client's current version and
-   *   CIS's value (a stale version is read again once); the NINO cannot be taken this way (422).
+   *   CIS's value (a stale version is read again once). A superseded NINO (RD-3) is not changed
+   *   this way: the decision is recorded and CMS's NINO changes through the verify NINO/CRN
+   *   interface (`noUpdateReason: nino-via-verification`).
    * - `keep-cms`: sends CMS's current value to CIS for an address, date of birth or date of death
-   *   (SU-2; SU-1 and SU-6 apply), otherwise records the decision only.
-   * @throws 404, 409 DISCREPANCY_RESOLVED, 422 ITEM_NOT_ACCEPTABLE / NO_INTEREST_REGISTERED,
-   *   InsufficientAccessError, 503 (CIS or service-requests unavailable; nothing is decided)
+   *   (SU-2; SU-1 and SU-6 apply), otherwise records the decision only. Over a value CIS holds as
+   *   Verified (`cisVerified`: a date of birth or death) only with `confirmOverrideVerified`.
+   * Who may decide is the route's access declaration (X-1: never a caller without sensitive access
+   * for a client CIS or CMS holds sensitive, RD-4).
+   * @throws 404, 409 DISCREPANCY_RESOLVED, 422 CIS_VALUE_VERIFIED (RD-7) / NO_INTEREST_REGISTERED,
+   *   InsufficientAccessError (SU-6: CIS answered the keep-cms update with error code 1), 503 (CIS or service-requests unavailable; nothing is decided)
    */
   async resolve(
     actor: Actor,
     id: string,
     decision: 'accept-cis' | 'keep-cms',
-    reason: string | undefined,
+    reason: string,
+    confirmOverrideVerified = false,
   ): Promise<ResolutionView> {
     const d = await this.db.manager.findOneBy(Discrepancy, { id });
     if (!d) throw new NotFoundError('Discrepancy', id);
-    const client = await this.access.load(actor, d.clientId);
+    const client = await this.srs.getClient(d.clientId);
     assertOpen(d);
+    if (decision === 'keep-cms' && d.cisVerified && !confirmOverrideVerified) {
+      throw new DomainError(
+        'CIS_VALUE_VERIFIED',
+        'precondition',
+        `CIS holds the ${d.item === 'dateOfDeath' ? 'date of death' : 'date of birth'} as Verified: keeping CMS's value replaces CIS's verified one. Confirm it with confirmOverrideVerified: true.`,
+        {
+          requirementId: 'RD-7',
+          errors: [
+            {
+              field: 'confirmOverrideVerified',
+              rule: 'confirm-override-verified',
+              message: "Confirm that CMS's value is more up to date than the value CIS holds as Verified.",
+              requirementId: 'RD-7',
+            },
+          ],
+        },
+      );
+    }
 
     let clientVersion: number | null = null;
     let cisUpdate: CisUpdateView | null = null;
     let noUpdateReason: string | null = null;
     if (decision === 'accept-cis') {
       const patch = acceptCisPatch(d.item, d.cisValue);
-      if (!patch) {
-        throw new DomainError(
-          'ITEM_NOT_ACCEPTABLE',
-          'precondition',
-          "CMS changes a client's NINO through the verify NINO/CRN interface, not from a CIS retrieval.",
-          { requirementId: 'RD-7' },
-        );
-      }
-      clientVersion = (await this.patchClient(client, patch)).version;
+      // A superseded NINO: CMS changes a client's NINO through the verify NINO/CRN interface, not an edit.
+      if (!patch) noUpdateReason = 'nino-via-verification';
+      else clientVersion = (await this.patchClient(client, patch)).version;
     } else {
       const update = keepCmsUpdate(d.item, client);
       if (typeof update === 'string') noUpdateReason = update;
@@ -86,7 +101,7 @@ export class DiscrepanciesService {
         status: decision === 'accept-cis' ? 'accepted-cis' : 'kept-cms',
         decidedBy: actor.id,
         decidedAt: this.clock.now(),
-        reason: reason ?? null,
+        reason,
         clientVersion,
         cisUpdateId: cisUpdate?.id ?? null,
         updatedAt: this.clock.now(),
@@ -101,6 +116,8 @@ export class DiscrepanciesService {
           status: out.status,
           item: out.item,
           reason: out.reason,
+          cisVerified: out.cisVerified,
+          ...(decision === 'keep-cms' && out.cisVerified ? { confirmOverrideVerified: true } : {}),
           clientVersion,
           cisUpdateId: out.cisUpdateId,
           cisResponseCode: cisUpdate?.responseCode ?? null,

@@ -158,6 +158,15 @@ export function discrepancyItems(items: readonly Rd3Item[]): Rd3Item[] {
   return items.filter((i) => i.differs && i.item !== 'addressStartDate');
 }
 
+/**
+ * Whether CIS holds its value of `item` as Verified: RD-3 returns a date of birth or of death only
+ * where it is Verified in CIS, so such a discrepancy's CIS value always is. Keeping CMS's value over
+ * it needs the caseworker's explicit confirmation (RD-7).
+ */
+export function cisHoldsVerified(item: Rd3ItemName): boolean {
+  return item === 'dateOfBirth' || item === 'dateOfDeath';
+}
+
 /** Items of `PATCH /clients/{id}` in service-requests (a subset of PersonalDetails). */
 export type ClientPatch = Partial<Omit<PersonalDetails, 'firstName' | 'lastName'>>;
 

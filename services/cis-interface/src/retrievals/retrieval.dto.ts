@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { CIS_RETRIEVAL_REJECTION_INFO, CIS_RETRIEVAL_REJECTIONS, PERSONAL_DETAIL_LABELS } from '@cms/domain';
 import type { CisRetrievalRejection } from '@cms/domain';
+import { Omittable } from '@cms/platform';
 import { CisUpdateView } from '../cis-updates/cis-update.dto';
 import { RD3_ITEMS, type CmsValue, type Rd3Item, type Rd3ItemName } from './rd3-rules';
 import {
@@ -10,6 +11,8 @@ import {
   DISCREPANCY_STATUSES,
   type DiscrepancyStatus,
   type Retrieval,
+  type RetrievalAttempt,
+  type RetrievalAttemptOutcome,
   RETRIEVAL_OUTCOMES,
   RETRIEVAL_TRIGGERS,
   type RetrievalOutcome,
@@ -43,12 +46,25 @@ export class ResolveDiscrepancyDto {
   @IsIn(['accept-cis', 'keep-cms'])
   decision: 'accept-cis' | 'keep-cms';
 
-  @ApiPropertyOptional({ example: 'Client confirmed the move by phone on 19 November.', maxLength: 1000 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1000)
-  reason?: string;
+  @ApiProperty({
+    example: 'Client confirmed the move by phone on 19 November.',
+    maxLength: 1000,
+    description:
+      'Why this is the most up to date (RD-7: the caseworker decides on the information available)',
+  })
+  @IsString({ context: { requirementId: 'RD-7' } })
+  @Matches(/\S/, { message: 'reason must not be blank', context: { requirementId: 'RD-7' } })
+  @MaxLength(1000, { context: { requirementId: 'RD-7' } })
+  reason: string;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      "keep-cms over a value CIS holds as Verified (a date of birth or death, `cisVerified`): true confirms that CMS's value is to replace CIS's verified one (RD-7); without it the decision is refused (422 CIS_VALUE_VERIFIED)",
+  })
+  @Omittable()
+  @IsBoolean()
+  confirmOverrideVerified?: boolean;
 }
 
 const LABELS: Record<Rd3ItemName, string> = { ...PERSONAL_DETAIL_LABELS, nino: 'National insurance number' };
@@ -94,6 +110,12 @@ export class DiscrepancyView {
   @ApiProperty({ example: 'Home telephone' }) label: string;
   @ApiProperty({ ...VALUE_SCHEMA, example: '+441632960001' }) cmsValue: CmsValue;
   @ApiProperty({ ...VALUE_SCHEMA, example: '+441632960099' }) cisValue: CmsValue;
+  @ApiProperty({
+    example: false,
+    description:
+      'CIS holds its value as Verified (a date of birth or death, RD-3): keep-cms needs `confirmOverrideVerified` (RD-7)',
+  })
+  cisVerified: boolean;
   @ApiProperty({ enum: DISCREPANCY_STATUSES, example: 'open' }) status: DiscrepancyStatus;
   @ApiProperty({ nullable: true, type: String, example: null }) decidedBy: string | null;
   @ApiProperty({ nullable: true, type: Date, example: null }) decidedAt: Date | null;
@@ -133,13 +155,34 @@ export class ResolutionView {
   })
   cisUpdate: CisUpdateView | null;
   @ApiProperty({
-    enum: ['not-updatable', 'cms-value-missing'],
+    enum: ['not-updatable', 'cms-value-missing', 'nino-via-verification'],
     nullable: true,
     example: null,
     description:
-      'keep-cms without an update: CIS accepts only names, addresses, dates of birth and death (SU-2), or CMS holds no value to send',
+      "keep-cms without an update: CIS accepts only names, addresses, dates of birth and death (SU-2), or CMS holds no value to send; accept-cis of a superseded NINO: CMS's NINO changes through the verify NINO/CRN interface, not here",
   })
   noUpdateReason: string | null;
+}
+
+/** One attempt of a retrieval and how it ended, kept whatever came after (RD-5). */
+export class RetrievalAttemptView {
+  @ApiProperty({ example: 1, description: '1, 2, … across the retrieval, in order' }) attempt: number;
+  @ApiProperty({
+    example: 1,
+    description:
+      'The request that made it: 1; 2 and on when tried again with the same Idempotency-Key. Several attempts of one request: CIS calls retried automatically after a technical error',
+  })
+  request: number;
+  @ApiProperty({ example: 'service-requests' }) requestedBy: string;
+  @ApiProperty({ example: '2026-11-20T10:15:00.400Z', description: 'When it ended' }) at: Date;
+  @ApiProperty({ enum: RETRIEVAL_OUTCOMES.filter((o) => o !== 'in-progress'), example: 'failed' })
+  outcome: RetrievalAttemptOutcome;
+  @ApiProperty({ enum: CIS_RETRIEVAL_REJECTIONS, nullable: true, example: 'TECHNICAL_ERROR' })
+  rejection: CisRetrievalRejection | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Technical error' }) rejectionMessage: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'RD-5', description: 'RD-4 or RD-5 for a rejection' })
+  requirementId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'CIS answered 503' }) failureReason: string | null;
 }
 
 /** One retrieval and what came of it (RD-1..RD-6). */
@@ -188,7 +231,17 @@ export class RetrievalView {
     description: "RD-4: the sensitive case team's call back SR, once service-requests raised it",
   })
   sensitiveCheckServiceRequestId: string | null;
-  @ApiProperty({ example: 1 }) attempts: number;
+  @ApiProperty({
+    example: 1,
+    description: 'Requests of this retrieval (2 and more: tried again with the same Idempotency-Key)',
+  })
+  attempts: number;
+  @ApiProperty({
+    type: [RetrievalAttemptView],
+    description:
+      'Every attempt, oldest first, with its outcome and rejection: each rejection stays recorded (RD-5), also when a retry then succeeded',
+  })
+  attemptHistory: RetrievalAttemptView[];
   @ApiProperty({ example: 'service-requests' }) requestedBy: string;
   @ApiProperty({ example: '2026-11-20T10:15:00.000Z' }) requestedAt: Date;
   @ApiProperty({ nullable: true, type: Date, example: '2026-11-20T10:15:01.000Z' }) completedAt: Date | null;
@@ -240,6 +293,7 @@ export function toDiscrepancyView(d: Discrepancy): DiscrepancyView {
     label: LABELS[d.item],
     cmsValue: d.cmsValue,
     cisValue: d.cisValue,
+    cisVerified: d.cisVerified,
     status: d.status,
     decidedBy: d.decidedBy,
     decidedAt: d.decidedAt,
@@ -251,7 +305,25 @@ export function toDiscrepancyView(d: Discrepancy): DiscrepancyView {
   };
 }
 
-export function toRetrievalView(r: Retrieval, discrepancies: Discrepancy[]): RetrievalView {
+export function toAttemptView(a: RetrievalAttempt): RetrievalAttemptView {
+  return {
+    attempt: a.attempt,
+    request: a.request,
+    requestedBy: a.requestedBy,
+    at: a.at,
+    outcome: a.outcome,
+    rejection: a.rejection,
+    rejectionMessage: a.rejectionMessage,
+    requirementId: a.rejection ? CIS_RETRIEVAL_REJECTION_INFO[a.rejection].requirementId : null,
+    failureReason: a.failureReason,
+  };
+}
+
+export function toRetrievalView(
+  r: Retrieval,
+  discrepancies: Discrepancy[],
+  attempts: RetrievalAttempt[],
+): RetrievalView {
   return {
     id: r.id,
     clientId: r.clientId,
@@ -266,6 +338,7 @@ export function toRetrievalView(r: Retrieval, discrepancies: Discrepancy[]): Ret
     discrepancies: discrepancies.map(toDiscrepancyView),
     sensitiveCheckServiceRequestId: r.sensitiveCheckSrId,
     attempts: r.attempts,
+    attemptHistory: [...attempts].sort((a, b) => a.attempt - b.attempt).map(toAttemptView),
     requestedBy: r.requestedBy,
     requestedAt: r.requestedAt,
     completedAt: r.completedAt,

@@ -86,6 +86,53 @@ export class Retrieval {
   completedAt: Date | null;
 }
 
+/** How one attempt of a retrieval ended (every outcome but `in-progress`). */
+export type RetrievalAttemptOutcome = Exclude<RetrievalOutcome, 'in-progress'>;
+
+/**
+ * One attempt to get a retrieval's answer from CIS, kept whatever came after it (RD-5: each
+ * rejection is recorded): each call to CIS, including those retried automatically after a
+ * technical error (the gateway's back-off within one request, or the RD-1 job's retry with the same
+ * Idempotency-Key, a new `request`), and a call refused at once by the open circuit breaker.
+ */
+@Entity('retrieval_attempt')
+@Index('UQ_retrieval_attempt_number', ['retrievalId', 'attempt'], { unique: true })
+export class RetrievalAttempt {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_retrieval_attempt' })
+  id: string;
+
+  @Column({ name: 'retrieval_id', type: 'uuid' })
+  retrievalId: string;
+
+  /** 1, 2, … across the retrieval, in order. */
+  @Column({ type: 'int' })
+  attempt: number;
+
+  /** Which request of the retrieval made it (1; 2 and on when tried again with the same Idempotency-Key). */
+  @Column({ type: 'int' })
+  request: number;
+
+  @Column({ name: 'requested_by', type: 'text' })
+  requestedBy: string;
+
+  /** When it ended (the answer, the technical error or the refusal). */
+  @Column({ type: 'timestamptz' })
+  at: Date;
+
+  @Column({ type: 'text' })
+  outcome: RetrievalAttemptOutcome;
+
+  @Column({ type: 'text', nullable: true })
+  rejection: CisRetrievalRejection | null;
+
+  @Column({ name: 'rejection_message', type: 'text', nullable: true })
+  rejectionMessage: string | null;
+
+  /** A technical failure's reason (no personal data), e.g. `CIS answered 503`. */
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason: string | null;
+}
+
 /**
  * Everything CIS returned for a client in one retrieval, marked as sourced from CIS with the time,
  * kept apart from CMS's record and never overwriting it (RD-6).
@@ -149,6 +196,13 @@ export class Discrepancy {
 
   @Column({ name: 'cis_value', type: 'jsonb', nullable: true })
   cisValue: CmsValue;
+
+  /**
+   * CIS holds its value as Verified (RD-3: a date of birth or death is returned only then): keeping
+   * CMS's value over it needs the caseworker's explicit confirmation (RD-7).
+   */
+  @Column({ name: 'cis_verified', type: 'boolean', default: false })
+  cisVerified: boolean;
 
   @Column({ type: 'text' })
   status: DiscrepancyStatus;

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { type Actor, DomainValidationError } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { Access, ApiProblems, at, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { DiscrepanciesService } from './discrepancies.service';
 import {
   CisDataView,
@@ -44,6 +44,7 @@ export class RetrievalsController {
 
   @Post('retrievals')
   @Roles('caseworker', 'sensitive-access', 'system')
+  @Access.create('retrieval', at.body('clientId', 'client'))
   @ApiOperation({
     summary:
       'Retrieve the client\'s personal, address and contact data from CIS in real time (RD-1, RD-2, RD-8), keep the RD-3 items apart from CMS\'s record (RD-6) and list the discrepancies. Rejections (RD-5) and technical failures are recorded and shown; "Insufficient access level" sets Sensitive Check and arranges a call back (RD-4).',
@@ -74,61 +75,59 @@ export class RetrievalsController {
 
   @Get('retrievals/:id')
   @Roles(...STAFF)
+  @Access.read('retrieval', at.param('id'))
   @ApiOperation({ summary: 'A retrieval: outcome, rejection, items stored from CIS and discrepancies.' })
   @ApiOkResponse({ type: RetrievalView })
   @ApiProblems(404, 503)
-  get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<RetrievalView> {
-    return this.retrievals.get(actor, id);
+  get(@Param('id', UuidParamPipe) id: string): Promise<RetrievalView> {
+    return this.retrievals.get(id);
   }
 
   @Get('clients/:clientId/retrievals')
   @Roles(...STAFF)
+  @Access.read('retrieval', at.param('clientId', 'client'))
   @ApiOperation({ summary: "The client's retrievals from CIS, newest first." })
   @ApiOkResponse({ type: RetrievalListView })
-  @ApiProblems(404, 503)
-  list(
-    @Param('clientId', UuidParamPipe) clientId: string,
-    @CurrentActor() actor: Actor,
-  ): Promise<RetrievalListView> {
-    return this.retrievals.list(actor, clientId);
+  @ApiProblems(503)
+  list(@Param('clientId', UuidParamPipe) clientId: string): Promise<RetrievalListView> {
+    return this.retrievals.list(clientId);
   }
 
   @Get('clients/:clientId/cis-data')
   @Roles(...STAFF)
+  @Access.read('cis-data', at.param('clientId', 'client'))
   @ApiOperation({
     summary:
       "The client's data as CIS returned it, sourced from CIS and kept apart from CMS's record: latest and history (RD-6).",
   })
   @ApiOkResponse({ type: CisDataView })
-  @ApiProblems(404, 503)
-  cisData(
-    @Param('clientId', UuidParamPipe) clientId: string,
-    @CurrentActor() actor: Actor,
-  ): Promise<CisDataView> {
-    return this.retrievals.cisData(actor, clientId);
+  @ApiProblems(503)
+  cisData(@Param('clientId', UuidParamPipe) clientId: string): Promise<CisDataView> {
+    return this.retrievals.cisData(clientId);
   }
 
   @Get('clients/:clientId/discrepancies')
   @Roles(...STAFF)
+  @Access.read('discrepancy', at.param('clientId', 'client'))
   @ApiOperation({
     summary: 'Items where CIS differs from CMS (RD-6), open first, with the decisions taken (RD-7).',
   })
   @ApiOkResponse({ type: DiscrepancyListView })
-  @ApiProblems(404, 503)
+  @ApiProblems(503)
   discrepancyList(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Query() q: DiscrepancyQuery,
-    @CurrentActor() actor: Actor,
   ): Promise<DiscrepancyListView> {
-    return this.discrepancies.list(actor, clientId, q.status);
+    return this.discrepancies.list(clientId, q.status);
   }
 
   @Post('discrepancies/:id/resolution')
   @HttpCode(200)
   @Roles('caseworker', 'sensitive-access')
+  @Access.change('discrepancy', at.param('id'))
   @ApiOperation({
     summary:
-      "Decide which is most up to date (RD-7): accept-cis updates CMS's record in service-requests; keep-cms sends CMS's value to CIS (CIS - Send Update) where CIS accepts the item.",
+      "Decide which is most up to date (RD-7), with a reason: accept-cis updates CMS's record in service-requests; keep-cms sends CMS's value to CIS (CIS - Send Update) where CIS accepts the item, and over a value CIS holds as Verified only with confirmOverrideVerified (else 422 CIS_VALUE_VERIFIED).",
   })
   @ApiOkResponse({ type: ResolutionView })
   @ApiProblems(404, 409, 422, 503)
@@ -137,6 +136,6 @@ export class RetrievalsController {
     @Body() dto: ResolveDiscrepancyDto,
     @CurrentActor() actor: Actor,
   ): Promise<ResolutionView> {
-    return this.discrepancies.resolve(actor, id, dto.decision, dto.reason);
+    return this.discrepancies.resolve(actor, id, dto.decision, dto.reason, dto.confirmOverrideVerified);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type Actor,
@@ -10,13 +10,20 @@ import {
 import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
 import type { CisInterfaceConfig } from '../config';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
-import { ClientAccess } from '../access/client-access';
+import { recordCisSensitivity } from '../access/cis-sensitivity';
 import { CisTechnicalError, CisUnavailableError } from '../cis/cis.errors';
 import { CisGateway, type CisPersonalData, type CisRetrieveResult } from '../cis/cis.gateway';
 import { referenceOf } from '../interests/interests.service';
 import { SENSITIVE_CHECK_QUEUE, type SensitiveCheckJob } from '../jobs';
 import { type CmsClient, ServiceRequestsGateway } from '../peers/service-requests.gateway';
-import { applyRd3, type CisPerson, type CmsPerson, discrepancyItems, type Rd3Item } from './rd3-rules';
+import {
+  applyRd3,
+  type CisPerson,
+  cisHoldsVerified,
+  type CmsPerson,
+  discrepancyItems,
+  type Rd3Item,
+} from './rd3-rules';
 import {
   type CisDataView,
   type RetrievalListView,
@@ -24,7 +31,21 @@ import {
   toRetrievalView,
   toSnapshotView,
 } from './retrieval.dto';
-import { CisDataSnapshot, Discrepancy, Retrieval, type RetrievalTrigger } from './retrieval.entity';
+import {
+  CisDataSnapshot,
+  Discrepancy,
+  Retrieval,
+  RetrievalAttempt,
+  type RetrievalTrigger,
+} from './retrieval.entity';
+
+/** An attempt of this request, recorded with the retrieval's outcome (RD-5). */
+type PendingAttempt = Pick<
+  RetrievalAttempt,
+  'at' | 'outcome' | 'rejection' | 'rejectionMessage' | 'failureReason'
+>;
+
+const RD4_REASON = 'CIS answered "Insufficient access level" to a retrieval of personal data (RD-4)';
 
 /** CMS's side of RD-3: the client's personal details with their NINO. */
 export function cmsPersonOf(client: CmsClient): CmsPerson {
@@ -77,33 +98,31 @@ export function cisPersonOf(
  * address and contact data, keeps the RD-3 items, stores everything CIS returned as sourced from
  * CIS and apart from CMS's record (RD-6), records each differing item as a discrepancy for the
  * caseworker (RD-7); records rejections (RD-5) and technical failures; "Insufficient access level"
- * sets the Sensitive Check flag and arranges the sensitive case team's call back (RD-4, a job).
+ * closes the client's records here at once (cis-interface's own record of CIS's word, X-1), then
+ * sets the Sensitive Check flag and arranges the sensitive case team's call back in
+ * service-requests before answering, a job delivering it when that call fails (RD-4).
+ * Who may see or retrieve is each route's access declaration (X-1).
  */
 @Injectable()
-export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
+export class RetrievalsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RetrievalsService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: CisInterfaceConfig,
     private readonly jobs: JobQueue,
-    private readonly access: ClientAccess,
     private readonly srs: ServiceRequestsGateway,
     private readonly cis: CisGateway,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.jobs.declare(SENSITIVE_CHECK_QUEUE, {
-      retryLimit: 20,
-      retryDelaySeconds: this.config.JOB_RETRY_DELAY_SECONDS,
-    });
-  }
-
   /**
    * Retrieves the client's data from CIS. With `idempotencyKey` (the RD-1 trigger from
    * service-requests), a key seen before returns that retrieval; one that failed technically is
-   * tried again.
+   * tried again. Every attempt is kept with its outcome (RD-5): each CIS call that failed
+   * technically, including those the gateway retried, and the one that ended the request.
    * @returns the retrieval (outcome completed / rejected / insufficient-access / failed)
-   * @throws 404, InsufficientAccessError, 422 NO_REFERENCE / REFERENCE_NOT_VERIFIED (RD-1),
+   * @throws 404, 422 NO_REFERENCE / REFERENCE_NOT_VERIFIED (RD-1),
    *   409 RETRIEVAL_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED, 503 CIS_UNAVAILABLE (breaker open; recorded as failed)
    */
   async retrieve(
@@ -123,7 +142,7 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     if (row && row.outcome === 'in-progress' && !this.abandoned(row)) {
       throw new DomainError('RETRIEVAL_IN_PROGRESS', 'conflict', 'This retrieval is already in progress.');
     }
-    const client = await this.access.load(actor, clientId);
+    const client = await this.srs.getClient(clientId);
     if (row && row.outcome !== 'failed' && row.outcome !== 'in-progress') return this.view(row);
 
     const ref = referenceOf(client);
@@ -137,31 +156,40 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     }
     row = await this.start(actor, client, ref, trigger, idempotencyKey, row);
 
+    const tries: PendingAttempt[] = [];
     let result: CisRetrieveResult;
     try {
       // RD-4: CIS answers for the caseworker's access level; a service (the RD-1 trigger) retrieves at standard access.
       result = await this.cis.retrieve(
         ref,
         actor.roles.includes('sensitive-access') ? 'sensitive' : 'standard',
+        (reason) => tries.push(technicalError(this.clock.now(), reason)),
       );
     } catch (e) {
-      if (e instanceof CisTechnicalError || e instanceof CisUnavailableError) {
-        await this.fail(row, e);
-        if (e instanceof CisUnavailableError) {
-          throw new CisUnavailableError({ retrievalId: row.id, outcome: 'failed' });
-        }
-        return this.view(row);
+      if (e instanceof CisUnavailableError) {
+        tries.push(technicalError(this.clock.now(), 'CIS_UNAVAILABLE: circuit breaker open, CIS not called'));
+      } else if (!(e instanceof CisTechnicalError)) {
+        tries.push(technicalError(this.clock.now(), reasonOf(e)));
       }
-      await this.fail(row, e as Error);
+      await this.fail(row, e as Error, tries);
+      if (e instanceof CisUnavailableError) {
+        throw new CisUnavailableError({ ...e.options.extra, retrievalId: row.id, outcome: 'failed' });
+      }
+      if (e instanceof CisTechnicalError) return this.view(row);
       throw e;
     }
-    if (result.kind === 'found') await this.complete(row, client, result.person, result.raw);
-    else await this.reject(row, result);
+    if (result.kind === 'found') await this.complete(row, client, result.person, result.raw, tries);
+    else {
+      await this.reject(row, result, tries);
+      if (row.outcome === 'insufficient-access') await this.sensitiveCheckNow(row);
+    }
     return this.view(row);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.work<SensitiveCheckJob>(SENSITIVE_CHECK_QUEUE, (job) => this.deliverSensitiveCheck(job));
+    await this.jobs.work<SensitiveCheckJob>(SENSITIVE_CHECK_QUEUE, async (job) => {
+      await this.deliverSensitiveCheck(job);
+    });
   }
 
   /**
@@ -174,47 +202,73 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     return this.clock.now().getTime() - row.requestedAt.getTime() > longest;
   }
 
-  /** Delivers RD-4 to service-requests and records the call back SR (worker of {@link SENSITIVE_CHECK_QUEUE}). */
-  async deliverSensitiveCheck(job: SensitiveCheckJob): Promise<void> {
+  /**
+   * RD-4 before the answer: sets Sensitive Check and raises the call back SR in service-requests at
+   * once (idempotent on the retrieval id, as the job). When service-requests cannot be reached the
+   * job written with the answer delivers it later; the client is already closed here.
+   */
+  private async sensitiveCheckNow(row: Retrieval): Promise<void> {
+    try {
+      row.sensitiveCheckSrId = await this.deliverSensitiveCheck({
+        retrievalId: row.id,
+        clientId: row.clientId,
+        reason: RD4_REASON,
+      });
+    } catch (e) {
+      this.logger.warn(
+        { retrievalId: row.id, error: e instanceof DomainError ? e.code : 'unexpected' },
+        'Sensitive Check not set at once: the job will deliver it (RD-4)',
+      );
+    }
+  }
+
+  /**
+   * Delivers RD-4 to service-requests and records the call back SR (worker of {@link SENSITIVE_CHECK_QUEUE}).
+   * @returns the call back SR's id
+   */
+  async deliverSensitiveCheck(job: SensitiveCheckJob): Promise<string | null> {
     const result = await this.srs.sensitiveCheck(job.clientId, job.reason, job.retrievalId);
     await this.db.manager.update(
       Retrieval,
       { id: job.retrievalId },
       { sensitiveCheckSrId: result.serviceRequestId },
     );
+    return result.serviceRequestId;
   }
 
-  /** One retrieval with its stored items and discrepancies. @throws 404, InsufficientAccessError */
-  async get(actor: Actor, id: string): Promise<RetrievalView> {
+  /** One retrieval with its stored items and discrepancies. @throws 404 */
+  async get(id: string): Promise<RetrievalView> {
     const row = await this.db.manager.findOneBy(Retrieval, { id });
     if (!row) throw new NotFoundError('Retrieval', id);
-    await this.access.check(actor, row.clientId);
     return this.view(row);
   }
 
-  /** The client's retrievals, newest first. @throws 404, InsufficientAccessError */
-  async list(actor: Actor, clientId: string): Promise<RetrievalListView> {
-    await this.access.check(actor, clientId);
+  /** The client's retrievals, newest first. */
+  async list(clientId: string): Promise<RetrievalListView> {
     const rows = await this.db.manager.find(Retrieval, {
       where: { clientId },
       order: { requestedAt: 'DESC' },
     });
-    const ds = rows.length
-      ? await this.db.manager.find(Discrepancy, { where: { retrievalId: In(rows.map((r) => r.id)) } })
-      : [];
+    const ids = rows.map((r) => r.id);
+    const [ds, attempts] = rows.length
+      ? await Promise.all([
+          this.db.manager.find(Discrepancy, { where: { retrievalId: In(ids) } }),
+          this.db.manager.find(RetrievalAttempt, { where: { retrievalId: In(ids) } }),
+        ])
+      : [[], []];
     return {
       retrievals: rows.map((r) =>
         toRetrievalView(
           r,
           ds.filter((d) => d.retrievalId === r.id),
+          attempts.filter((a) => a.retrievalId === r.id),
         ),
       ),
     };
   }
 
-  /** The latest CIS data of the client and the history, sourced from CIS (RD-6). @throws 404, InsufficientAccessError */
-  async cisData(actor: Actor, clientId: string): Promise<CisDataView> {
-    await this.access.check(actor, clientId);
+  /** The latest CIS data of the client and the history, sourced from CIS (RD-6). */
+  async cisData(clientId: string): Promise<CisDataView> {
     const rows = await this.db.manager.find(CisDataSnapshot, {
       where: { clientId },
       order: { retrievedAt: 'DESC' },
@@ -234,6 +288,12 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     const now = this.clock.now();
     try {
       return await this.db.transaction(async (m) => {
+        if (retry?.outcome === 'in-progress') {
+          // The request before stopped while waiting for CIS (abandoned): its outcome is unknown, kept as such.
+          await this.recordAttempts(m, retry, [
+            technicalError(now, 'no outcome recorded: the request stopped while waiting for CIS'),
+          ]);
+        }
         const row =
           retry ??
           m.create(Retrieval, {
@@ -273,8 +333,9 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  private async fail(row: Retrieval, e: Error): Promise<void> {
+  private async fail(row: Retrieval, e: Error, tries: PendingAttempt[]): Promise<void> {
     await this.db.transaction(async (m) => {
+      await this.recordAttempts(m, row, tries);
       row.outcome = 'failed';
       row.rejection = 'TECHNICAL_ERROR';
       row.rejectionMessage = CIS_RETRIEVAL_REJECTION_INFO.TECHNICAL_ERROR.message;
@@ -297,10 +358,12 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     client: CmsClient,
     person: CisPersonalData,
     raw: Record<string, unknown>,
+    tries: PendingAttempt[],
   ): Promise<void> {
     const items = applyRd3(cisPersonOf(person, row), cmsPersonOf(client));
     const now = this.clock.now();
     await this.db.transaction(async (m) => {
+      await this.recordAttempts(m, row, [...tries, answered(now, 'completed')]);
       await this.storeSnapshot(m, row, raw, items, now);
       await this.recordDiscrepancies(m, row, items, now);
       row.outcome = 'completed';
@@ -317,10 +380,15 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  /** RD-4 and RD-5: record the rejection; "Insufficient access level" writes the Sensitive Check job. */
+  /**
+   * RD-4 and RD-5: record the rejection. "Insufficient access level" records, in the same
+   * transaction, that CIS treats the client as sensitive (their records here are closed to callers
+   * without sensitive access from this commit on, X-1) and writes the Sensitive Check job.
+   */
   private async reject(
     row: Retrieval,
     result: Extract<CisRetrieveResult, { kind: 'rejected' }>,
+    tries: PendingAttempt[],
   ): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction(async (m) => {
@@ -329,9 +397,14 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
       row.rejectionMessage = result.message || CIS_RETRIEVAL_REJECTION_INFO[result.rejection].message;
       row.supersededBy = result.supersededByNino;
       row.completedAt = now;
+      await this.recordAttempts(m, row, [
+        ...tries,
+        { ...answered(now, row.outcome), rejection: row.rejection, rejectionMessage: row.rejectionMessage },
+      ]);
       if (result.rejection === 'NINO_SUPERSEDED' && result.supersededByNino) {
-        // RD-3: the NINO is returned only where superseded; stored as sourced from CIS (RD-6). A NINO
-        // changes in CMS through the verify NINO/CRN interface, so it is no discrepancy to resolve here.
+        // RD-3: the NINO is returned only where superseded; stored as sourced from CIS (RD-6) and, as
+        // it differs from CMS's, a discrepancy the caseworker decides (RD-7). CMS's NINO itself
+        // changes through the verify NINO/CRN interface.
         row.items = [
           {
             item: 'nino',
@@ -342,17 +415,23 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
           },
         ];
         await this.storeSnapshot(m, row, { supersededByNino: result.supersededByNino }, row.items, now);
+        await this.recordDiscrepancies(m, row, row.items, now);
       }
       await m.save(row);
       if (result.rejection === 'INSUFFICIENT_ACCESS_LEVEL') {
+        await recordCisSensitivity(m, {
+          clientId: row.clientId,
+          referenceKind: row.referenceKind,
+          reference: row.reference,
+          requirementId: 'RD-4',
+          sourceId: row.id,
+          reason: RD4_REASON,
+          since: now,
+        });
         await this.jobs.sendInTransaction<SensitiveCheckJob>(
           m,
           SENSITIVE_CHECK_QUEUE,
-          {
-            retrievalId: row.id,
-            clientId: row.clientId,
-            reason: 'CIS answered "Insufficient access level" to a retrieval of personal data (RD-4)',
-          },
+          { retrievalId: row.id, clientId: row.clientId, reason: RD4_REASON },
           row.id,
         );
       }
@@ -409,7 +488,13 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
           cisUpdateId: null,
           createdAt: now,
         });
-      Object.assign(d, { retrievalId: row.id, cmsValue: i.cmsValue, cisValue: i.cisValue, updatedAt: now });
+      Object.assign(d, {
+        retrievalId: row.id,
+        cmsValue: i.cmsValue,
+        cisValue: i.cisValue,
+        cisVerified: cisHoldsVerified(i.item),
+        updatedAt: now,
+      });
       const saved = await m.save(d);
       await recordAudit(m, {
         entityType: 'discrepancy',
@@ -429,10 +514,46 @@ export class RetrievalsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async view(row: Retrieval): Promise<RetrievalView> {
-    const ds = await this.db.manager.find(Discrepancy, {
-      where: { retrievalId: row.id },
-      order: { createdAt: 'ASC' },
-    });
-    return toRetrievalView(row, ds);
+    const [ds, attempts] = await Promise.all([
+      this.db.manager.find(Discrepancy, { where: { retrievalId: row.id }, order: { createdAt: 'ASC' } }),
+      this.db.manager.find(RetrievalAttempt, { where: { retrievalId: row.id }, order: { attempt: 'ASC' } }),
+    ]);
+    return toRetrievalView(row, ds, attempts);
   }
+
+  /** Keeps this request's attempts (RD-5), numbered after the retrieval's earlier ones. */
+  private async recordAttempts(m: EntityManager, row: Retrieval, tries: PendingAttempt[]): Promise<void> {
+    if (!tries.length) return;
+    const last = (await m.maximum(RetrievalAttempt, 'attempt', { retrievalId: row.id })) ?? 0;
+    await m.insert(
+      RetrievalAttempt,
+      tries.map((t, i) => ({
+        ...t,
+        retrievalId: row.id,
+        attempt: last + i + 1,
+        request: row.attempts,
+        requestedBy: row.requestedBy,
+      })),
+    );
+  }
+}
+
+/** A CIS call that failed technically (RD-5 "Technical error"), or ended without an answer. */
+function technicalError(at: Date, reason: string): PendingAttempt {
+  return {
+    at,
+    outcome: 'failed',
+    rejection: 'TECHNICAL_ERROR',
+    rejectionMessage: CIS_RETRIEVAL_REJECTION_INFO.TECHNICAL_ERROR.message,
+    failureReason: reason,
+  };
+}
+
+/** A CIS call that was answered (its rejection, if any, is added by the caller). */
+function answered(at: Date, outcome: PendingAttempt['outcome']): PendingAttempt {
+  return { at, outcome, rejection: null, rejectionMessage: null, failureReason: null };
+}
+
+function reasonOf(e: unknown): string {
+  return e instanceof DomainError ? `${e.code}: ${e.message}` : 'unexpected error';
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Roles, UuidParamPipe } from '@cms/platform';
+import { Access, ApiProblems, Roles, UuidParamPipe } from '@cms/platform';
 import {
   BatchDetailView,
   BatchSummaryView,
@@ -19,6 +19,7 @@ export class BroadcastsController {
   @Post('run')
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: runs the simulated CIS’s daily broadcast (BR-2)')
   @ApiOperation({
     summary: 'Run the daily broadcast for a due day, or for every due day not run yet (BR-2).',
     description:
@@ -36,6 +37,7 @@ export class BroadcastsController {
 
   @Get('batches')
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: the simulated CIS’s broadcast batches and their delivery')
   @ApiOperation({ summary: 'List broadcast batches and their delivery state, newest first.' })
   @ApiOkResponse({ type: [BatchSummaryView] })
   list(@Query() q: ListBatchesQuery): Promise<BatchSummaryView[]> {
@@ -44,6 +46,7 @@ export class BroadcastsController {
 
   @Get('batches/:batchId')
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: one broadcast batch as delivered, with its attempts')
   @ApiOperation({
     summary: 'One batch: the exact body delivered (CisBroadcastBatch) and every delivery attempt.',
   })

@@ -1,6 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Roles } from '@cms/platform';
+import { Access, ApiProblems, Roles } from '@cms/platform';
 import { GenerateChangesDto, GenerateChangesResultView, RecordChangeDto } from './change.dto';
 import { CIS_CHANGE_SCHEMAS } from './change.schemas';
 import { ChangeView } from './change.view';
@@ -15,6 +15,9 @@ export class ChangesController {
 
   @Post()
   @Roles('system')
+  @Access.systemOnly(
+    'CIS simulator admin: records a change made elsewhere in DWP on the simulated CIS (not our records)',
+  )
   @ApiOperation({
     summary: 'Record a change made elsewhere in DWP (any of the 15 BR-6 types) and apply it to the record.',
     description:
@@ -30,6 +33,7 @@ export class ChangesController {
 
   @Post('generate')
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: generates changes on the simulated CIS (not our records)')
   @ApiOperation({
     summary:
       'Record `perType` realistic random changes of every BR-6 type on live persons with an interest (seeded).',

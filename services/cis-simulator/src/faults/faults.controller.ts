@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min, ValidateIf } from 'class-validator';
-import { Roles } from '@cms/platform';
+import { Access, Roles } from '@cms/platform';
 import { FaultsService, MAX_HOLD_MS } from './faults.service';
 
 /** Body of `POST /admin/faults`: the settings to change; others stay as they are. */
@@ -104,6 +104,7 @@ export class FaultsController {
 
   @Get()
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: the fault settings in force (no citizen data)')
   @ApiOperation({ summary: 'The fault settings in force.' })
   @ApiOkResponse({ type: FaultsView })
   get(): FaultsView {
@@ -113,6 +114,7 @@ export class FaultsController {
   @Post()
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: fault injection into the CIS calls (no citizen data)')
   @ApiOperation({
     summary: 'Change fault settings (given fields only).',
     description:
@@ -128,6 +130,7 @@ export class FaultsController {
   @Post('reset')
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: removes every fault (no citizen data)')
   @ApiOperation({ summary: 'Remove every fault.' })
   @ApiOkResponse({ type: FaultsView })
   reset(): FaultsView {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor } from '@cms/platform';
+import { Access, ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
 import { CisCall } from '../faults/cis-call.decorator';
 import { PersonReferenceDto } from '../persons/person.dto';
@@ -17,6 +17,8 @@ export class InterestsController {
 
   @Post()
   @CisCall()
+  @Roles('system')
+  @Access.systemOnly('CIS: called by cis-interface')
   @ApiOperation({
     summary: 'Register an interest on a person’s CIS record (RI-1).',
     description:
@@ -40,6 +42,8 @@ export class InterestsController {
   @Post('deregister')
   @HttpCode(200)
   @CisCall()
+  @Roles('system')
+  @Access.systemOnly('CIS: called by cis-interface')
   @ApiOperation({
     summary: 'Deregister an interest (RI-2): CIS then refuses CMG’s updates and broadcasts nothing for it.',
     description:
@@ -55,6 +59,8 @@ export class InterestsController {
   @Post('list')
   @HttpCode(200)
   @CisCall()
+  @Roles('system')
+  @Access.systemOnly('CIS: called by cis-interface')
   @ApiOperation({
     summary: 'List CMG’s interests on a person’s record, registered and deregistered (RI-1, RI-2).',
     description:

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, Roles } from '@cms/platform';
 import { CisCall } from '../faults/cis-call.decorator';
 import { RetrievalResponseView, RetrieveDto } from './retrieval.dto';
 import { RetrievalService } from './retrieval.service';
@@ -13,6 +14,8 @@ export class RetrievalController {
   @Post('retrieve')
   @HttpCode(200)
   @CisCall('RD-5')
+  @Roles('system')
+  @Access.systemOnly('CIS: called by cis-interface')
   @ApiOperation({
     summary: 'Retrieve a person’s personal, address and contact data (RD-2..RD-5).',
     description:

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { Access, ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import {
   CreatePersonDto,
   ListPersonsQuery,
@@ -21,6 +21,7 @@ export class PersonsController {
 
   @Post('persons')
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: creates a test person on the simulated CIS (not our records)')
   @ApiOperation({ summary: 'Create one person on CIS, optionally with CMG interests registered.' })
   @ApiCreatedResponse({ type: PersonAdminView })
   @ApiProblems(409)
@@ -30,6 +31,7 @@ export class PersonsController {
 
   @Get('persons')
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: lists the simulated CIS’s persons (not our records)')
   @ApiOperation({ summary: 'List persons by NINO/CRN, with their registered interests.' })
   @ApiOkResponse({ type: PersonPageView })
   list(@Query() q: ListPersonsQuery): Promise<PersonPageView> {
@@ -39,6 +41,9 @@ export class PersonsController {
   @Post('persons/lookup')
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly(
+    'CIS simulator admin: one simulated CIS person with interests and changes (not our records)',
+  )
   @ApiOperation({
     summary:
       'A person in any state, with every interest and the latest 100 changes and their broadcast outcome.',
@@ -52,6 +57,9 @@ export class PersonsController {
   @Post('persons/flags')
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly(
+    'CIS simulator admin: sets the simulated CIS’s sensitive/deleted states (not our records)',
+  )
   @ApiOperation({
     summary: 'Set or clear the nationally sensitive and deleted states (not broadcast).',
     description:
@@ -66,6 +74,7 @@ export class PersonsController {
   @Post('persons/supersede')
   @HttpCode(200)
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: supersedes a NINO on the simulated CIS (not our records)')
   @ApiOperation({
     summary: 'Supersede a NINO/CRN by a new NINO (RD-5 "NINO superseded").',
     description:
@@ -80,6 +89,7 @@ export class PersonsController {
 
   @Post('seed')
   @Roles('system')
+  @Access.systemOnly('CIS simulator admin: seeds the simulated CIS with generated persons (not our records)')
   @ApiOperation({
     summary: 'Create `count` realistic persons (fakerEN_GB, seeded) with CMG interests on a share of them.',
   })

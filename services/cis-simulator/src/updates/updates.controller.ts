@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor } from '@cms/platform';
+import { Access, ApiProblems, CurrentActor, Roles } from '@cms/platform';
 import { CisCall } from '../faults/cis-call.decorator';
 import { CisUpdateRequestDto, UpdateResponseView } from './update.dto';
 import { CIS_UPDATE_SCHEMAS } from './update.schemas';
@@ -17,6 +17,8 @@ export class UpdatesController {
   @Post()
   @HttpCode(200)
   @CisCall('SU-5')
+  @Roles('system')
+  @Access.systemOnly('CIS: called by cis-interface')
   @ApiOperation({
     summary:
       'Apply an update to a person’s CIS record in real time and answer with an update response code (SU-1..SU-7).',

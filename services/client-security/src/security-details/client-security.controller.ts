@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
-import { SensitiveClientGuard } from '../access/sensitive-client.guard';
+import { Access, ApiProblems, at, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { RateLimitedError } from '../rate-limits/rate-limiter.service';
 import {
   ChangeSecurityDetailsDto,
@@ -38,10 +37,13 @@ async function withRetryAfter<T>(reply: HeaderReply, run: () => Promise<T>): Pro
   }
 }
 
-/** A client's security details, security checks and TAM account (Change - Security Details). */
+/**
+ * A client's security details, security checks and TAM account (Change - Security Details). Every
+ * route names the client, so a nationally sensitive one is refused to callers without sensitive
+ * access before anything is read, counted or changed (X-1, ClientSecurityAccessRepository).
+ */
 @ApiTags('client security')
 @Controller('clients/:clientId')
-@UseGuards(SensitiveClientGuard)
 export class ClientSecurityController {
   constructor(private readonly security: SecurityDetailsService) {}
 
@@ -50,14 +52,16 @@ export class ClientSecurityController {
   }
 
   @Post('security-details')
+  @Access.create('security-details', at.param('clientId', 'client'))
   @Roles(...ACTORS)
   @ApiOperation({
     summary:
       'Security set-up: PIN and special password (SD-1), memorable questions X (SD-14), and a TAM account unless ' +
-      'the client is on a manually built CSA Arrears Only case (SD-21).',
+      'service-requests shows the client only on manually built CSA Arrears Only cases (SD-21). A client ' +
+      'service-requests does not hold is refused (404).',
   })
   @ApiCreatedResponse({ type: SecurityDetailsView })
-  @ApiProblems(409, 422)
+  @ApiProblems(404, 409, 422)
   setUp(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: SetUpClientSecurityDto,
@@ -67,6 +71,7 @@ export class ClientSecurityController {
   }
 
   @Get('security-details')
+  @Access.read('security-details', at.param('clientId', 'client'))
   @Roles(...STAFF)
   @ApiOperation({
     summary:
@@ -80,6 +85,7 @@ export class ClientSecurityController {
   }
 
   @Get('security-details/history')
+  @Access.read('security-details', at.param('clientId', 'client'))
   @Roles(...STAFF)
   @ApiOperation({
     summary:
@@ -93,16 +99,22 @@ export class ClientSecurityController {
   }
 
   @Post('security-details/change')
+  @Access.change(
+    'security-details',
+    at.param('clientId', 'client'),
+    at.body('serviceRequestId', 'service-request'),
+  )
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({
     summary:
-      'Change the PIN and/or special password (steps 11–13, SD-14); the previous details are kept as history ' +
-      '(SD-20) and failures reset. Refused: no details (SD-22), CSA Arrears Only without a TAM account (SD-21), ' +
-      'a client representative (SD-18), a blocked account (unblock first, SD-11).',
+      'Change the PIN and/or special password (steps 11–13, SD-14) under the open Change Contact/Security Info SR ' +
+      'of this client (SD-4, checked with service-requests); the previous details are kept as history (SD-20) and ' +
+      'failures reset. Refused: no details (SD-22), CSA Arrears Only without a TAM account (SD-21), a client ' +
+      'representative (SD-18), a blocked account (unblock first, SD-11), no SR or not such an SR (SD-4).',
   })
   @ApiOkResponse({ type: SecurityDetailsView })
-  @ApiProblems(422)
+  @ApiProblems(404, 422)
   change(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: ChangeSecurityDetailsDto,
@@ -112,6 +124,7 @@ export class ClientSecurityController {
   }
 
   @Post('security-check')
+  @Access.change('security-details', at.param('clientId', 'client'))
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({
@@ -132,15 +145,21 @@ export class ClientSecurityController {
   }
 
   @Post('tam-account/unblock')
+  @Access.change(
+    'security-details',
+    at.param('clientId', 'client'),
+    at.body('serviceRequestId', 'service-request'),
+  )
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({
     summary:
       'Unblock User (step 9; SD-3, SD-11): clears the block and the failures. Not blocked: nothing changes. ' +
-      'Refused for CSA Arrears Only clients without a TAM account (raise an incident with AAC, SD-21).',
+      'Refused for CSA Arrears Only clients without a TAM account (raise an incident with AAC, SD-21). An SR, when ' +
+      'named, must be an open Change Contact/Security Info SR of this client (SD-4).',
   })
   @ApiOkResponse({ type: SecurityDetailsView })
-  @ApiProblems(422)
+  @ApiProblems(404, 422)
   unblock(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: UnblockDto,
@@ -153,10 +172,10 @@ export class ClientSecurityController {
 /**
  * A client representative's own security details (SD-18: a representative has details of their
  * own, never amended through the client's). No TAM account; three failed checks block them too.
+ * A representative is as sensitive as the client they act for (X-1), asked before every route.
  */
 @ApiTags('representative security')
 @Controller('representatives/:representativeId')
-@UseGuards(SensitiveClientGuard)
 export class RepresentativeSecurityController {
   constructor(private readonly security: SecurityDetailsService) {}
 
@@ -165,10 +184,19 @@ export class RepresentativeSecurityController {
   }
 
   @Post('security-details')
+  @Access.create(
+    'security-details',
+    at.param('representativeId', 'representative'),
+    at.body('actingForClientId', 'client'),
+  )
   @Roles(...ACTORS)
-  @ApiOperation({ summary: "Security set-up for a client representative's own details (SD-1, SD-18)." })
+  @ApiOperation({
+    summary:
+      "Security set-up for a client representative's own details (SD-1, SD-18): service-requests must hold them " +
+      'as a current representative of `actingForClientId`.',
+  })
   @ApiCreatedResponse({ type: SecurityDetailsView })
-  @ApiProblems(409, 422)
+  @ApiProblems(404, 409, 422)
   setUp(
     @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: SetUpRepresentativeSecurityDto,
@@ -178,6 +206,7 @@ export class RepresentativeSecurityController {
   }
 
   @Get('security-details')
+  @Access.read('security-details', at.param('representativeId', 'representative'))
   @Roles(...STAFF)
   @ApiOperation({
     summary: "The representative's security status (`setUp: false`: use set-up). Never a secret.",
@@ -189,6 +218,7 @@ export class RepresentativeSecurityController {
   }
 
   @Get('security-details/history')
+  @Access.read('security-details', at.param('representativeId', 'representative'))
   @Roles(...STAFF)
   @ApiOperation({
     summary: "Every version of the representative's details, newest first (SD-20). Never a secret.",
@@ -200,15 +230,21 @@ export class RepresentativeSecurityController {
   }
 
   @Post('security-details/change')
+  @Access.change(
+    'security-details',
+    at.param('representativeId', 'representative'),
+    at.body('serviceRequestId', 'service-request'),
+  )
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({
     summary:
-      "Change the representative's own PIN and/or special password (SD-14, SD-18); history kept (SD-20). " +
-      'Refused when not set up (SD-22) or blocked (unblock first, SD-11).',
+      "Change the representative's own PIN and/or special password (SD-14, SD-18); history kept (SD-20). Only " +
+      'under an open Change Contact/Security Info SR of the client they act for (SD-4). Refused when not set up ' +
+      '(SD-22) or blocked (unblock first, SD-11).',
   })
   @ApiOkResponse({ type: SecurityDetailsView })
-  @ApiProblems(422)
+  @ApiProblems(404, 422)
   change(
     @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: ChangeSecurityDetailsDto,
@@ -218,6 +254,7 @@ export class RepresentativeSecurityController {
   }
 
   @Post('security-check')
+  @Access.change('security-details', at.param('representativeId', 'representative'))
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({
@@ -237,11 +274,16 @@ export class RepresentativeSecurityController {
   }
 
   @Post('security-details/unblock')
+  @Access.change(
+    'security-details',
+    at.param('representativeId', 'representative'),
+    at.body('serviceRequestId', 'service-request'),
+  )
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({ summary: 'Unblock the representative after they pass security (SD-3); failures reset.' })
   @ApiOkResponse({ type: SecurityDetailsView })
-  @ApiProblems(422)
+  @ApiProblems(404, 422)
   unblock(
     @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: UnblockDto,

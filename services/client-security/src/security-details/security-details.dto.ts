@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Omittable } from '@cms/platform';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import {
   CHECK_CHANNELS,
   PASSWORD_MAX_LENGTH,
@@ -19,7 +19,10 @@ const PASSWORD_DESCRIPTION =
   'no control characters, no space at either end. Case sensitive on the self-service portal, not on the phone ' +
   '(SD-19). Never returned or logged.';
 
-/** Body of `POST /clients/{clientId}/security-details`: security set-up for a client (SD-22). */
+/**
+ * Body of `POST /clients/{clientId}/security-details`: security set-up for a client (SD-22). Whether
+ * the client gets a TAM account (SD-21) is read from their cases in service-requests, never sent.
+ */
 export class SetUpClientSecurityDto {
   @ApiProperty({ example: '4829175', description: PIN_DESCRIPTION })
   @IsString()
@@ -30,17 +33,6 @@ export class SetUpClientSecurityDto {
   @IsString()
   @MaxLength(200)
   password: string;
-
-  @ApiPropertyOptional({
-    example: false,
-    default: false,
-    description:
-      'The client is on a manually built CSA Arrears Only case: no TAM account is created, and a later ' +
-      'change or unblock is refused (raise an incident with AAC, SD-21).',
-  })
-  @IsOptional()
-  @IsBoolean()
-  csaArrearsOnly?: boolean;
 }
 
 /** Body of `POST /representatives/{representativeId}/security-details`: a representative's own details (SD-18). */
@@ -48,7 +40,9 @@ export class SetUpRepresentativeSecurityDto {
   @ApiProperty({
     format: 'uuid',
     example: '3f2b8c1e-5a4d-4e8f-9b6a-2c7d1e0f9a8b',
-    description: 'The client this representative acts for (service-requests client id).',
+    description:
+      'The client this representative acts for (service-requests client id); service-requests must hold the ' +
+      'representative as a current representative of this client (SD-18).',
   })
   @IsUUID()
   actingForClientId: string;
@@ -100,7 +94,11 @@ export class ChangeSecurityDetailsDto {
   @ApiPropertyOptional({
     format: 'uuid',
     example: '9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d',
-    description: 'The Change - Security Details SR this change is made under (kept with the history).',
+    description:
+      'Required: the open Change Contact/Security Info SR this change is made under (SD-4), whose subject is ' +
+      'this client (for a representative, the client they act for); asked of service-requests and kept with ' +
+      'the history. Optional in the schema only so that its absence is refused with SERVICE_REQUEST_REQUIRED ' +
+      '(SD-4) after SD-22 / SD-21 / SD-11.',
   })
   @IsOptional()
   @IsUUID()
@@ -149,7 +147,9 @@ export class UnblockDto {
   @ApiPropertyOptional({
     format: 'uuid',
     example: '9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d',
-    description: 'The Change - Security Details SR this unblock is made under.',
+    description:
+      'The Change Contact/Security Info SR this unblock is made under (step 9), if raised yet: when given it ' +
+      'must be an open one whose subject is this client (for a representative, the client they act for), SD-4.',
   })
   @IsOptional()
   @IsUUID()

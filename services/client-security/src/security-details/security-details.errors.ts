@@ -109,8 +109,116 @@ export class SubjectTypeMismatchError extends DomainError {
       actual === 'representative'
         ? `${id} is a client representative, whose security details are their own and cannot be handled as the ` +
             `client's (SD-18): use /representatives/${id}/security-details.`
-        : `${id} is a client: use /clients/${id}/security-details.`,
-      actual === 'representative' ? { requirementId: 'SD-18' } : {},
+        : `${id} is a client, not a client representative: use /clients/${id}/security-details.`,
+      { requirementId: 'SD-18' },
+    );
+  }
+}
+
+/** Codes of refusals that come from what service-requests holds (issue #12). */
+export const SubjectFactCode = {
+  CLIENT_NOT_FOUND: 'CLIENT_NOT_FOUND',
+  REPRESENTATIVE_NOT_ACTING_FOR_CLIENT: 'REPRESENTATIVE_NOT_ACTING_FOR_CLIENT',
+  SERVICE_REQUEST_REQUIRED: 'SERVICE_REQUEST_REQUIRED',
+  SERVICE_REQUEST_NOT_FOUND: 'SERVICE_REQUEST_NOT_FOUND',
+  SERVICE_REQUEST_NOT_APPLICABLE: 'SERVICE_REQUEST_NOT_APPLICABLE',
+} as const;
+
+/** service-requests holds no such client: nobody to hold security details for. HTTP 404. */
+export class ClientNotFoundError extends DomainError {
+  constructor(id: string, field: string) {
+    super(
+      SubjectFactCode.CLIENT_NOT_FOUND,
+      'not-found',
+      `service-requests holds no client ${id}: security details are held only for a client CMS knows.`,
+      { extra: { field, id } },
+    );
+  }
+}
+
+/**
+ * The representative is not a current representative of the client named (SD-18: a representative
+ * has security details of their own, as the representative of one client). HTTP 422.
+ */
+export class RepresentativeNotActingForClientError extends DomainError {
+  constructor(representativeId: string, clientId: string) {
+    super(
+      SubjectFactCode.REPRESENTATIVE_NOT_ACTING_FOR_CLIENT,
+      'precondition',
+      `service-requests holds no current representative ${representativeId} of client ${clientId}. Add the ` +
+        'representative as a contact on the client’s case first (SD-15), then set up their own details.',
+      {
+        requirementId: 'SD-18',
+        errors: [
+          {
+            field: 'actingForClientId',
+            rule: 'representative-of-client',
+            message:
+              'The representative must be a current representative of this client in service-requests.',
+            requirementId: 'SD-18',
+          },
+        ],
+      },
+    );
+  }
+}
+
+/** A change of PIN or password is made only inside the Change Contact/Security Info SR (SD-4). HTTP 422. */
+export class ServiceRequestRequiredError extends DomainError {
+  constructor() {
+    super(
+      SubjectFactCode.SERVICE_REQUEST_REQUIRED,
+      'precondition',
+      'Security details are changed only inside a Change Contact/Security Info SR (Process CofC, Area Change ' +
+        'Personal Info): give its serviceRequestId. The Self Service Site raises that SR (SD-5); it does not ' +
+        'change the details itself.',
+      {
+        requirementId: 'SD-4',
+        errors: [
+          {
+            field: 'serviceRequestId',
+            rule: 'required',
+            message: 'The Change Contact/Security Info SR this change is made under.',
+            requirementId: 'SD-4',
+          },
+        ],
+      },
+    );
+  }
+}
+
+/** service-requests holds no such SR. HTTP 404. */
+export class ServiceRequestNotFoundError extends DomainError {
+  constructor(id: string) {
+    super(SubjectFactCode.SERVICE_REQUEST_NOT_FOUND, 'not-found', `service-requests holds no SR ${id}.`, {
+      requirementId: 'SD-4',
+      extra: { field: 'serviceRequestId', id },
+    });
+  }
+}
+
+/**
+ * The SR named is not an open Change Contact/Security Info SR about this subject (SD-4, SD-6):
+ * another type, Closed or Cancelled, or about someone else. HTTP 422.
+ */
+export class ServiceRequestNotApplicableError extends DomainError {
+  constructor(id: string, why: string) {
+    super(
+      SubjectFactCode.SERVICE_REQUEST_NOT_APPLICABLE,
+      'precondition',
+      `SR ${id} ${why}. Security details are changed only under an open Change Contact/Security Info SR ` +
+        'whose subject is this client (for a representative, the client they act for).',
+      {
+        requirementId: 'SD-4',
+        errors: [
+          {
+            field: 'serviceRequestId',
+            rule: 'open-security-details-sr-of-subject',
+            message: `SR ${id} ${why}.`,
+            requirementId: 'SD-4',
+          },
+        ],
+      },
     );
   }
 }

@@ -20,6 +20,8 @@ import {
   RepresentativeNotAmendableError,
   SecurityDetailsAlreadySetUpError,
   SecurityDetailsNotSetUpError,
+  ServiceRequestNotApplicableError,
+  ServiceRequestRequiredError,
   SubjectTypeMismatchError,
 } from './security-details.errors';
 import {
@@ -41,6 +43,7 @@ import {
   type SecurityItem,
 } from './security-rules';
 import { SecurityCredential, SecuritySubject, type SubjectType } from './security-subject.entity';
+import { SubjectFacts } from './subject-facts';
 
 /** Whose details a request is about: the route decides the type, the path the id. */
 export interface SubjectRef {
@@ -50,7 +53,6 @@ export interface SubjectRef {
 
 /** A set-up request, for a client or a representative. */
 type SetUpInput = (SetUpClientSecurityDto | SetUpRepresentativeSecurityDto) & {
-  csaArrearsOnly?: boolean;
   actingForClientId?: string;
 };
 
@@ -74,14 +76,18 @@ export class SecurityDetailsService {
     private readonly hasher: SecretHasher,
     private readonly limiter: RateLimiter,
     private readonly events: SecurityEvents,
+    private readonly facts: SubjectFacts,
   ) {}
 
   /**
    * Security set-up for a subject that has none: PIN and special password (SD-1) stored as hashes,
    * memorable answers as X (SD-14), and for a client a TAM account unless the client is on a
-   * manually built CSA Arrears Only case (SD-21).
+   * manually built CSA Arrears Only case (SD-21). Who the subject is comes from service-requests,
+   * never from the caller: the client must exist there, and SD-21 is read from their cases; a
+   * representative must be a current representative there of the client named (SD-18).
    * @throws DomainValidationError (SD-1 rules); SecurityDetailsAlreadySetUpError (409);
-   *   SubjectTypeMismatchError when the id is a subject of the other type
+   *   SubjectTypeMismatchError when the id is a subject of the other type; ClientNotFoundError
+   *   (404); RepresentativeNotActingForClientError (422, SD-18)
    */
   async setUp(ref: SubjectRef, input: SetUpInput, actor: Actor): Promise<SecurityDetailsView> {
     const problems = [pinProblem(input.pin), passwordProblem(input.password)].filter(
@@ -93,13 +99,15 @@ export class SecurityDetailsService {
       this.assertType(ref, existing);
       throw new SecurityDetailsAlreadySetUpError(ref.type);
     }
+    const isClient = ref.type === 'client';
+    let csaArrearsOnly = false;
+    if (isClient) csaArrearsOnly = (await this.facts.client(ref.id)).csaArrearsOnly;
+    else await this.facts.assertRepresentativeOf(ref.id, input.actingForClientId!);
     const [pinHash, [passwordHash, passwordFoldedHash]] = await Promise.all([
       this.hasher.hashPin(input.pin),
       this.hasher.hashPassword(input.password),
     ]);
     const now = this.clock.now();
-    const isClient = ref.type === 'client';
-    const csaArrearsOnly = isClient && input.csaArrearsOnly === true;
     const tamAccount = isClient && !csaArrearsOnly;
     try {
       await this.db.transaction(async (m) => {
@@ -244,10 +252,13 @@ export class SecurityDetailsService {
 
   /**
    * Changes the PIN and/or special password (Change - Security Details, steps 11–13; SD-14): a new
-   * version is appended and the previous one kept as history (SD-20); failures reset.
+   * version is appended and the previous one kept as history (SD-20); failures reset. Only inside
+   * the Change Contact/Security Info SR (SD-4), asked of service-requests: open, and about this
+   * client (for a representative: about the client they act for, whose representative they still are).
    * @throws RepresentativeNotAmendableError (SD-18); DomainValidationError (SD-1, SD-14);
    *   SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); AccountBlockedError
-   *   (unblock first, SD-11); SubjectTypeMismatchError
+   *   (unblock first, SD-11); SubjectTypeMismatchError; ServiceRequestRequiredError (SD-4);
+   *   ServiceRequestNotFoundError (404); ServiceRequestNotApplicableError (SD-4)
    */
   async change(ref: SubjectRef, dto: ChangeSecurityDetailsDto, actor: Actor): Promise<SecurityDetailsView> {
     if (ref.type === 'client' && dto.subjectType === 'client-representative') {
@@ -269,7 +280,10 @@ export class SecurityDetailsService {
     }
     if (problems.length) throw new DomainValidationError(problems);
     // Refuse before spending hashes; checked again under the row lock.
-    this.assertChangeable(ref, await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id }));
+    const subject = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+    this.assertChangeable(ref, subject);
+    if (!dto.serviceRequestId) throw new ServiceRequestRequiredError();
+    await this.assertUnderSr(ref, subject, dto.serviceRequestId);
 
     const [pinHash, passwordHashes] = await Promise.all([
       dto.pin !== undefined ? this.hasher.hashPin(dto.pin) : undefined,
@@ -324,10 +338,18 @@ export class SecurityDetailsService {
 
   /**
    * Unblocks the account ("Unblock User", Change - Security Details step 9; SD-3, SD-11) and resets
-   * the failures. Unblocking an account that is not blocked changes nothing (safe to retry).
-   * @throws SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); SubjectTypeMismatchError
+   * the failures. Unblocking an account that is not blocked changes nothing (safe to retry). The SR
+   * is optional (the call back of SD-3 unblocks before the CofC SR is raised), but one that is named
+   * must be an open Change Contact/Security Info SR of the subject (SD-4), asked of service-requests.
+   * @throws SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); SubjectTypeMismatchError;
+   *   ServiceRequestNotFoundError (404); ServiceRequestNotApplicableError (SD-4)
    */
   async unblock(ref: SubjectRef, dto: UnblockDto, actor: Actor): Promise<SecurityDetailsView> {
+    if (dto.serviceRequestId) {
+      const subject = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+      this.assertSetUp(ref, subject);
+      await this.assertUnderSr(ref, subject, dto.serviceRequestId);
+    }
     return this.db.transaction(async (m) => {
       const subject = await this.lock(m, ref.id);
       this.assertSetUp(ref, subject);
@@ -478,6 +500,26 @@ export class SecurityDetailsService {
   private assertSetUp(ref: SubjectRef, subject: SecuritySubject | null): asserts subject is SecuritySubject {
     if (!subject) throw new SecurityDetailsNotSetUpError(ref.type);
     this.assertType(ref, subject);
+  }
+
+  /**
+   * The SR is an open Change Contact/Security Info SR about the client (SD-4, SD-6); for a
+   * representative, about the client they act for, whose current representative they still are
+   * (SD-18). Asked of service-requests.
+   */
+  private async assertUnderSr(
+    ref: SubjectRef,
+    subject: SecuritySubject,
+    serviceRequestId: string,
+  ): Promise<void> {
+    if (ref.type === 'client') {
+      await this.facts.assertOpenSecuritySr(serviceRequestId, ref.id);
+      return;
+    }
+    const clientId = subject.actingForClientId;
+    if (!clientId) throw new ServiceRequestNotApplicableError(serviceRequestId, 'has no client to act for');
+    await this.facts.assertRepresentativeOf(ref.id, clientId);
+    await this.facts.assertOpenSecuritySr(serviceRequestId, clientId);
   }
 
   /** SD-22, SD-18, SD-21, then SD-11 (a blocked account is unblocked before its details change). */

@@ -9,7 +9,6 @@ import {
   Post,
   Res,
   StreamableFile,
-  UseGuards,
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -20,9 +19,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { Access, ApiProblems, at, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
-import { SensitiveCaseGuard } from '../access/sensitive-case.guard';
 import { ChangeStatusDto, IssueLetterDto } from './letter.dto';
 import { LetterView } from './letter.view';
 import { LettersService } from './letters.service';
@@ -31,18 +29,26 @@ const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as con
 const PEOPLE = ['caseworker', 'team-leader', 'sensitive-access'] as const;
 
 /**
- * Letters: issue (idempotent), read, download the PDF as sent, review, status. A nationally sensitive
- * case's letters only for sensitive access (X-1, SensitiveCaseGuard).
+ * Letters: issue (idempotent), read, download the PDF as sent, review, status. The letters of a
+ * nationally sensitive case, or to a nationally sensitive client, only for sensitive access (X-1:
+ * each route's access declaration, answered by CorrespondenceAccessRepository).
  */
 @ApiTags('letters')
 @Controller('letters')
-@UseGuards(SensitiveCaseGuard)
 @ApiProblems(503)
 export class LettersController {
   constructor(private readonly letters: LettersService) {}
 
   @Post()
   @Roles(...STAFF)
+  @Access.create(
+    'letter',
+    at.body('caseId', 'case'),
+    at.body('recipient.clientId', 'client'),
+    at.body('serviceRequestId', 'service-request'),
+    at.body('approval.serviceRequestId', 'service-request'),
+    at.body('transferReference', 'service-request'),
+  )
   @ApiOperation({
     summary:
       "Issue a letter from a template. 'system' mode (system role): printed and posted through the print gateway by a job. " +
@@ -74,6 +80,7 @@ export class LettersController {
 
   @Get(':id')
   @Roles(...STAFF)
+  @Access.read('letter', at.param('id'))
   @ApiOperation({
     summary:
       'A letter: template and version, status, mode, recipient, personalisation (bank details masked).',
@@ -86,6 +93,7 @@ export class LettersController {
 
   @Get(':id/pdf')
   @Roles(...STAFF)
+  @Access.read('letter', at.param('id'))
   @ApiOperation({
     summary: 'The PDF exactly as issued (application/pdf). Reading one with whole bank details is audited.',
   })
@@ -107,6 +115,7 @@ export class LettersController {
   @Post(':id/review')
   @HttpCode(200)
   @Roles(...PEOPLE)
+  @Access.change('letter', at.param('id'))
   @ApiOperation({
     summary:
       'Record the caseworker review of a letter that waits for it (CMSL9800/9801/9802: "Review the letter before sending") and release it to the print gateway.',
@@ -119,6 +128,7 @@ export class LettersController {
 
   @Patch(':id/status')
   @Roles(...STAFF)
+  @Access.change('letter', at.param('id'))
   @ApiOperation({
     summary:
       'Change the status (created → sent | failed; sent → delivered | failed | returned; delivered → returned). ' +

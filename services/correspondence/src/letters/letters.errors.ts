@@ -5,6 +5,7 @@ export const CorrespondenceErrorCode = {
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   ApprovalRequired: 'TL_APPROVAL_REQUIRED',
   ApprovalMismatch: 'TL_APPROVAL_MISMATCH',
+  ApprovalNotConfirmed: 'TL_APPROVAL_NOT_CONFIRMED',
   TransferNotAuthorised: 'TRANSFER_NOT_AUTHORISED',
   ClericalIssueRequired: 'CLERICAL_ISSUE_REQUIRED',
   SystemIssueRequired: 'SYSTEM_ISSUE_REQUIRED',
@@ -42,6 +43,23 @@ export class ApprovalRequiredError extends DomainError {
 export class ApprovalMismatchError extends DomainError {
   constructor(message: string) {
     super(CorrespondenceErrorCode.ApprovalMismatch, 'precondition', message, { requirementId: 'TD-6' });
+  }
+}
+
+/**
+ * service-requests does not confirm the approval the letter carries (TD-6, TD-8): no such SR, the SR
+ * is not a transfer at Approved TL, its approver is not the one named or is its submitter, or it is
+ * not linked to the letter's case. 422.
+ */
+export class ApprovalNotConfirmedError extends DomainError {
+  constructor(serviceRequestId: string, why: string) {
+    super(
+      CorrespondenceErrorCode.ApprovalNotConfirmed,
+      'precondition',
+      `CMSL0406 cannot be issued: service-requests does not confirm a team leader approval of SR ${serviceRequestId}: ${why}. ` +
+        'It issues only after a team leader, not the submitter, has approved the SR (Status In Progress, Sub Status Approved TL).',
+      { requirementId: 'TD-6', extra: { serviceRequestId } },
+    );
   }
 }
 

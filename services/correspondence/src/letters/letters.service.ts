@@ -28,6 +28,7 @@ import { LetterRenderer } from '../rendering/letter-renderer';
 import { checkPersonalisation, unprintable } from '../templates/personalisation';
 import type { LetterBody, TemplateDefinition } from '../templates/template-content';
 import { TemplatesService } from '../templates/templates.service';
+import { ApprovalLookup } from './approvals';
 import { CorrespondenceItem, LetterPdf } from './correspondence-item.entity';
 import { CorrespondenceItemsService, type IssueOutcome } from './items.service';
 import type { ChangeStatusDto, IssueLetterDto } from './letter.dto';
@@ -78,13 +79,15 @@ export class LettersService {
     private readonly cipher: BankDetailsCipher,
     private readonly renderer: LetterRenderer,
     private readonly dispatch: DispatchService,
+    private readonly approvals: ApprovalLookup,
   ) {}
 
   /**
    * Issues one letter (Transfer Data Between Clients steps 4 and 8; Change - Security Details steps
    * 7, 8 and 17; CIS - Receive Broadcast Updates step 5).
    * @throws DomainValidationError (400: a missing or bad field, named), SystemIssueNeedsSystemRoleError
-   *   (403), IdempotencyKeyReusedError (409), ApprovalRequiredError / ApprovalMismatchError (422, TD-6),
+   *   (403), IdempotencyKeyReusedError (409), ApprovalRequiredError / ApprovalMismatchError /
+   *   ApprovalNotConfirmedError (422, TD-6: the approval is looked up in service-requests),
    *   TransferNotAuthorisedError (422, TD-1), ClericalIssueRequiredError (422, TD-11)
    */
   async issue(dto: IssueLetterDto, idempotencyKey: string | undefined, actor: Actor): Promise<IssuedLetter> {
@@ -102,6 +105,7 @@ export class LettersService {
 
     // Procedure rules before field checks: an unapproved CMSL0406 is refused whatever it holds.
     const now = this.clock.now();
+    let confirmedApprovedAt: string | null = null;
     if (requiresTlApproval(code)) {
       if (!dto.approval) throw new ApprovalRequiredError(code);
       if (dto.serviceRequestId && dto.serviceRequestId !== dto.approval.serviceRequestId) {
@@ -112,6 +116,13 @@ export class LettersService {
       if (Date.parse(dto.approval.approvedAt) > now.getTime() + APPROVAL_SKEW_MS) {
         throw new ApprovalMismatchError('The approval is dated in the future.');
       }
+      // The approval is service-requests' to confirm, never the caller's say-so (TD-6, TD-8).
+      const confirmed = await this.approvals.confirm({
+        serviceRequestId: dto.approval.serviceRequestId,
+        approvedBy: dto.approval.approvedBy,
+        caseId: dto.caseId,
+      });
+      confirmedApprovedAt = confirmed.approvedAt;
     }
     const otherParty = carriesOtherPartyData(template);
     if (otherParty && !requiresTlApproval(code) && !dto.transferReference) {
@@ -192,7 +203,7 @@ export class LettersService {
         ? {
             serviceRequestId: dto.approval.serviceRequestId,
             approvedBy: dto.approval.approvedBy,
-            approvedAt: new Date(dto.approval.approvedAt).toISOString(),
+            approvedAt: new Date(confirmedApprovedAt ?? dto.approval.approvedAt).toISOString(),
           }
         : null,
       transferReference: dto.transferReference ?? null,

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { Access, ApiProblems, at, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import type { FastifyReply } from 'fastify';
-import { SensitiveCaseGuard } from '../access/sensitive-case.guard';
 import { ChangeStatusDto } from '../letters/letter.dto';
 import { SmsView } from '../letters/letter.view';
 import { SendSmsDto } from './sms.dto';
@@ -11,16 +10,19 @@ import { SmsService } from './sms.service';
 
 const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
 
-/** Text messages: send (idempotent), read, status; a nationally sensitive case's only for sensitive access. */
+/**
+ * Text messages: send (idempotent, our own services only), read, status. The SMS of a nationally
+ * sensitive case, or to a nationally sensitive client, only for sensitive access (X-1).
+ */
 @ApiTags('sms')
 @Controller('sms')
-@UseGuards(SensitiveCaseGuard)
 @ApiProblems(503)
 export class SmsController {
   constructor(private readonly sms: SmsService) {}
 
   @Post()
   @Roles('system')
+  @Access.systemOnly('sent by our own services (e.g. client-security on a security details change, SD-16)')
   @ApiOperation({
     summary:
       'Send a text message from a template (e.g. security details updated, SD-16); handed to the SMS gateway by a job.',
@@ -47,6 +49,7 @@ export class SmsController {
 
   @Get(':id')
   @Roles(...STAFF)
+  @Access.read('sms', at.param('id'))
   @ApiOperation({ summary: 'An SMS: template and version, text, status; the number masked.' })
   @ApiOkResponse({ type: SmsView })
   @ApiProblems(404)
@@ -56,6 +59,7 @@ export class SmsController {
 
   @Patch(':id/status')
   @Roles(...STAFF)
+  @Access.change('sms', at.param('id'))
   @ApiOperation({ summary: 'Change the status (e.g. delivered or failed, as the SMS gateway reports).' })
   @ApiOkResponse({ type: SmsView })
   @ApiProblems(404, 422)

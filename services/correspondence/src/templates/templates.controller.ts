@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import { ApiProblems, Roles } from '@cms/platform';
+import { Access, ApiProblems, Roles } from '@cms/platform';
 import { TemplatesService } from './templates.service';
 import { TemplateView, toTemplateView } from './template.view';
 
@@ -37,6 +37,7 @@ export class TemplatesController {
 
   @Get()
   @Roles(...STAFF)
+  @Access.noSubject('letter and SMS templates: wording and fields, no citizen data')
   @ApiOperation({ summary: 'Every letter and SMS template (latest version of each, or all versions).' })
   @ApiOkResponse({ type: [TemplateView] })
   list(@Query() q: ListTemplatesQuery): TemplateView[] {
@@ -45,6 +46,7 @@ export class TemplatesController {
 
   @Get(':code')
   @Roles(...STAFF)
+  @Access.noSubject('a letter or SMS template: wording and fields, no citizen data')
   @ApiOperation({ summary: 'One template, latest version or `?version=n`, with its personalisation fields.' })
   @ApiOkResponse({ type: TemplateView })
   @ApiProblems(404)

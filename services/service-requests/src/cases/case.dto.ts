@@ -1,3 +1,4 @@
+import { Omittable } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -73,12 +74,12 @@ export class UpdateCaseDto {
   stage?: CaseStage;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   live?: boolean;
 
   @ApiPropertyOptional({ description: 'Only callers with sensitive access may clear it.' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   nationallySensitive?: boolean;
 }

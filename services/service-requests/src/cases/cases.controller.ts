@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
 import { CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './case.dto';
 import { CasesService, CaseView } from './cases.service';
 
@@ -12,6 +12,7 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Post()
+  @Access.create('case', at.body('participants[].clientId', 'client'))
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Open a case (or an enquiry / application) with its participants.' })
   @ApiCreatedResponse({ description: 'The case, with its generated 12-digit case number.' })
@@ -20,6 +21,7 @@ export class CasesController {
   }
 
   @Get()
+  @Access.list('case', { items: 'items', total: 'total' })
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'List cases; nationally sensitive ones only for sensitive access.' })
   list(@Query() q: ListCasesQuery, @CurrentActor() actor: Actor) {
@@ -27,18 +29,22 @@ export class CasesController {
   }
 
   @Get(':id')
+  @Access.read('case', at.param('id'))
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({
     summary: 'Read a case. A nationally sensitive case needs sensitive access ("Insufficient Access").',
   })
+  @ApiOkResponse({ description: 'The case with its participants.' })
   @ApiProblems(404)
   get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.cases.get(id, actor);
   }
 
   @Patch(':id')
+  @Access.change('case', at.param('id'))
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Change a case’s stage, live state or nationally sensitive flag.' })
+  @ApiOkResponse({ description: 'The case as changed.' })
   @ApiProblems(404, 409)
   update(
     @Param('id', UuidParamPipe) id: string,

@@ -5,14 +5,13 @@ import {
   DomainError,
   DomainValidationError,
   hasSensitiveAccess,
-  InsufficientAccessError,
   NotFoundError,
   StaleVersionError,
   isParentRole,
 } from '@cms/domain';
-import { recordAudit } from '@cms/platform';
+import { decideAccess, recordAudit } from '@cms/platform';
+import { routeOpenSrsToSensitiveTeam } from '../access/access.repository';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { assertMaySee } from '../access/sensitivity';
 import { Client } from '../clients/client.entity';
 import { Case, CaseParticipant } from './case.entity';
 import type { CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './case.dto';
@@ -43,7 +42,8 @@ export class CasesService {
    * @throws DomainValidationError, InsufficientAccessError
    */
   async create(dto: CreateCaseDto, actor: Actor): Promise<CaseView> {
-    if (dto.nationallySensitive) assertMaySee(actor, true);
+    // Only the sensitive case team may open a case as nationally sensitive (X-1).
+    decideAccess(actor, dto.nationallySensitive === true);
     const problems = [];
     for (const role of ['PWC', 'NRP'] as const) {
       if (dto.participants.filter((p) => p.role === role).length > 1) {
@@ -55,7 +55,16 @@ export class CasesService {
       }
     }
     const seen = new Set<string>();
+    const linked = new Set<string>();
     dto.participants.forEach((p, i) => {
+      if (linked.has(`${p.clientId} ${p.role}`)) {
+        problems.push({
+          field: `participants[${i}]`,
+          rule: 'distinct-participants',
+          message: 'The same client is given twice in the same role.',
+        });
+      }
+      linked.add(`${p.clientId} ${p.role}`);
       if (isParentRole(p.role) && seen.has(p.clientId)) {
         problems.push({
           field: `participants[${i}].clientId`,
@@ -108,7 +117,6 @@ export class CasesService {
   async get(id: string, actor: Actor, manager: EntityManager = this.db.manager): Promise<CaseView> {
     const c = await manager.findOne(Case, { where: { id }, relations: { participants: { client: true } } });
     if (!c) throw new NotFoundError('Case', id);
-    assertMaySee(actor, c.nationallySensitive);
     return toView(c);
   }
 
@@ -142,16 +150,15 @@ export class CasesService {
     await this.db.transaction(async (m) => {
       const c = await m.findOne(Case, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!c) throw new NotFoundError('Case', id);
-      assertMaySee(actor, c.nationallySensitive);
       if (c.version !== dto.version) throw new StaleVersionError('Case', id, dto.version, c.version);
-      if (dto.nationallySensitive === false && c.nationallySensitive && !hasSensitiveAccess(actor)) {
-        throw new InsufficientAccessError();
-      }
       const before = { stage: c.stage, live: c.live, nationallySensitive: c.nationallySensitive };
       if (dto.stage) c.stage = dto.stage;
       if (dto.live !== undefined) c.live = dto.live;
+      const flagged = dto.nationallySensitive === true && !c.nationallySensitive;
       if (dto.nationallySensitive !== undefined) c.nationallySensitive = dto.nationallySensitive;
       await m.save(c);
+      // BR-7: the case's open SRs go to the sensitive case team with it.
+      if (flagged) await routeOpenSrsToSensitiveTeam(m, [id]);
       await recordAudit(m, {
         entityType: 'case',
         entityId: id,

@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, ValidateNested } from 'class-validator';
 import { PERSON_REFERENCE_KINDS } from '@cms/domain';
 import type { PersonReferenceKind } from '@cms/domain';
-import { Roles } from '@cms/platform';
+import { Roles, Access } from '@cms/platform';
 import { DataSource } from 'typeorm';
 
 export class ReferenceDto {
@@ -54,6 +54,7 @@ export class CisMatchingController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @Post()
+  @Access.systemOnly('cis-interface matches broadcast transactions with live cases (BR-5)')
   @HttpCode(200)
   @Roles('system')
   @ApiOperation({

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 import { Actor, DomainError, NotFoundError } from '@cms/domain';
-import { ApiProblems, CurrentActor, recordAudit, Roles, UuidParamPipe } from '@cms/platform';
+import { ApiProblems, CurrentActor, recordAudit, Roles, UuidParamPipe, Access, at } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { liveParticipations } from '../cases/case.entity';
 import { markCasesSensitive, ServiceRequestsService } from '../service-requests/service-requests.service';
@@ -47,6 +47,7 @@ export class ClientFlagsController {
   ) {}
 
   @Post('nationally-sensitive')
+  @Access.change('client', at.param('id'))
   @HttpCode(200)
   @Roles('system', 'sensitive-access')
   @ApiOperation({
@@ -67,12 +68,25 @@ export class ClientFlagsController {
       );
     }
     return this.db.transaction(async (m) => {
-      if (!(await m.existsBy(Client, { id }))) throw new NotFoundError('Client', id);
+      const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NotFoundError('Client', id);
+      if (!client.nationallySensitive) {
+        // The person is sensitive from now on, with or without a live case to flag (SU-6, X-1).
+        await m.update(Client, { id }, { nationallySensitive: true });
+        await recordAudit(m, {
+          entityType: 'client',
+          entityId: id,
+          action: 'nationally-sensitive-set',
+          before: { nationallySensitive: false },
+          after: { nationallySensitive: true, reason: dto.reason },
+        });
+      }
       return { caseIds: await markCasesSensitive(m, id, dto.reason), serviceRequestId: null };
     });
   }
 
   @Post('sensitive-check')
+  @Access.systemOnly('cis-interface reports CIS withholding a record at standard access (RD-4)')
   @HttpCode(200)
   @Roles('system')
   @ApiOperation({

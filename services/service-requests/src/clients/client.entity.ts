@@ -75,6 +75,10 @@ export class Client {
   @Column({ name: 'sensitive_check', type: 'boolean', default: false })
   sensitiveCheck: boolean;
 
+  /** SU-6: CIS answered error code 1 for this person; they are nationally sensitive with or without a case. */
+  @Column({ name: 'nationally_sensitive', type: 'boolean', default: false })
+  nationallySensitive: boolean;
+
   @VersionColumn()
   version: number;
 

@@ -37,7 +37,11 @@ export class ClientView {
   @ApiProperty({ nullable: true, example: '+447700900123' }) mobilePhone: string | null;
   @ApiProperty({ nullable: true, example: 'sarah@example.com' }) homeEmail: string | null;
   @ApiProperty({ description: 'RD-4: a sensitive case team call back is arranged' }) sensitiveCheck: boolean;
-  @ApiProperty({ description: 'On a nationally sensitive case (X-1)' }) nationallySensitive: boolean;
+  @ApiProperty({
+    description:
+      'Nationally sensitive (X-1): flagged itself (SU-6), under Sensitive Check (RD-4), or on a nationally sensitive case',
+  })
+  nationallySensitive: boolean;
   @ApiProperty({ type: [ClientCaseView] }) cases: ClientCaseView[];
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;

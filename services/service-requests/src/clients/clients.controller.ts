@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
 import { ClientSearchDto, CreateClientDto, ReferenceStatusDto, UpdateClientDto } from './client.dto';
 import { ClientsService } from './clients.service';
 import { ClientView } from './client.view';
@@ -16,6 +16,7 @@ export class ClientsController {
 
   @Post()
   @Roles('caseworker', 'sensitive-access', 'system')
+  @Access.create('client')
   @ApiOperation({ summary: 'Create a client with a NINO (adult) or CRN (child) and personal details.' })
   @ApiCreatedResponse({ description: 'The client as CMS now holds them.', type: ClientView })
   @ApiProblems(409)
@@ -24,6 +25,7 @@ export class ClientsController {
   }
 
   @Post('search')
+  @Access.read('client', at.response('id'))
   @HttpCode(200)
   @Roles(...STAFF)
   @ApiOperation({
@@ -31,11 +33,12 @@ export class ClientsController {
   })
   @ApiOkResponse({ description: 'The client.', type: ClientView })
   @ApiProblems(404)
-  search(@Body() dto: ClientSearchDto, @CurrentActor() actor: Actor): Promise<ClientView> {
-    return this.clients.search(dto, actor);
+  search(@Body() dto: ClientSearchDto): Promise<ClientView> {
+    return this.clients.search(dto);
   }
 
   @Get(':id')
+  @Access.read('client', at.param('id'))
   @ApiOkResponse({ type: ClientView })
   @Roles(...STAFF)
   @ApiOperation({
@@ -47,6 +50,7 @@ export class ClientsController {
   }
 
   @Patch(':id')
+  @Access.change('client', at.param('id'))
   @ApiOkResponse({ type: ClientView })
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({
@@ -62,6 +66,7 @@ export class ClientsController {
   }
 
   @Put(':id/reference-status')
+  @Access.change('client', at.param('id'))
   @ApiOkResponse({ type: ClientView })
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({

@@ -21,7 +21,6 @@ import {
 import { CLOCK, JobQueue, recordAudit } from '@cms/platform';
 import { CIS_RETRIEVAL_JOBS, CisRetrievalJob } from '../cis/cis-retrieval.worker';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertMaySee } from '../access/sensitivity';
 import { Case, CaseParticipant } from '../cases/case.entity';
 import { Client } from './client.entity';
 import type { ClientSearchDto, CreateClientDto, UpdateClientDto } from './client.dto';
@@ -124,12 +123,11 @@ export class ClientsService {
     const client = await manager.findOneBy(Client, { id });
     if (!client) throw new NotFoundError('Client', id);
     const view = await this.view(client, manager);
-    assertMaySee(actor, view.nationallySensitive);
     return view;
   }
 
   /** Finds a client by NINO or CRN. @throws DomainValidationError, NotFoundError, InsufficientAccessError. */
-  async search(dto: ClientSearchDto, actor: Actor): Promise<ClientView> {
+  async search(dto: ClientSearchDto): Promise<ClientView> {
     if ((dto.nino === undefined) === (dto.crn === undefined)) {
       throw new DomainValidationError([
         { field: 'nino', rule: 'one-reference', message: 'Give exactly one of nino or crn.' },
@@ -145,7 +143,6 @@ export class ClientsService {
     });
     if (!client) throw new NotFoundError('Client with that ' + reference.kind, 'reference');
     const view = await this.view(client, this.db.manager);
-    assertMaySee(actor, view.nationallySensitive);
     return view;
   }
 
@@ -159,8 +156,6 @@ export class ClientsService {
     await this.db.transaction(async (m) => {
       const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!client) throw new NotFoundError('Client', id);
-      const view = await this.view(client, m);
-      assertMaySee(actor, view.nationallySensitive);
       if (client.version !== version) throw new StaleVersionError('Client', id, version, client.version);
       const merged = { ...detailsOf(client), ...patch } as PersonalDetailsInput;
       const next = normalisePersonalDetails(merged, this.clock.now());
@@ -192,7 +187,6 @@ export class ClientsService {
     await this.db.transaction(async (m) => {
       const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!client) throw new NotFoundError('Client', id);
-      assertMaySee(actor, (await this.view(client, m)).nationallySensitive);
       if (client.version !== version) throw new StaleVersionError('Client', id, version, client.version);
       if (!client.reference) {
         throw new DomainError('NO_REFERENCE', 'precondition', 'The client has no NINO or CRN to verify.');
@@ -246,7 +240,8 @@ export class ClientsService {
       referenceStatus: client.referenceStatus,
       ...detailsOf(client),
       sensitiveCheck: client.sensitiveCheck,
-      nationallySensitive: links.some((l) => l.sensitive),
+      nationallySensitive:
+        client.nationallySensitive || client.sensitiveCheck || links.some((l) => l.sensitive),
       cases: links.map(({ caseId, caseNumber, role, live }) => ({ caseId, caseNumber, role, live })),
       version: client.version,
       createdAt: client.createdAt,

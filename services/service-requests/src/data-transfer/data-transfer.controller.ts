@@ -23,12 +23,14 @@ import {
   recordAudit,
   Roles,
   UuidParamPipe,
+  Access,
+  at,
 } from '@cms/platform';
-import { DataSource } from 'typeorm';
-import { assertMaySee } from '../access/sensitivity';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { CaseParticipant } from '../cases/case.entity';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequestView } from '../service-requests/service-request.view';
-import { ServiceRequestsService } from '../service-requests/service-requests.service';
+import { type Loaded, ServiceRequestsService } from '../service-requests/service-requests.service';
 
 export class TransferItemsDto {
   @ApiProperty({ example: 1 })
@@ -65,8 +67,10 @@ export class TransferItemsDto {
 
 /**
  * Records the items a client wants passed to the other party on a DATA_TRANSFER SR: only the
- * transferable items (TD-1), bank details checked first (TD-5) and sealed at rest, masked in
- * every response and audit record. Editable until a team leader approves (TD-8).
+ * transferable items (TD-1), bank details only the receiving parent's (TD-1, Direct Pay), checked
+ * first (TD-5) and sealed at rest, masked in every response and audit record; the declaration and
+ * consent as given, which the SR rules check before submission (TD-4, TD-9). Editable until a team
+ * leader approves (TD-8).
  */
 @ApiTags('service-requests')
 @Controller('service-requests/:id/transfer-items')
@@ -83,6 +87,7 @@ export class DataTransferController {
   }
 
   @Put()
+  @Access.change('service-request', at.param('id'))
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({
     summary:
@@ -98,7 +103,6 @@ export class DataTransferController {
     await this.db.transaction(async (m) => {
       const loaded = await this.srs.load(m, id, true);
       const { sr } = loaded;
-      assertMaySee(actor, sr.nationallySensitive);
       if (sr.type !== 'DATA_TRANSFER') {
         throw new DomainError(
           'NOT_A_TRANSFER',
@@ -120,6 +124,22 @@ export class DataTransferController {
           rule: 'consent',
           message: 'Read the consent statement; without consent use the CMSL0405 route.',
           requirementId: 'TD-9',
+        });
+      }
+      if (
+        dto.items &&
+        typeof dto.items === 'object' &&
+        (dto.items as Record<string, unknown>).bankDetails !== undefined &&
+        (await this.providerRole(m, loaded)) === 'NRP'
+      ) {
+        // TD-1: bank details pass only to the paying parent, for Direct Pay; refused here, on entry,
+        // not first when correspondence refuses CMSL0406 after team leader approval.
+        problems.push({
+          field: 'items.bankDetails',
+          rule: 'direct-pay-recipient',
+          message:
+            "Bank details are passed on only from the receiving parent to the paying parent, to enable Direct Pay: a paying parent's own bank details are never passed on.",
+          requirementId: 'TD-1',
         });
       }
       if (problems.length) throw new DomainValidationError(problems);
@@ -148,16 +168,18 @@ export class DataTransferController {
           recordedAt: this.clock.now().toISOString(),
         },
       };
-      await m.save(sr);
-      // The bank details check just ran (TD-5): record it on the activity plan where the path has the step.
-      const checked = loaded.steps.find((st) => st.key === 'bank-details-checked');
-      if (checked) {
-        Object.assign(checked, {
-          outcome: bank ? 'Bank Wizard Passed' : 'No Bank Details',
-          recordedBy: actor.id,
-          recordedAt: this.clock.now(),
-        });
-        await m.save(checked);
+      // The bank details check just ran (TD-5): record it on the activity plan where the plan has the
+      // step, through the SR's one checked outcome path (which saves the SR with its details).
+      if (loaded.steps.some((st) => st.key === 'bank-details-checked')) {
+        await this.srs.recordProcedureOutcome(
+          m,
+          loaded,
+          'bank-details-checked',
+          bank ? 'Bank Wizard Passed' : 'No Bank Details',
+          actor,
+        );
+      } else {
+        await m.save(sr);
       }
       await recordAudit(m, {
         entityType: 'service-request',
@@ -168,6 +190,21 @@ export class DataTransferController {
       });
     });
     return this.srs.get(id, actor);
+  }
+
+  /**
+   * The role on the case of the client whose details are passed on (the SR's subject): their
+   * participation on a linked case, else the subject role recorded on the SR; null when unknown.
+   */
+  private async providerRole(m: EntityManager, loaded: Loaded): Promise<string | null> {
+    const { sr } = loaded;
+    if (!sr.subjectClientId) return null;
+    const part = loaded.caseIds.length
+      ? await m.findOne(CaseParticipant, {
+          where: { clientId: sr.subjectClientId, caseId: In(loaded.caseIds) },
+        })
+      : null;
+    return part?.role ?? sr.subjectRole ?? null;
   }
 }
 

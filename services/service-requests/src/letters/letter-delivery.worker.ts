@@ -227,7 +227,11 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
         return { replyByDate: due };
       case 'CMSL9800':
         return {
-          reason: ctx.sr.source === 'System' ? 'account-blocked' : 'client-request',
+          // SD-4: the SR a blocked account raises shows the client as Source; it carries raisedFor.
+          reason:
+            ctx.sr.details.raisedFor === 'tam-account-blocked' || ctx.sr.source === 'System'
+              ? 'account-blocked'
+              : 'client-request',
           returnByDate: due,
         };
       case 'CMSL9801':

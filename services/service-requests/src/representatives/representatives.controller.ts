@@ -20,7 +20,16 @@ import {
   NotFoundError,
   phoneProblem,
 } from '@cms/domain';
-import { ApiProblems, CLOCK, CurrentActor, recordAudit, Roles, UuidParamPipe } from '@cms/platform';
+import {
+  ApiProblems,
+  CLOCK,
+  CurrentActor,
+  recordAudit,
+  Roles,
+  UuidParamPipe,
+  Access,
+  at,
+} from '@cms/platform';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { CaseParticipant } from '../cases/case.entity';
 import { ClientsService } from '../clients/clients.service';
@@ -102,6 +111,7 @@ export class RepresentativesController {
   ) {}
 
   @Get()
+  @Access.read('representative', at.param('clientId', 'client'))
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'The client’s representatives, current and removed.' })
   @ApiOkResponse({ type: [RepresentativeView] })
@@ -115,6 +125,11 @@ export class RepresentativesController {
   }
 
   @Post()
+  @Access.create(
+    'representative',
+    at.param('clientId', 'client'),
+    at.body('serviceRequestId', 'service-request'),
+  )
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({ summary: 'Add a representative as a contact on the client’s case (SD-15).' })
   @ApiCreatedResponse({ type: RepresentativeView })
@@ -167,6 +182,12 @@ export class RepresentativesController {
   }
 
   @Delete(':representativeId')
+  @Access.change(
+    'representative',
+    at.param('clientId', 'client'),
+    at.param('representativeId'),
+    at.query('serviceRequestId', 'service-request'),
+  )
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({
     summary: 'Remove a representative as a contact (SD-15); the record is kept for the audit trail.',
@@ -202,7 +223,10 @@ export class RepresentativesController {
     });
   }
 
-  /** Records the request on the security details SR's activity plan (step 15). */
+  /**
+   * Records the request on the security details SR's activity plan (step 15), through the SR's one
+   * checked outcome path (libs/sr-rules): versioned and audited on the SR.
+   */
   private async recordOnSr(
     m: EntityManager,
     srId: string,
@@ -220,14 +244,6 @@ export class RepresentativesController {
       );
     }
     this.srs.assertEditable(loaded.sr);
-    await this.srs.setStepOutcome(
-      m,
-      loaded.sr,
-      loaded.steps,
-      'client-representative',
-      outcome,
-      actor.id,
-      this.clock.now(),
-    );
+    await this.srs.recordProcedureOutcome(m, loaded, 'client-representative', outcome, actor);
   }
 }

@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { clientSecurityClient } from '@cms/clients';
-import { Actor, Clock, DomainError, DomainValidationError, StaleVersionError } from '@cms/domain';
+import { Actor, DomainError, DomainValidationError, StaleVersionError } from '@cms/domain';
 import {
   ApiProblems,
-  CLOCK,
   CONFIG,
   CurrentActor,
   PeerHttp,
@@ -14,12 +13,13 @@ import {
   Roles,
   unwrapPeer,
   UuidParamPipe,
+  Access,
+  at,
 } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
-import { assertMaySee } from '../access/sensitivity';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequestView } from '../service-requests/service-request.view';
-import { ServiceRequestsService } from '../service-requests/service-requests.service';
+import { type Loaded, ServiceRequestsService } from '../service-requests/service-requests.service';
 
 const VERIFICATIONS = ['PIN/password', 'transactional questions', 'CMSL9800 returned'] as const;
 
@@ -58,8 +58,8 @@ export class UpdateSecurityDetailsDto {
 /**
  * Change - Security Details, worked from the SR: check the TAM account and unblock it (steps 8–9,
  * SD-11), then change the PIN and/or password (steps 11–13, SD-14) in client-security, recording
- * each on the SR's activity plan. Secrets pass through to client-security and are never stored,
- * logged or audited here.
+ * each on the SR's activity plan through the SR's one checked outcome path (libs/sr-rules). Secrets
+ * pass through to client-security and are never stored, logged or audited here.
  */
 @ApiTags('security-details')
 @Controller('service-requests/:id/security-details')
@@ -68,7 +68,6 @@ export class SecurityDetailsController {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: ServiceRequestsConfig,
     peer: PeerHttp,
     private readonly srs: ServiceRequestsService,
@@ -77,6 +76,7 @@ export class SecurityDetailsController {
   }
 
   @Post('tam-account-check')
+  @Access.change('service-request', at.param('id'))
   @HttpCode(200)
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({
@@ -107,15 +107,7 @@ export class SecurityDetailsController {
         }
         outcome = 'Unblocked';
       }
-      await this.srs.setStepOutcome(
-        m,
-        loaded.sr,
-        loaded.steps,
-        'tam-account-check',
-        outcome,
-        actor.id,
-        this.clock.now(),
-      );
+      await this.srs.recordProcedureOutcome(m, loaded, 'tam-account-check', outcome, actor);
       await recordAudit(m, {
         entityType: 'service-request',
         entityId: id,
@@ -136,6 +128,7 @@ export class SecurityDetailsController {
   }
 
   @Post('update')
+  @Access.change('service-request', at.param('id'))
   @HttpCode(200)
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({
@@ -162,14 +155,12 @@ export class SecurityDetailsController {
       const changed = [dto.pin !== undefined && 'PIN', dto.password !== undefined && 'special password']
         .filter(Boolean)
         .join(' and ');
-      await this.srs.setStepOutcome(
+      await this.srs.recordProcedureOutcome(
         m,
-        loaded.sr,
-        loaded.steps,
+        loaded,
         'update-security-details',
         'Updated',
-        actor.id,
-        this.clock.now(),
+        actor,
         `Changed ${changed}.`,
       );
       await recordAudit(m, {
@@ -205,15 +196,10 @@ export class SecurityDetailsController {
     id: string,
     version: number,
     actor: Actor,
-    work: (
-      m: EntityManager,
-      loaded: Awaited<ReturnType<ServiceRequestsService['load']>>,
-      clientId: string,
-    ) => Promise<void>,
+    work: (m: EntityManager, loaded: Loaded, clientId: string) => Promise<void>,
   ): Promise<void> {
     await this.db.transaction(async (m) => {
       const loaded = await this.srs.load(m, id, true);
-      assertMaySee(actor, loaded.sr.nationallySensitive);
       if (loaded.sr.type !== 'SECURITY_DETAILS' || !loaded.sr.subjectClientId) {
         throw new DomainError(
           'NOT_A_SECURITY_DETAILS_SR',
@@ -227,8 +213,6 @@ export class SecurityDetailsController {
       if (loaded.sr.version !== version)
         throw new StaleVersionError('Service request', id, version, loaded.sr.version);
       this.srs.assertEditable(loaded.sr);
-      loaded.sr.updatedAt = this.clock.now();
-      await m.save(loaded.sr);
       await work(m, loaded, loaded.sr.subjectClientId);
     });
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsUUID } from 'class-validator';
 import { Actor, DomainValidationError, NotFoundError } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, Access } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { liveParticipations } from '../cases/case.entity';
 import { Client } from '../clients/client.entity';
@@ -33,7 +33,8 @@ export class SecurityEventResultView {
 /**
  * Events from client-security. A TAM account blocked after three consecutive failed checks (SD-2)
  * raises a Change - Security Details SR on the client's case with a note to call the client back
- * on the number held, tracing one through CIS/CRA if none (SD-3). Idempotent on Idempotency-Key.
+ * on the number held, tracing one through CIS/CRA if none (SD-3). Its Source is the blocked client,
+ * by their role on the case, and they are the reporting person (SD-4). Idempotent on Idempotency-Key.
  */
 @ApiTags('security-details')
 @Controller('security-events')
@@ -44,6 +45,7 @@ export class SecurityEventsController {
   ) {}
 
   @Post()
+  @Access.systemOnly('client-security reports a blocked TAM account (SD-2), raising its SR')
   @HttpCode(200)
   @Roles('system')
   @ApiOperation({
@@ -67,13 +69,19 @@ export class SecurityEventsController {
       const existing = await m.findOneBy(ServiceRequest, { idempotencyKey: `security-event:${key}` });
       if (existing) return { serviceRequestId: existing.id, srNumber: existing.srNumber, created: false };
       const parts = await liveParticipations(m, dto.clientId);
+      const role = parts[0]?.role ?? 'PWC';
+      // SD-4: the Source is the person reporting the change, by their role on the case — here the
+      // blocked client themself (docs/sr-status-rules.md, SECURITY_DETAILS decisions). That the
+      // system raised it shows in the note below, `details.raisedFor` and the audit record.
       const view = await this.srs.create(
         {
           type: 'SECURITY_DETAILS',
           path: 'phone',
-          source: 'System',
-          subject: { clientId: dto.clientId, role: parts[0]?.role ?? 'PWC' },
+          source: role === 'NRP' ? 'NRP' : 'PWC',
+          reportedBy: { firstName: client.firstName, lastName: client.lastName },
+          subject: { clientId: dto.clientId, role },
           caseIds: [...new Set(parts.map((p) => p.caseId))],
+          details: { raisedFor: 'tam-account-blocked' },
           note:
             client.homePhone || client.mobilePhone || client.businessPhone
               ? 'TAM account blocked after three consecutive failed security checks. Call the client back on the number held (SD-3).'

@@ -2,17 +2,17 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Clock } from '@cms/domain';
 import { CLOCK, CONFIG, RequestContext } from '@cms/platform';
-import { FOLLOW_UP_ACTOR, followUpOnWaitExpiry } from '@cms/sr-rules';
+import { assertUnreachable, FOLLOW_UP_ACTOR, followUpOnWaitExpiry } from '@cms/sr-rules';
 import { DataSource } from 'typeorm';
 import type { ServiceRequestsConfig } from '../config';
-import { SrActivityStep } from './service-request.entity';
-import { ServiceRequestsService, snapshotOf } from './service-requests.service';
+import { ServiceRequestsService, snapshotOfLoaded } from './service-requests.service';
 
 /**
  * Waits and follow-ups: when an SR's next action due passes, the follow-up its type registers in
  * libs/sr-rules runs (SD-10 CMSL9801 and a further wait, SD-12 rejection, TD-13 call steps), or the
- * SR comes back to its queue flagged. A sweep with `FOR UPDATE SKIP LOCKED`, so it is durable
- * across restarts (the state is the SR row) and safe with several replicas.
+ * SR comes back to its queue flagged, the flag also in its Notes and kept by the follow-up's own move
+ * (TD-3/TD-4). A sweep with `FOR UPDATE SKIP LOCKED`, so it is durable across restarts (the state is
+ * the SR row) and safe with several replicas.
  */
 @Injectable()
 export class FollowUpsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -66,39 +66,33 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       for (const { id } of due) {
         await RequestContext.run({ requestId: `follow-up-${id}`, actor: FOLLOW_UP_ACTOR }, async () => {
           const loaded = await this.srs.load(m, id);
-          const actions = followUpOnWaitExpiry(
-            snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0),
-            now,
-          );
+          const actions = followUpOnWaitExpiry(snapshotOfLoaded(loaded), now);
           for (const action of actions) {
-            if (action.kind === 'transition') {
-              await this.srs.applyTransition(
-                m,
-                loaded,
-                {
-                  to: action.to,
-                  resolutionCode: action.resolutionCode,
-                  nextActionDue: action.nextActionDue,
-                  reason: action.reason,
-                  actor: FOLLOW_UP_ACTOR,
-                  now,
-                },
-                'wait-expiry',
-              );
-            } else if (action.kind === 'add-activity-step') {
-              if (!loaded.steps.some((s) => s.key === action.step.key)) {
-                const step = m.create(SrActivityStep, {
-                  srId: id,
-                  position: loaded.steps.length,
-                  key: action.step.key,
-                  title: action.step.title,
-                });
-                loaded.steps.push(await m.save(step));
-              }
-            } else {
-              loaded.sr.flag = action.message;
-              this.srs.reroute(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, now);
-              await m.save(loaded.sr);
+            switch (action.kind) {
+              case 'transition':
+                await this.srs.applyTransition(
+                  m,
+                  loaded,
+                  {
+                    to: action.to,
+                    resolutionCode: action.resolutionCode,
+                    nextActionDue: action.nextActionDue,
+                    reason: action.reason,
+                    flag: action.flag,
+                    actor: FOLLOW_UP_ACTOR,
+                    now,
+                  },
+                  'wait-expiry',
+                );
+                break;
+              case 'add-activity-step':
+                await this.srs.addFollowUpStep(m, loaded, action.step, 'wait-expiry');
+                break;
+              case 'flag-for-caseworker':
+                await this.srs.raiseFlag(m, loaded, action.message, FOLLOW_UP_ACTOR.id, 'wait-expiry');
+                break;
+              default:
+                assertUnreachable(action, 'follow-up action');
             }
           }
         });

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   ArrayMinSize,
   IsArray,
   IsIn,
@@ -95,6 +96,7 @@ export class CreateServiceRequestDto {
   })
   @IsArray()
   @ArrayMaxSize(10)
+  @ArrayUnique()
   @IsUUID('all', { each: true })
   caseIds: string[];
 
@@ -140,6 +142,7 @@ export class BatchServiceRequestItemDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
+  @ArrayUnique()
   @IsUUID('all', { each: true })
   caseIds: string[];
 
@@ -201,7 +204,8 @@ export class TransitionDto {
 
   @ApiPropertyOptional({
     example: '2026-11-29T09:00:00Z',
-    description: 'Required for Wait (7 days SD-9, 14 days TD-3)',
+    description:
+      'For Wait. Where the procedure sets the wait (7 days SD-9/SD-10, 14 days TD-3/TD-11) leave it out and the rules set it; a date on another day is refused (400, naming the rule). Other Waits need a future date.',
   })
   @IsOptional()
   @IsISO8601()
@@ -265,6 +269,7 @@ export class UpdateServiceRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @ArrayUnique()
   @IsUUID('all', { each: true })
   caseIds?: string[];
 

@@ -31,7 +31,10 @@ export class AllowedTransitionView {
   };
   @ApiProperty({ type: [String], nullable: true, description: 'Resolution codes to choose from' })
   resolutionCodes: string[] | null;
-  @ApiProperty({ description: 'A next action due date in the future is needed (Wait)' })
+  @ApiProperty({
+    description:
+      'The move is to Wait, with a next action due date: set by the rules where the procedure sets the wait (SD-9, SD-10, TD-3, TD-11), else given by the caller',
+  })
   needsNextActionDue: boolean;
   @ApiProperty({ description: 'A reason (note) is needed' }) needsReason: boolean;
   @ApiProperty({ type: [String] }) requirementIds: string[];

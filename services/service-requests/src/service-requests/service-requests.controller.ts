@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
 import {
   ActivityOutcomeDto,
   BatchServiceRequestsDto,
@@ -23,6 +23,7 @@ export class ServiceRequestsController {
   constructor(private readonly srs: ServiceRequestsService) {}
 
   @Post()
+  @Access.create('service-request', at.body('subject.clientId', 'client'), at.body('caseIds[]', 'case'))
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({
     summary:
@@ -34,6 +35,7 @@ export class ServiceRequestsController {
   }
 
   @Post('batch')
+  @Access.systemOnly('CIS broadcasts and security events raise SRs in batches')
   @HttpCode(200)
   @Roles('system')
   @ApiOperation({
@@ -51,6 +53,7 @@ export class ServiceRequestsController {
   }
 
   @Get()
+  @Access.list('service-request', { items: '' })
   @Roles(...STAFF)
   @ApiOperation({ summary: 'SRs of a case or a client, newest first.' })
   @ApiOkResponse({ type: [ServiceRequestView] })
@@ -59,6 +62,7 @@ export class ServiceRequestsController {
   }
 
   @Get(':id')
+  @Access.read('service-request', at.param('id'))
   @Roles(...STAFF)
   @ApiOperation({
     summary:
@@ -71,6 +75,7 @@ export class ServiceRequestsController {
   }
 
   @Post(':id/transitions')
+  @Access.change('service-request', at.param('id'))
   @HttpCode(200)
   @Roles(...STAFF)
   @ApiOperation({
@@ -88,6 +93,7 @@ export class ServiceRequestsController {
   }
 
   @Put(':id/activity-steps/:key')
+  @Access.change('service-request', at.param('id'))
   @Roles('caseworker', 'sensitive-access', 'team-leader', 'system')
   @ApiOperation({ summary: 'Record the outcome of an activity plan step.' })
   @ApiOkResponse({ type: ServiceRequestView })
@@ -102,6 +108,7 @@ export class ServiceRequestsController {
   }
 
   @Post(':id/notes')
+  @Access.change('service-request', at.param('id'))
   @Roles(...STAFF)
   @ApiOperation({ summary: 'Append a note (notes are never edited or deleted).' })
   @ApiCreatedResponse({ type: ServiceRequestView })
@@ -115,6 +122,12 @@ export class ServiceRequestsController {
   }
 
   @Patch(':id')
+  @Access.change(
+    'service-request',
+    at.param('id'),
+    at.body('subject.clientId', 'client'),
+    at.body('caseIds[]', 'case'),
+  )
   @Roles('caseworker', 'sensitive-access', 'team-leader', 'system')
   @ApiOperation({
     summary:

@@ -8,7 +8,6 @@ import {
   Clock,
   DomainValidationError,
   FieldProblem,
-  hasSensitiveAccess,
   isFinalSrStatus,
   NotFoundError,
   SR_TYPE_TAXONOMY,
@@ -18,8 +17,9 @@ import { CLOCK, JobQueue, recordAudit } from '@cms/platform';
 import {
   activityPlanFor,
   allowedTransitions,
-  assertActivityOutcome,
+  assertRecordableOutcome,
   assertTransition,
+  assertUnreachable,
   decideTransition,
   isCisUpdateEnabled,
   isEditable,
@@ -27,13 +27,17 @@ import {
   routeToQueue,
   slaFor,
   SR_TYPES,
-  SrEffect,
-  SrSnapshot,
+  type ActivityStepTemplate,
+  type OutcomeOrigin,
+  type SrEffect,
+  type SrNextState,
+  type SrSnapshot,
   SrRuleError,
-  TransitionRequest,
+  type TransitionRequest,
+  assertSubjectEditable,
 } from '@cms/sr-rules';
+import { visibleServiceRequests } from '../access/access.repository';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { assertMaySee } from '../access/sensitivity';
 import { Case, CaseParticipant } from '../cases/case.entity';
 import { Client } from '../clients/client.entity';
 import { detailsOf } from '../clients/clients.service';
@@ -49,8 +53,27 @@ import { insertCaseLinks, insertNotes, insertServiceRequests } from './bulk-inse
 import { ServiceRequest, SrActivityStep, SrCaseLink, SrNote } from './service-request.entity';
 import { toView, ServiceRequestView } from './service-request.view';
 
-/** Details keys set only through their own endpoints (CIS change payload, transfer items). */
-const RESERVED_DETAILS = ['change', 'transfer'];
+/**
+ * Details keys set only through their own endpoints, where their rules are checked: the CIS change
+ * payload, the transfer items (TD-1, TD-4, TD-5, TD-9), what raised the SR (SD-4: a blocked account).
+ */
+const RESERVED_DETAILS = ['change', 'transfer', 'raisedFor'];
+/**
+ * Of those, the keys a caller may not set when raising an SR either: the transfer (its checks, TD-1,
+ * TD-4, are at `PUT …/transfer-items`) and, but for our own services, what raised it. (A CIS change
+ * payload may come with a change of personal details raised by a caseworker.)
+ */
+const RESERVED_AT_CREATION = ['transfer', 'raisedFor'];
+
+function reservedProblems(details: Record<string, unknown> | undefined, keys: string[]): FieldProblem[] {
+  return Object.keys(details ?? {})
+    .filter((k) => keys.includes(k))
+    .map((k) => ({
+      field: `details.${k}`,
+      rule: 'reserved',
+      message: `${k} is set through its own endpoint, where its rules are checked.`,
+    }));
+}
 
 /** Queue of letters an SR transition issues (delivered to correspondence). */
 export const LETTER_JOBS = 'sr.issue-letter';
@@ -63,11 +86,19 @@ export interface LetterJob {
   attachment?: string;
 }
 
-interface Loaded {
+/** An SR loaded for reading or changing: its row, activity plan, notes, case links and case stage. */
+export interface Loaded {
   sr: ServiceRequest;
   steps: SrActivityStep[];
+  notes: SrNote[];
   caseIds: string[];
   stage: string | null;
+}
+
+/** One activity outcome as recorded (for audit records). */
+interface RecordedOutcome {
+  step: string;
+  outcome: string;
 }
 
 /**
@@ -89,7 +120,8 @@ export class ServiceRequestsService implements OnModuleInit {
 
   /**
    * Raises one SR in the initial state of its path (SD-4, SD-5, SD-6, TD-2). Linked cases and the
-   * subject must exist; the subject must be a participant of a linked case.
+   * subject must exist; the subject must be a participant of a linked case. `details.transfer` is
+   * refused (entered at `PUT …/transfer-items`, TD-1/TD-4), and `details.raisedFor` from people.
    * @throws DomainValidationError, InsufficientAccessError (a nationally sensitive case, X-1)
    */
   async create(
@@ -97,6 +129,11 @@ export class ServiceRequestsService implements OnModuleInit {
     actor: Actor,
     manager?: EntityManager,
   ): Promise<ServiceRequestView> {
+    const reserved = reservedProblems(
+      dto.details,
+      actor.roles.includes('system') ? ['transfer'] : RESERVED_AT_CREATION,
+    );
+    if (reserved.length) throw new DomainValidationError(reserved);
     const run = <T>(fn: (m: EntityManager) => Promise<T>) =>
       manager ? fn(manager) : this.db.transaction(fn);
     const id = await run(async (m) => {
@@ -113,7 +150,6 @@ export class ServiceRequestsService implements OnModuleInit {
       }
       const cases = await this.loadCases(m, dto.caseIds, dto.subject);
       const sensitive = cases.some((c) => c.nationallySensitive);
-      assertMaySee(actor, sensitive);
       const initial = def.paths.find((p) => p.key === path)!.initial;
       const [srNumber] = await this.nextSrNumbers(m, 1);
       const now = this.clock.now();
@@ -323,13 +359,11 @@ export class ServiceRequestsService implements OnModuleInit {
   /** Reads an SR with its activity plan, notes, SLA and the moves it allows now. @throws NotFoundError, InsufficientAccessError */
   async get(id: string, actor: Actor, manager: EntityManager = this.db.manager): Promise<ServiceRequestView> {
     const loaded = await this.load(manager, id);
-    assertMaySee(actor, loaded.sr.nationallySensitive);
-    const notes = await manager.find(SrNote, { where: { srId: id }, order: { createdAt: 'ASC' } });
-    const snapshot = snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0);
+    const snapshot = snapshotOfLoaded(loaded);
     const now = this.clock.now();
     return toView(loaded.sr, {
       steps: loaded.steps,
-      notes,
+      notes: loaded.notes,
       caseIds: loaded.caseIds,
       sla: slaFor(snapshot, now),
       allowed: allowedTransitions(snapshot, actor, now),
@@ -348,7 +382,8 @@ export class ServiceRequestsService implements OnModuleInit {
       qb.andWhere('sr.id IN (SELECT sr_id FROM sr_case_link WHERE case_id = :caseId)', { caseId: q.caseId });
     if (q.clientId) qb.andWhere('sr.subject_client_id = :clientId', { clientId: q.clientId });
     if (q.status) qb.andWhere('sr.status = :status', { status: q.status });
-    if (!hasSensitiveAccess(actor)) qb.andWhere('sr.nationally_sensitive = false');
+    // Never a page (or a count) with an SR the caller may not see (X-1).
+    qb.andWhere(visibleServiceRequests(actor));
     const srs = await qb.getMany();
     return Promise.all(srs.map((sr) => this.get(sr.id, actor)));
   }
@@ -362,7 +397,6 @@ export class ServiceRequestsService implements OnModuleInit {
   async transition(id: string, dto: TransitionDto, actor: Actor): Promise<ServiceRequestView> {
     await this.db.transaction(async (m) => {
       const loaded = await this.load(m, id, true);
-      assertMaySee(actor, loaded.sr.nationallySensitive);
       if (loaded.sr.version !== dto.version)
         throw new StaleVersionError('Service request', id, dto.version, loaded.sr.version);
       await this.applyTransition(m, loaded, {
@@ -384,23 +418,14 @@ export class ServiceRequestsService implements OnModuleInit {
     request: TransitionRequest,
     source = 'api',
   ): Promise<void> {
-    const { sr, steps } = loaded;
+    const { sr } = loaded;
     const before = auditShape(sr);
-    const snapshot = snapshotOf(sr, steps, loaded.stage, loaded.caseIds.length > 0);
-    const decision = assertTransition(snapshot, request);
+    const decision = assertTransition(snapshotOfLoaded(loaded), request);
+    // The SR's own fields (status, resolution, due date, read-only, submitter, approver, flag, path)
+    // are the rules' `next`; the effects below are what happens besides.
     applyNext(sr, decision.next, request.now);
-    if (decision.effects.some((e) => e.kind === 'record-approver')) {
-      sr.approvedBy = request.actor.id;
-      sr.approvedAt = request.now;
-    }
-    // CMSL0406 refused after approval (TD-8): the resubmission needs a fresh approval.
-    if (decision.effects.some((e) => e.kind === 'clear-approver')) {
-      sr.approvedBy = null;
-      sr.approvedAt = null;
-    }
-    sr.flag = null;
-    await this.runEffects(m, sr, steps, decision.effects, request);
-    this.reroute(sr, steps, loaded.stage, loaded.caseIds.length > 0, request.now);
+    const outcomes = await this.runEffects(m, loaded, decision.effects, request);
+    this.reroute(sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, request.now);
     await m.save(sr);
     await recordAudit(m, {
       entityType: 'service-request',
@@ -410,6 +435,7 @@ export class ServiceRequestsService implements OnModuleInit {
       after: {
         ...auditShape(sr),
         reason: request.reason ?? undefined,
+        ...(outcomes.length ? { activityOutcomes: outcomes } : {}),
         requirementIds: decision.requirementIds,
       },
       source,
@@ -428,39 +454,154 @@ export class ServiceRequestsService implements OnModuleInit {
   ): Promise<ServiceRequestView> {
     await this.db.transaction(async (m) => {
       const loaded = await this.load(m, id, true);
-      assertMaySee(actor, loaded.sr.nationallySensitive);
       if (loaded.sr.version !== dto.version)
         throw new StaleVersionError('Service request', id, dto.version, loaded.sr.version);
-      const snapshot = snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0);
-      assertActivityOutcome(snapshot, key, dto.outcome, { reason: dto.reason ?? null, actor });
-      const step = loaded.steps.find((s) => s.key === key)!;
-      const before = { step: key, outcome: step.outcome };
-      Object.assign(step, {
-        outcome: dto.outcome,
+      await this.writeOutcome(m, loaded, key, dto.outcome, {
+        actor,
         reason: dto.reason ?? null,
-        recordedBy: actor.id,
-        recordedAt: this.clock.now(),
-      });
-      await m.save(step);
-      loaded.sr.updatedAt = this.clock.now();
-      this.reroute(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, this.clock.now());
-      await m.save(loaded.sr);
-      await recordAudit(m, {
-        entityType: 'service-request',
-        entityId: id,
-        action: 'activity-outcome',
-        before,
-        after: { step: key, outcome: dto.outcome, reason: dto.reason },
+        origin: 'caseworker',
       });
     });
     return this.get(id, actor);
+  }
+
+  /**
+   * Records the outcome a procedure action has on the SR's activity plan as it runs, in `m` with the
+   * SR loaded (and locked): the TAM account check (SD-11), the security details update (SD-14), a
+   * representative added or removed (SD-15), the Bank Wizard check (TD-5). Checked by libs/sr-rules
+   * like a caseworker's outcome (origin `procedure`: the step is added when the plan has none yet);
+   * the SR's version moves and the outcome is audited. @throws SrRuleError
+   */
+  async recordProcedureOutcome(
+    m: EntityManager,
+    loaded: Loaded,
+    key: string,
+    outcome: string,
+    actor: Actor,
+    reason: string | null = null,
+  ): Promise<void> {
+    await this.writeOutcome(m, loaded, key, outcome, { actor, reason, origin: 'procedure' });
+  }
+
+  /**
+   * The one place an activity step gets an outcome (issue #18): checked by `assertRecordableOutcome`
+   * for its origin, the step added where the rules say so, the note the outcome writes added to the
+   * Notes (TD-9). Outside a transition the SR is re-routed, saved (its version moves) and the outcome
+   * audited; a transition's own outcomes are in the transition's audit record instead.
+   */
+  private async writeOutcome(
+    m: EntityManager,
+    loaded: Loaded,
+    key: string,
+    outcome: string,
+    opts: { actor: Actor; reason: string | null; origin: OutcomeOrigin; now?: Date; source?: string },
+  ): Promise<RecordedOutcome> {
+    const now = opts.now ?? this.clock.now();
+    const { sr, steps } = loaded;
+    const recordable = assertRecordableOutcome(snapshotOfLoaded(loaded), key, outcome, {
+      actor: opts.actor,
+      reason: opts.reason,
+      origin: opts.origin,
+    });
+    const step = steps.find((st) => st.key === key) ?? (await this.addStep(m, loaded, recordable.step));
+    const before = { step: key, outcome: step.outcome };
+    Object.assign(step, { outcome, reason: opts.reason, recordedBy: opts.actor.id, recordedAt: now });
+    await m.save(step);
+    if (recordable.note) {
+      const note = m.create(SrNote, { srId: sr.id, text: recordable.note, author: opts.actor.id });
+      loaded.notes.push(await m.save(note));
+    }
+    if (opts.origin !== 'transition') {
+      sr.updatedAt = now;
+      this.reroute(sr, steps, loaded.stage, loaded.caseIds.length > 0, now);
+      await m.save(sr);
+      await recordAudit(m, {
+        entityType: 'service-request',
+        entityId: sr.id,
+        action: 'activity-outcome',
+        before,
+        after: {
+          step: key,
+          outcome,
+          reason: opts.reason ?? undefined,
+          ...(recordable.note ? { note: recordable.note } : {}),
+        },
+        ...(opts.source ? { source: opts.source } : {}),
+      });
+    }
+    return { step: key, outcome };
+  }
+
+  /** Adds a step of the SR's path to its activity plan (a follow-up's step, TD-13, or one recorded early). */
+  private async addStep(
+    m: EntityManager,
+    loaded: Loaded,
+    template: ActivityStepTemplate,
+  ): Promise<SrActivityStep> {
+    const step = m.create(SrActivityStep, {
+      srId: loaded.sr.id,
+      position: loaded.steps.length,
+      key: template.key,
+      title: template.title,
+    });
+    const saved = await m.save(step);
+    loaded.steps.push(saved);
+    return saved;
+  }
+
+  /**
+   * A Wait expiry adds a step to the plan (TD-13: the calls to both parents), as libs/sr-rules'
+   * follow-up says; audited. A step already on the plan is left as it is.
+   */
+  async addFollowUpStep(
+    m: EntityManager,
+    loaded: Loaded,
+    template: ActivityStepTemplate,
+    source: string,
+  ): Promise<void> {
+    if (loaded.steps.some((st) => st.key === template.key)) return;
+    await this.addStep(m, loaded, template);
+    await recordAudit(m, {
+      entityType: 'service-request',
+      entityId: loaded.sr.id,
+      action: 'activity-step-added',
+      after: { step: template.key, title: template.title },
+      source,
+    });
+  }
+
+  /**
+   * Flags the SR for the caseworker who owns it (a Wait expiry's follow-up) and writes the flag to the
+   * Notes, where it stays once a move answers the flag; re-routed and audited.
+   */
+  async raiseFlag(
+    m: EntityManager,
+    loaded: Loaded,
+    message: string,
+    author: string,
+    source: string,
+  ): Promise<void> {
+    const { sr } = loaded;
+    const before = { flag: sr.flag };
+    sr.flag = message;
+    const note = m.create(SrNote, { srId: sr.id, text: message, author });
+    loaded.notes.push(await m.save(note));
+    this.reroute(sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, this.clock.now());
+    await m.save(sr);
+    await recordAudit(m, {
+      entityType: 'service-request',
+      entityId: sr.id,
+      action: 'flagged',
+      before,
+      after: { flag: message },
+      source,
+    });
   }
 
   /** Appends a note (notes are never edited). Refused once the SR is read-only (TD-8) or closed. */
   async addNote(id: string, text: string, actor: Actor): Promise<ServiceRequestView> {
     await this.db.transaction(async (m) => {
       const loaded = await this.load(m, id, true);
-      assertMaySee(actor, loaded.sr.nationallySensitive);
       this.assertEditable(loaded.sr);
       await m.insert(SrNote, { srId: id, text, author: actor.id });
       await recordAudit(m, {
@@ -478,24 +619,24 @@ export class ServiceRequestsService implements OnModuleInit {
     await this.db.transaction(async (m) => {
       const loaded = await this.load(m, id, true);
       const { sr } = loaded;
-      assertMaySee(actor, sr.nationallySensitive);
       if (sr.version !== dto.version)
         throw new StaleVersionError('Service request', id, dto.version, sr.version);
       this.assertEditable(sr);
-      const reserved = Object.keys(dto.details ?? {}).filter((k) => RESERVED_DETAILS.includes(k));
-      if (reserved.length) {
-        throw new DomainValidationError(
-          reserved.map((k) => ({
-            field: `details.${k}`,
-            rule: 'reserved',
-            message: `${k} is set through its own endpoint, where its rules are checked.`,
-          })),
-        );
-      }
+      const reserved = reservedProblems(dto.details, RESERVED_DETAILS);
+      if (reserved.length) throw new DomainValidationError(reserved);
       const before = auditShape(sr);
       if (dto.details) sr.details = { ...sr.details, ...dto.details };
       if (dto.owner !== undefined) sr.owner = dto.owner;
       if (dto.caseIds || dto.subject) {
+        // SD-6, SD-11: fixed once a step is recorded, so later steps act on the person verified.
+        assertSubjectEditable(
+          loaded.steps,
+          {
+            subject: sr.subjectClientId ? { clientId: sr.subjectClientId, role: sr.subjectRole! } : null,
+            caseIds: loaded.caseIds,
+          },
+          { subject: dto.subject, caseIds: dto.caseIds },
+        );
         const caseIds = dto.caseIds ?? loaded.caseIds;
         const cases = await this.loadCases(
           m,
@@ -517,7 +658,6 @@ export class ServiceRequestsService implements OnModuleInit {
           loaded.caseIds = caseIds;
         }
         sr.nationallySensitive = cases.some((c) => c.nationallySensitive);
-        assertMaySee(actor, sr.nationallySensitive);
         loaded.stage = stageOf(cases);
       }
       this.reroute(sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, this.clock.now());
@@ -533,20 +673,21 @@ export class ServiceRequestsService implements OnModuleInit {
     return this.get(id, actor);
   }
 
-  /** Loads an SR with its steps, case links and case stage; `lock` takes a row lock for an update. */
+  /** Loads an SR with its steps, notes, case links and case stage; `lock` takes a row lock for an update. */
   async load(m: EntityManager, id: string, lock = false): Promise<Loaded> {
     const sr = await m.findOne(ServiceRequest, {
       where: { id },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!sr) throw new NotFoundError('Service request', id);
-    const [steps, links] = await Promise.all([
+    const [steps, links, notes] = await Promise.all([
       m.find(SrActivityStep, { where: { srId: id }, order: { position: 'ASC' } }),
       m.find(SrCaseLink, { where: { srId: id } }),
+      m.find(SrNote, { where: { srId: id }, order: { createdAt: 'ASC' } }),
     ]);
     const caseIds = links.map((l) => l.caseId);
     const cases = caseIds.length ? await m.find(Case, { where: { id: In(caseIds) } }) : [];
-    return { sr, steps, caseIds, stage: stageOf(cases) };
+    return { sr, steps, notes, caseIds, stage: stageOf(cases) };
   }
 
   /** Refuses changes once the SR is read-only (TD-8) or closed. @throws SrRuleError */
@@ -569,42 +710,44 @@ export class ServiceRequestsService implements OnModuleInit {
     }
   }
 
+  /**
+   * Carries out an allowed transition's effects, in order, after its `next` was applied: one case per
+   * effect kind, exhaustively (`assertUnreachable`: a new kind fails to compile until handled here).
+   * Returns the activity outcomes the effects recorded, for the transition's audit record.
+   */
   private async runEffects(
     m: EntityManager,
-    sr: ServiceRequest,
-    steps: SrActivityStep[],
+    loaded: Loaded,
     effects: SrEffect[],
     request: TransitionRequest,
-  ) {
+  ): Promise<RecordedOutcome[]> {
+    const { sr, steps } = loaded;
+    const outcomes: RecordedOutcome[] = [];
+    const record = async (step: string, outcome: string, reason: string | null) =>
+      outcomes.push(
+        await this.writeOutcome(m, loaded, step, outcome, {
+          actor: request.actor,
+          reason,
+          origin: 'transition',
+          now: request.now,
+        }),
+      );
     for (const effect of effects) {
       switch (effect.kind) {
         case 'generate-activity-plan': {
           const templates = effect.steps ?? activityPlanFor(sr.type, sr.path);
-          const have = new Set(steps.map((s) => s.key));
-          let position = steps.length;
-          const add = templates
-            .filter((t) => !have.has(t.key))
-            .map((t) =>
-              m.create(SrActivityStep, { srId: sr.id, position: position++, key: t.key, title: t.title }),
-            );
-          if (add.length) steps.push(...(await m.save(add)));
+          for (const t of templates)
+            if (!steps.some((st) => st.key === t.key)) await this.addStep(m, loaded, t);
           break;
         }
         case 'record-activity-outcome':
-          await this.setStepOutcome(
-            m,
-            sr,
-            steps,
-            effect.step,
-            effect.outcome,
-            request.actor.id,
-            request.now,
-            request.reason ?? null,
-          );
+          await record(effect.step, effect.outcome, request.reason ?? null);
           break;
         case 'add-note':
-          if (request.reason)
-            await m.insert(SrNote, { srId: sr.id, text: request.reason, author: request.actor.id });
+          if (request.reason) {
+            const note = m.create(SrNote, { srId: sr.id, text: request.reason, author: request.actor.id });
+            loaded.notes.push(await m.save(note));
+          }
           break;
         case 'issue-letter':
           await this.jobs.sendInTransaction<LetterJob>(m, LETTER_JOBS, {
@@ -627,48 +770,23 @@ export class ServiceRequestsService implements OnModuleInit {
             });
             outcome = sms ? 'SMS Sent' : 'CMSL9802 Issued';
           }
-          await this.setStepOutcome(m, sr, steps, 'confirm-update', outcome, request.actor.id, request.now);
+          await record('confirm-update', outcome, null);
           break;
         }
-        default:
-          // lock-read-only, unlock, record-submitter, clear-submitter, set-path: carried by `next`;
-          // record-approver / clear-approver: stamped by the caller.
+        case 'lock-read-only':
+        case 'unlock':
+        case 'record-submitter':
+        case 'clear-submitter':
+        case 'record-approver':
+        case 'clear-approver':
+        case 'set-path':
+          // Carried by the decision's `next` (read-only, submitter, approver, path), applied already.
           break;
+        default:
+          assertUnreachable(effect, 'SR effect');
       }
     }
-  }
-
-  /**
-   * Sets an activity step's outcome as the system records it (effects, orchestration), adding the
-   * step when the plan does not have it yet. Not for caseworkers' outcomes: those go through
-   * {@link recordOutcome} and its rules.
-   */
-  async setStepOutcome(
-    m: EntityManager,
-    sr: ServiceRequest,
-    steps: SrActivityStep[],
-    key: string,
-    outcome: string,
-    by: string,
-    at: Date,
-    reason: string | null = null,
-  ): Promise<void> {
-    let step = steps.find((st) => st.key === key);
-    if (!step) {
-      const template = [
-        ...SR_TYPES[sr.type].activityPlan(sr.path),
-        ...SR_TYPES[sr.type].followUpSteps(sr.path),
-      ].find((t) => t.key === key);
-      step = m.create(SrActivityStep, {
-        srId: sr.id,
-        position: steps.length,
-        key,
-        title: template?.title ?? key,
-      });
-      steps.push(step);
-    }
-    Object.assign(step, { outcome, reason, recordedBy: by, recordedAt: at });
-    await m.save(step);
+    return outcomes;
   }
 
   /** Recomputes the SR's queue (BR-7) and SLA due time after any change. */
@@ -749,12 +867,21 @@ function stageOf(cases: Case[]): string | null {
   return cases[0]?.stage ?? null;
 }
 
-/** The view of an SR that libs/sr-rules decides on. */
+/** {@link snapshotOf} of a loaded SR, notes included. */
+export function snapshotOfLoaded(loaded: Loaded): SrSnapshot {
+  return snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0, loaded.notes);
+}
+
+/**
+ * The view of an SR that libs/sr-rules decides on. `notes` matter only where a rule needs one (TD-9,
+ * before a transfer goes further); the transfer entered (`details.transfer`) gives the TD-4 / TD-9 facts.
+ */
 export function snapshotOf(
   sr: ServiceRequest,
   steps: SrActivityStep[],
   stage: string | null,
   caseLinked: boolean,
+  notes: readonly SrNote[] = [],
 ): SrSnapshot {
   return {
     type: sr.type,
@@ -772,28 +899,45 @@ export function snapshotOf(
     stage: stage as SrSnapshot['stage'],
     caseLinked,
     subjectRecorded: !!sr.subjectClientId && !!sr.subjectRole,
+    transfer: transferFactsOf(sr.details),
+    notes: notes.map((n) => n.text),
+    flag: sr.flag,
+    approvedBy: sr.approvedBy,
+    approvedAt: sr.approvedAt,
   };
 }
 
-function applyNext(
-  sr: ServiceRequest,
-  next: {
-    status: ServiceRequest['status'];
-    subStatus: ServiceRequest['subStatus'];
-    resolutionCode: ServiceRequest['resolutionCode'];
-    nextActionDue: Date | null;
-    readOnly: boolean;
-    submittedForApprovalBy: string | null;
-    path: string;
-  },
-  now: Date,
-) {
+/** What `PUT …/transfer-items` stored (TD-1, TD-4, TD-9), as the rules need it; null when nothing is. */
+function transferFactsOf(details: Record<string, unknown> | null | undefined): SrSnapshot['transfer'] {
+  const t = details?.transfer as
+    | {
+        items?: Record<string, unknown>;
+        bankDetails?: unknown;
+        declarationSigned?: boolean | null;
+        consentAccepted?: boolean | null;
+      }
+    | undefined;
+  if (!t || typeof t !== 'object') return null;
+  return {
+    items: [...Object.keys(t.items ?? {}), ...(t.bankDetails ? ['bankDetails'] : [])],
+    declarationSigned: t.declarationSigned ?? null,
+    consentAccepted: t.consentAccepted ?? null,
+  };
+}
+
+/** Sets the SR's own fields to the rules' decision (`next`). */
+function applyNext(sr: ServiceRequest, next: SrNextState, now: Date) {
   sr.status = next.status;
   sr.subStatus = next.subStatus;
   sr.resolutionCode = next.resolutionCode;
   sr.nextActionDue = next.nextActionDue;
   sr.readOnly = next.readOnly;
   sr.submittedForApprovalBy = next.submittedForApprovalBy;
+  // TD-8: CMSL0406 refused after approval clears the approver: the resubmission needs a fresh approval.
+  sr.approvedBy = next.approvedBy;
+  sr.approvedAt = next.approvedAt;
+  // A move answers the flag; a Wait expiry's own move keeps the flag it raised (TD-3/TD-4).
+  sr.flag = next.flag;
   sr.path = next.path;
   sr.closedAt = isFinalSrStatus(next.status) ? now : null;
 }

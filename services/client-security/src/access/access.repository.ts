@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { serviceRequestsClient } from '@cms/clients';
+import { type AccessRepository, askSensitivity, CONFIG, PeerHttp, type ResourceKind } from '@cms/platform';
+import { DataSource } from 'typeorm';
+import type { ClientSecurityConfig } from '../config';
+
+/** Kinds whose id names a security subject here: a client's or a representative's id. */
+const SUBJECT_KINDS: ReadonlySet<ResourceKind> = new Set([
+  'client',
+  'representative',
+  'security-details',
+  'security-audit-trail',
+]);
+
+/**
+ * client-security's answers to the access policy (X-1). It owns no flag of its own: every record it
+ * holds (security details, their history and audit trail) is about one subject, a client or a
+ * client representative, whose sensitivity service-requests knows (`POST /access/sensitivity`).
+ *
+ * An id is asked about as a client AND as a representative, whatever the route calls it: the guard
+ * runs before the handler has asked service-requests what the id is (a client route may be given a
+ * representative's id, an audit trail names its entity type in the path), and asking both costs
+ * nothing in correctness. A
+ * representative is also sensitive when the client this service recorded them acting for is
+ * (`security_subject.acting_for_client_id`; set-up checks it with service-requests, SD-18).
+ * A service request named by a change or unblock is asked about as one.
+ * Fails closed: when service-requests cannot answer, the caller gets 503, never the record.
+ */
+@Injectable()
+export class ClientSecurityAccessRepository implements AccessRepository {
+  readonly kinds: readonly ResourceKind[] = [...SUBJECT_KINDS, 'service-request'];
+  private readonly serviceRequests: ReturnType<typeof serviceRequestsClient>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CONFIG) config: ClientSecurityConfig,
+    peer: PeerHttp,
+  ) {
+    this.serviceRequests = serviceRequestsClient(config.SERVICE_REQUESTS_URL, peer.fetch);
+  }
+
+  async sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>> {
+    if (!ids.length) return new Set();
+    if (kind === 'service-request') {
+      const answer = await askSensitivity(this.serviceRequests, { serviceRequests: [...ids] });
+      return new Set(answer.serviceRequests);
+    }
+    // Deny by default: a kind this service does not know is sensitive.
+    if (!SUBJECT_KINDS.has(kind)) return new Set(ids);
+
+    const actingFor = new Map<string, string>();
+    const rows = await this.db.query<{ subject_id: string; acting_for_client_id: string }[]>(
+      `SELECT subject_id, acting_for_client_id FROM security_subject
+        WHERE subject_id = ANY($1::uuid[]) AND acting_for_client_id IS NOT NULL`,
+      [ids],
+    );
+    rows.forEach((r) => actingFor.set(r.subject_id, r.acting_for_client_id));
+
+    const answer = await askSensitivity(this.serviceRequests, {
+      clients: [...ids, ...actingFor.values()],
+      representatives: [...ids],
+    });
+    const sensitiveClients = new Set(answer.clients);
+    const sensitiveRepresentatives = new Set(answer.representatives);
+    return new Set(
+      ids.filter((id) => {
+        const client = actingFor.get(id);
+        return (
+          sensitiveClients.has(id) ||
+          sensitiveRepresentatives.has(id) ||
+          (client !== undefined && sensitiveClients.has(client))
+        );
+      }),
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Actor } from '@cms/domain';
+import { type AccessRepository, maySeeSensitive, type ResourceKind } from '@cms/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/**
+ * SQL that finds the nationally sensitive ones among `$1` (uuid[]) for each kind service-requests
+ * owns (X-1). A client is sensitive when flagged itself (SU-6 without a live case), under Sensitive
+ * Check (RD-4), or on any flagged case; an SR when flagged, on a flagged case, or about a sensitive
+ * client; a representative as the client they act for; an audit trail as the audited record.
+ */
+const SENSITIVE_CLIENT = `(c.nationally_sensitive OR c.sensitive_check OR EXISTS (
+    SELECT 1 FROM case_participant p JOIN "case" k ON k.id = p.case_id
+     WHERE p.client_id = c.id AND k.nationally_sensitive))`;
+const CASES = `SELECT id FROM "case" WHERE id = ANY($1::uuid[]) AND nationally_sensitive`;
+const CLIENTS = `SELECT c.id FROM client c WHERE c.id = ANY($1::uuid[]) AND ${SENSITIVE_CLIENT}`;
+/** An SR row `sr` is nationally sensitive (for queries that count or page SRs, e.g. work queues). */
+export const SENSITIVE_SR = `(sr.nationally_sensitive
+    OR EXISTS (SELECT 1 FROM sr_case_link l JOIN "case" k ON k.id = l.case_id
+                WHERE l.sr_id = sr.id AND k.nationally_sensitive)
+    OR EXISTS (SELECT 1 FROM client c WHERE c.id = sr.subject_client_id AND ${SENSITIVE_CLIENT}))`;
+const SERVICE_REQUESTS = `SELECT sr.id FROM service_request sr WHERE sr.id = ANY($1::uuid[]) AND ${SENSITIVE_SR}`;
+const REPRESENTATIVES = `SELECT r.id FROM client_representative r JOIN client c ON c.id = r.client_id
+   WHERE r.id = ANY($1::uuid[]) AND ${SENSITIVE_CLIENT}`;
+
+const QUERIES: Partial<Record<ResourceKind, readonly string[]>> = {
+  case: [CASES],
+  client: [CLIENTS],
+  'service-request': [SERVICE_REQUESTS],
+  representative: [REPRESENTATIVES],
+  // An audit trail's id is the audited case's, client's or SR's.
+  'audit-trail': [CASES, CLIENTS, SERVICE_REQUESTS],
+};
+
+/**
+ * The SQL condition that keeps an SR query (alias `sr`) to what `actor` may see: everything for
+ * sensitive access, otherwise no nationally sensitive SR — so a page or a count never includes one.
+ */
+export function visibleServiceRequests(actor: Actor): string {
+  return maySeeSensitive(actor) ? 'true' : `NOT ${SENSITIVE_SR}`;
+}
+
+/**
+ * BR-7 when a case becomes nationally sensitive: its open SRs are flagged and go to the sensitive
+ * case team's queue, in the caller's transaction.
+ */
+export async function routeOpenSrsToSensitiveTeam(
+  m: EntityManager,
+  caseIds: readonly string[],
+): Promise<void> {
+  if (!caseIds.length) return;
+  await m.query(
+    `UPDATE service_request SET nationally_sensitive = true, queue = 'sensitive-case-team', version = version + 1
+      WHERE status NOT IN ('Closed', 'Cancelled') AND id IN (SELECT sr_id FROM sr_case_link WHERE case_id = ANY($1))`,
+    [caseIds],
+  );
+}
+
+/** service-requests' answers to the access policy: it owns cases, clients, SRs and their flags. */
+@Injectable()
+export class ServiceRequestsAccessRepository implements AccessRepository {
+  readonly kinds: readonly ResourceKind[] = [...(Object.keys(QUERIES) as ResourceKind[]), 'work-queue'];
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>> {
+    // BR-7: the sensitive case team's queue is itself sensitive; a queue is named, not numbered.
+    if (kind === 'work-queue') return new Set(ids.filter((q) => q === 'sensitive-case-team'));
+    const queries = QUERIES[kind];
+    // Deny by default: a kind without a query is sensitive.
+    if (!queries) return new Set(ids);
+    const found = new Set<string>();
+    for (const sql of queries) {
+      const rows = await this.db.query<{ id: string }[]>(sql, [ids]);
+      rows.forEach((r) => found.add(r.id));
+    }
+    return found;
+  }
+}

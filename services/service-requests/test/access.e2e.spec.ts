@@ -1,0 +1,303 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { tokenFor } from '@cms/testing';
+import { startServiceRequests, TestServiceRequests } from './helpers';
+
+/*
+ * X-1 in service-requests, by the one access policy: every operation on a nationally sensitive
+ * family (client, case, SR, representative, audit trails) refuses callers without sensitive access
+ * with nothing of the family in the answer and nothing changed, and every listing withholds it.
+ */
+describe('[X-1] service-requests: a nationally sensitive family is open only to sensitive access', () => {
+  let s: TestServiceRequests;
+  let cw: string;
+  let tl: string;
+  let team: string;
+  let system: string;
+  const family = { pwc: '', nrp: '', caseId: '', srId: '', repId: '', srVersion: 0 };
+  const NAMES = ['Hidden', 'Secretson'];
+
+  const as = (token: string) => ({
+    get: (p: string) => request(s.url).get(p).auth(token, { type: 'bearer' }),
+    post: (p: string, b?: object) =>
+      request(s.url)
+        .post(p)
+        .auth(token, { type: 'bearer' })
+        .send(b ?? {}),
+    put: (p: string, b?: object) =>
+      request(s.url)
+        .put(p)
+        .auth(token, { type: 'bearer' })
+        .send(b ?? {}),
+    patch: (p: string, b?: object) =>
+      request(s.url)
+        .patch(p)
+        .auth(token, { type: 'bearer' })
+        .send(b ?? {}),
+    delete: (p: string) => request(s.url).delete(p).auth(token, { type: 'bearer' }),
+  });
+  const auditRows = async () =>
+    Number(
+      (await s.app.get<DataSource>(getDataSourceToken()).query('SELECT count(*)::int AS n FROM audit_log'))[0]
+        .n,
+    );
+
+  beforeAll(async () => {
+    s = await startServiceRequests();
+    cw = await tokenFor(['caseworker'], 'cw-1');
+    tl = await tokenFor(['team-leader'], 'tl-1');
+    team = await tokenFor(['caseworker', 'sensitive-access'], 'sct-1');
+    system = await tokenFor(['system'], 'cis-interface');
+    const t = as(team);
+    family.pwc = (
+      await t.post('/clients', { nino: 'CE123456A', firstName: 'Jo', lastName: 'Hidden' }).expect(201)
+    ).body.id;
+    family.nrp = (
+      await t.post('/clients', { nino: 'CE654321B', firstName: 'Al', lastName: 'Secretson' }).expect(201)
+    ).body.id;
+    family.caseId = (
+      await t
+        .post('/cases', {
+          jurisdiction: 'GB',
+          stage: 'maintenance',
+          participants: [
+            { clientId: family.pwc, role: 'PWC' },
+            { clientId: family.nrp, role: 'NRP' },
+          ],
+        })
+        .expect(201)
+    ).body.id;
+    const sr = (
+      await t
+        .post('/service-requests', {
+          type: 'SECURITY_DETAILS',
+          source: 'PWC',
+          reportedBy: { firstName: 'Jo', lastName: 'Hidden' },
+          subject: { clientId: family.pwc, role: 'PWC' },
+          caseIds: [family.caseId],
+        })
+        .expect(201)
+    ).body;
+    family.srId = sr.id;
+    await t.post(`/service-requests/${sr.id}/notes`, { text: 'Client called' }).expect(201);
+    family.repId = (
+      await t
+        .post(`/clients/${family.pwc}/representatives`, {
+          caseId: family.caseId,
+          firstName: 'Rep',
+          lastName: 'Hidden',
+          relationship: 'Friend or family member',
+        })
+        .expect(201)
+    ).body.id;
+    // SU-6: CIS answered error code 1 for the receiving parent: the client and its live cases are flagged.
+    await as(system)
+      .post(`/clients/${family.pwc}/nationally-sensitive`, {
+        sensitive: true,
+        reason: 'CIS update error code 1',
+      })
+      .expect(200);
+    family.srVersion = (await t.get(`/service-requests/${sr.id}`).expect(200)).body.version;
+  });
+  afterAll(() => s.close());
+
+  /** Every operation of service-requests that names the family, with a body that would otherwise be valid. */
+  const operations = () =>
+    [
+      ['GET', `/clients/${family.pwc}`],
+      ['GET', `/clients/${family.nrp}`],
+      ['PATCH', `/clients/${family.pwc}`, { version: 1, firstName: 'Changed' }],
+      ['PUT', `/clients/${family.pwc}/reference-status`, { status: 'Verified', version: 1 }],
+      ['POST', '/clients/search', { nino: 'CE123456A' }],
+      ['GET', `/clients/${family.pwc}/representatives`],
+      [
+        'POST',
+        `/clients/${family.pwc}/representatives`,
+        { caseId: family.caseId, firstName: 'A', lastName: 'B', relationship: 'Friend or family member' },
+      ],
+      ['DELETE', `/clients/${family.pwc}/representatives/${family.repId}`],
+      ['GET', `/cases/${family.caseId}`],
+      ['PATCH', `/cases/${family.caseId}`, { version: 1, nationallySensitive: false }],
+      [
+        'POST',
+        '/cases',
+        { jurisdiction: 'GB', stage: 'enquiry', participants: [{ clientId: family.nrp, role: 'NRP' }] },
+      ],
+      [
+        'POST',
+        '/service-requests',
+        {
+          type: 'SECURITY_DETAILS',
+          source: 'NRP',
+          subject: { clientId: family.nrp, role: 'NRP' },
+          caseIds: [],
+        },
+      ],
+      ['GET', `/service-requests/${family.srId}`],
+      [
+        'POST',
+        `/service-requests/${family.srId}/transitions`,
+        { version: family.srVersion, to: { status: 'Cancelled' } },
+      ],
+      ['POST', `/service-requests/${family.srId}/notes`, { text: 'peek' }],
+      [
+        'PUT',
+        `/service-requests/${family.srId}/activity-steps/security-details`,
+        { version: family.srVersion, outcome: 'Security Details' },
+      ],
+      ['PATCH', `/service-requests/${family.srId}`, { version: family.srVersion, details: {} }],
+      ['PUT', `/service-requests/${family.srId}/transfer-items`, { version: family.srVersion, items: {} }],
+      [
+        'POST',
+        `/service-requests/${family.srId}/security-details/tam-account-check`,
+        { version: family.srVersion },
+      ],
+      ['POST', `/service-requests/${family.srId}/security-details/update`, { version: family.srVersion }],
+      ['GET', `/audit/case/${family.caseId}`],
+      ['GET', `/audit/client/${family.pwc}`],
+      ['GET', `/audit/service-request/${family.srId}`],
+    ] as Array<[string, string, object?]>;
+
+  const send = (token: string, [method, path, body]: [string, string, object?]) => {
+    const t = as(token);
+    switch (method) {
+      case 'GET':
+        return t.get(path);
+      case 'DELETE':
+        return t.delete(path);
+      case 'POST':
+        return t.post(path, body);
+      case 'PUT':
+        return t.put(path, body);
+      default:
+        return t.patch(path, body);
+    }
+  };
+
+  it('[X-1] refuses every operation on the family to a caseworker and a team leader, naming nothing, changing nothing', async () => {
+    for (const token of [cw, tl]) {
+      for (const op of operations()) {
+        const before = await auditRows();
+        const res = await send(token, op);
+        expect({ op: `${op[0]} ${op[1]}`, status: res.status }).toEqual({
+          op: `${op[0]} ${op[1]}`,
+          status: 403,
+        });
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        // Nothing of the family beyond the ids the caller gave (the problem's `instance` echoes the path).
+        const text = JSON.stringify({ ...res.body, instance: undefined });
+        const ids = [family.pwc, family.nrp, family.caseId, family.srId, family.repId];
+        for (const secret of [...NAMES, 'CE123456A', 'CE654321B', ...ids]) expect(text).not.toContain(secret);
+        expect(await auditRows()).toBe(before);
+      }
+    }
+  });
+
+  it('[X-1] the answer names the rule: Insufficient Access (X-1) for a caseworker', async () => {
+    const res = await as(cw).get(`/audit/service-request/${family.srId}`);
+    expect(res.body).toMatchObject({ status: 403, title: 'Insufficient Access', requirementId: 'X-1' });
+  });
+
+  it('[X-1] serves the same reads to the sensitive case team', async () => {
+    for (const op of operations().filter(([m]) => m === 'GET')) {
+      expect({ op: op[1], status: (await send(team, op)).status }).toEqual({ op: op[1], status: 200 });
+    }
+  });
+
+  it('[X-1] [BR-7] listings withhold the family, and never count it', async () => {
+    const cases = (await as(cw).get('/cases?limit=200').expect(200)).body;
+    expect(cases.items.map((c: { id: string }) => c.id)).not.toContain(family.caseId);
+    const all = (await as(team).get('/cases?limit=200').expect(200)).body;
+    expect(cases.total).toBe(all.total - 1);
+    const srs = (await as(cw).get(`/service-requests?clientId=${family.pwc}`)).body;
+    expect(JSON.stringify(srs)).not.toContain(family.srId);
+    const queues = (await as(tl).get('/work-queues').expect(200)).body as Array<{ queue: string }>;
+    expect(queues.map((q) => q.queue)).not.toContain('sensitive-case-team');
+    const queue = await as(cw).get('/work-queues/sensitive-case-team');
+    expect(queue.status).toBe(403);
+    expect(queue.body.requirementId).toBe('BR-7');
+    const teamQueue = (await as(team).get('/work-queues/sensitive-case-team').expect(200)).body;
+    expect(teamQueue.items.map((i: { id: string }) => i.id)).toContain(family.srId);
+  });
+
+  it('[BR-7] [X-1] a case flagged by the sensitive case team takes its open SRs with it, and no queue counts them', async () => {
+    const t = as(team);
+    const pwc = (
+      await t.post('/clients', { nino: 'CE444444A', firstName: 'Quiet', lastName: 'Case' }).expect(201)
+    ).body.id;
+    const kase = (
+      await t
+        .post('/cases', {
+          jurisdiction: 'GB',
+          stage: 'maintenance',
+          participants: [{ clientId: pwc, role: 'PWC' }],
+        })
+        .expect(201)
+    ).body;
+    const sr = (
+      await t
+        .post('/service-requests', {
+          type: 'SECURITY_DETAILS',
+          source: 'PWC',
+          reportedBy: { firstName: 'Quiet', lastName: 'Case' },
+          subject: { clientId: pwc, role: 'PWC' },
+          caseIds: [kase.id],
+        })
+        .expect(201)
+    ).body;
+    const count = async () =>
+      ((await as(cw).get('/work-queues').expect(200)).body as Array<{ queue: string; open: number }>).find(
+        (q) => q.queue === sr.queue,
+      )?.open ?? 0;
+    const before = await count();
+    await t.patch(`/cases/${kase.id}`, { version: kase.version, nationallySensitive: true }).expect(200);
+    expect(await count()).toBe(before - 1);
+    const moved = (await t.get(`/service-requests/${sr.id}`).expect(200)).body;
+    expect(moved).toMatchObject({ queue: 'sensitive-case-team', nationallySensitive: true });
+    expect((await as(cw).get(`/service-requests/${sr.id}`)).status).toBe(403);
+  });
+
+  it('[SU-6] a client flagged by CIS error code 1 with no case at all is sensitive at once', async () => {
+    const lone = (
+      await as(cw).post('/clients', { nino: 'CE111111C', firstName: 'Lone', lastName: 'Person' }).expect(201)
+    ).body.id;
+    await as(system)
+      .post(`/clients/${lone}/nationally-sensitive`, { sensitive: true, reason: 'CIS update error code 1' })
+      .expect(200);
+    expect((await as(cw).get(`/clients/${lone}`)).status).toBe(403);
+    expect((await as(cw).get(`/audit/client/${lone}`)).status).toBe(403);
+    expect((await as(team).get(`/clients/${lone}`).expect(200)).body.nationallySensitive).toBe(true);
+  });
+
+  it('[RD-4] a client under Sensitive Check is for the sensitive case team only', async () => {
+    const held = (
+      await as(cw).post('/clients', { nino: 'CE222222D', firstName: 'Held', lastName: 'Back' }).expect(201)
+    ).body.id;
+    await as(system)
+      .post(`/clients/${held}/sensitive-check`, { reason: 'CIS answered "Insufficient access level"' })
+      .expect(200);
+    expect((await as(cw).get(`/clients/${held}`)).status).toBe(403);
+    expect((await as(team).get(`/clients/${held}`).expect(200)).body.sensitiveCheck).toBe(true);
+  });
+
+  it('[X-1] tells other services which records are sensitive, and only them', async () => {
+    const other = (
+      await as(cw).post('/clients', { nino: 'CE333333A', firstName: 'Open', lastName: 'Book' }).expect(201)
+    ).body.id;
+    const body = {
+      clients: [family.pwc, other],
+      cases: [family.caseId],
+      serviceRequests: [family.srId],
+      representatives: [family.repId],
+    };
+    expect((await as(cw).post('/access/sensitivity', body)).status).toBe(403);
+    const answer = (await as(system).post('/access/sensitivity', body).expect(200)).body;
+    expect(answer).toEqual({
+      clients: [family.pwc],
+      cases: [family.caseId],
+      serviceRequests: [family.srId],
+      representatives: [family.repId],
+    });
+  });
+});
