@@ -62,15 +62,21 @@ export class RequestLoggingMiddleware implements NestMiddleware {
       logger,
       genReqId: (req) => requestIdOf(req as RawRequest),
       quietReqLogger: true,
+      // Our serializers see the raw request and response (the wrapped ones read a status of null
+      // from Fastify's response, and a path without its prefix).
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
+        req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({
           id: req.id,
           method: req.method,
-          url: scrubText(req.url),
+          url: scrubText(req.originalUrl ?? req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => /^\/(health|metrics|docs)/.test(req.url ?? '') },
+      autoLogging: {
+        ignore: (req) =>
+          /^\/(health|metrics|docs)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
+      },
     });
   }
 

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Controller, Get, Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import { Access } from '../src/access/access.decorator';
+import { Roles, signDevToken } from '../src/auth';
+import { createServiceApp } from '../src/bootstrap';
+import { BaseServiceConfig, loadConfig } from '../src/config';
+import { PlatformModule } from '../src/platform.module';
+
+/* The request log a person reads (npm run logs): one line per request with its status; no health polls. */
+const SECRET = 'test-only-secret-0123456789abcdef-not-for-production';
+const server = process.env.TEST_DATABASE_URL;
+
+@Controller('things')
+class ThingsController {
+  @Get()
+  @Roles('caseworker')
+  @Access.noSubject('test route')
+  list() {
+    return [];
+  }
+}
+
+(server ? describe : describe.skip)('request log lines', () => {
+  const name = `test_platform_log_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const lines: Array<Record<string, unknown>> = [];
+  let app: NestFastifyApplication;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${name}`);
+    const u = new URL(server!);
+    u.pathname = `/${name}`;
+    const config = loadConfig(BaseServiceConfig, {
+      DATABASE_URL: u.toString(),
+      AUTH_JWT_SECRET: SECRET,
+      LOG_LEVEL: 'info',
+    });
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+        done();
+      },
+    });
+    @Module({})
+    class LogModule {}
+    app = await createServiceApp(
+      {
+        module: LogModule,
+        imports: [
+          PlatformModule.forRoot({
+            serviceName: 'log-test',
+            config,
+            database: { entities: [], migrations: [] },
+            logDestination: sink,
+          }),
+        ],
+        controllers: [ThingsController],
+      },
+      config,
+      { serviceName: 'log-test', title: 'log test', description: 'log test' },
+    );
+    await app.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it('logs each request with its route, status, duration and request id, and never a health poll', async () => {
+    const base = await app.getUrl();
+    const token = await signDevToken(SECRET, 'cw-1', ['caseworker']);
+    await fetch(`${base}/things`, {
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-log-12345678' },
+    });
+    await fetch(`${base}/things`);
+    await fetch(`${base}/health/ready`);
+    await new Promise((r) => setTimeout(r, 100));
+    const done = lines.filter((l) => l.msg === 'request completed');
+    expect(
+      done.map((l) => [(l.req as { url: string }).url, (l.res as { statusCode: number }).statusCode]),
+    ).toEqual([
+      ['/things', 200],
+      ['/things', 401],
+    ]);
+    expect(done[0]).toMatchObject({ requestId: 'req-log-12345678', responseTime: expect.any(Number) });
+  });
+});
