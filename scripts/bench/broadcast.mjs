@@ -13,6 +13,11 @@
 //        (--claims: share of paying parents whose first change is a benefit claim)
 //        [--workers 4] [--chunk 500] [--no-build] [--no-doc]
 //        [--profile DIR] (each service writes a V8 CPU profile there when it stops: where the time goes)
+//        [--smoke] (tiny sizes: 200 clients, 400 transactions, 2 workers, chunks of 100; never writes
+//        the docs; figures printed, no thresholds; fails on any failed or unmatched transaction.
+//        Explicit flags win.)
+// Peers a service here does not need (service-requests' client-security, cis-interface's CIS) are
+// pointed at a closed port, never at a developer's npm start on the default ports.
 // Uses DATABASE_URL (a server) or an embedded PostgreSQL. Loopback only; bounded loops.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,15 +30,25 @@ import { SignJWT } from 'jose';
 import { freePort, startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const arg = (name, def) => {
+const SMOKE = process.argv.includes('--smoke');
+const arg = (name, def, smokeDef = def) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
+  return i > 0 ? Number(process.argv[i + 1]) : SMOKE ? smokeDef : def;
 };
-const CLIENTS = arg('clients', 50_000);
-const TRANSACTIONS = arg('transactions', 100_000);
+const CLIENTS = arg('clients', 50_000, 200);
+const TRANSACTIONS = arg('transactions', 100_000, 400);
 const CLAIM_SHARE = arg('claims', 0.02);
-const WORKERS = arg('workers', 4);
-const CHUNK = arg('chunk', 500);
+const WORKERS = arg('workers', 4, 2);
+const CHUNK = arg('chunk', 500, 100);
+const WRITE_DOC = !SMOKE && !process.argv.includes('--no-doc');
+const NOWHERE = 'http://127.0.0.1:9';
+if (
+  ![CLIENTS, TRANSACTIONS, WORKERS, CHUNK].every((n) => Number.isInteger(n) && n > 0) ||
+  !(CLAIM_SHARE >= 0 && CLAIM_SHARE <= 1)
+) {
+  console.error('bad arguments');
+  process.exit(2);
+}
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const log = (m) => console.log(`▸ ${m}`);
 const profileAt = process.argv.indexOf('--profile');
@@ -85,9 +100,24 @@ const query = async (url, sql, params) => {
 };
 for (const n of Object.values(names)) await query(server, `CREATE DATABASE ${n}`);
 
+// Services started here, each a process of its own.
+const children = [];
+// A failure part-way leaves nothing behind: services stopped, the benchmark's databases dropped
+// (from DATABASE_URL's server) or the embedded PostgreSQL stopped with its throwaway data
+// directory; then exit 1.
+process.once('uncaughtException', (e) => {
+  console.error(e);
+  const cleanup = async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    if (embedded) return embedded.stop();
+    for (const n of Object.values(names)) await query(server, `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+  };
+  const limit = new Promise((r) => setTimeout(r, 15_000).unref());
+  void Promise.race([cleanup().catch(() => {}), limit]).finally(() => process.exit(1));
+});
+
 // ---------------------------------------------------------------------------------------------
 // Services, each a process of its own.
-const children = [];
 const ports = { sr: await freePort(), co: await freePort(), ci: await freePort() };
 const base = (k) => `http://127.0.0.1:${ports[k]}`;
 const common = {
@@ -144,15 +174,16 @@ startService('sr', 'service-requests', {
   BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
   CIS_INTERFACE_URL: base('ci'),
   CORRESPONDENCE_URL: base('co'),
+  CLIENT_SECURITY_URL: NOWHERE,
 });
 startService('co', 'correspondence', { SERVICE_REQUESTS_URL: base('sr') });
 await Promise.all([ready('sr'), ready('co')]);
 startService('ci', 'cis-interface', {
   SERVICE_REQUESTS_URL: base('sr'),
   CORRESPONDENCE_URL: base('co'),
-  CIS_URL: 'http://127.0.0.1:9',
+  CIS_URL: NOWHERE,
   BROADCAST_WORKERS: String(WORKERS),
-  JOB_POOL_SIZE: String(2 * WORKERS + 4),
+  JOB_POOL_SIZE: String(2 * WORKERS + 5),
   BROADCAST_CHUNK_SIZE: String(CHUNK),
   HTTP_TIMEOUT_MS: '30000',
 });
@@ -265,7 +296,7 @@ const intakeSeconds = (performance.now() - t0) / 1000;
 log(`acknowledged (stored) after ${intakeSeconds.toFixed(1)} s`);
 let batch;
 let srSeconds = null;
-const deadline = Date.now() + 60 * 60_000;
+const deadline = Date.now() + (SMOKE ? 2 : 60) * 60_000;
 for (;;) {
   batch = await (await fetch(`${base('ci')}/broadcasts/${batchId}`, { headers })).json();
   const c = batch.counts ?? {};
@@ -280,8 +311,7 @@ for (;;) {
 }
 const e2eSeconds = (performance.now() - t0) / 1000;
 const loadAfter = os.loadavg()[0];
-if (batch.status !== 'processed')
-  throw new Error(`not processed within the hour: ${JSON.stringify(batch.counts)}`);
+if (batch.status !== 'processed') throw new Error(`not processed in time: ${JSON.stringify(batch.counts)}`);
 const txRate = TRANSACTIONS / e2eSeconds;
 const srCount = Number(
   (await query(dbUrl(names.sr), `SELECT count(*) AS n FROM service_request WHERE source = 'CIS'`)).rows[0].n,
@@ -350,7 +380,15 @@ for (const n of Object.values(names)) await query(server, `DROP DATABASE ${n} WI
 if (embedded) await embedded.stop();
 
 // ---------------------------------------------------------------------------------------------
-if (!process.argv.includes('--no-doc')) {
+// Every transaction here has a live case: a failed or unmatched one is a broken service or benchmark.
+const broken = (batch.counts.failed ?? 0) + (batch.counts.unmatched ?? 0);
+if (broken || srCount !== batch.counts['sr-raised']) {
+  console.error(
+    `broken: ${JSON.stringify(batch.counts)}; ${srCount} SRs in service-requests (docs not written)`,
+  );
+  process.exit(1);
+}
+if (WRITE_DOC) {
   const file = path.join(root, 'docs/benchmarks.md');
   const heading = '## CIS broadcast (cis-interface)';
   const section = `${heading}

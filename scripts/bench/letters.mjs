@@ -7,9 +7,17 @@
 //     transaction), CALLERS concurrent callers, workers off in that replica;
 //  3. dispatch drain: a second replica with workers on hands the queued letters to the local print
 //     gateway and moves them created → sent (letters waiting for a caseworker's review are not queued).
+// CMSL0406 needs a team leader's approval that correspondence confirms with service-requests (an SR
+// of type DATA_TRANSFER at In Progress / Approved TL, approved by the approver named, not by its
+// submitter, linked to the letter's case): service-requests runs from its build as a child process
+// on a database of its own, one transfer SR is walked there to Approved TL (as a caseworker, then a
+// team leader), and every CMSL0406 letter of the run is issued under that approval.
 // Usage: node scripts/bench/letters.mjs [--render 2000] [--letters 2000] [--callers 8] [--no-build]
+//          [--smoke]
+// --smoke: tiny sizes (90 renders, 45 letters, 4 callers) to show the benchmark still runs; figures
+// printed, no thresholds. Explicit flags win.
 // Uses DATABASE_URL (a server) or an embedded PostgreSQL. Loopback only; bounded loops.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,26 +25,44 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
+import { freePort, startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-const arg = (name, def) => {
+const SMOKE = process.argv.includes('--smoke');
+const arg = (name, def, smokeDef = def) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
+  return i > 0 ? Number(process.argv[i + 1]) : SMOKE ? smokeDef : def;
 };
-const RENDER = arg('render', 2000);
-const LETTERS = arg('letters', 2000);
-const CALLERS = arg('callers', 8);
+const RENDER = arg('render', 2000, 90);
+const LETTERS = arg('letters', 2000, 45);
+const CALLERS = arg('callers', 8, 4);
+const WARM_UP = SMOKE ? 9 : 50;
+if (![RENDER, LETTERS, CALLERS].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('bad arguments');
+  process.exit(2);
+}
+/** Where a peer this benchmark does not start is "found": nothing listens there (never a developer's npm start). */
+const NOWHERE = 'http://127.0.0.1:9';
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const BANK_KEY = randomBytes(32).toString('base64');
 const quiet = () => new Writable({ write: (_c, _e, d) => d() });
 
 if (!process.argv.includes('--no-build')) {
-  const build = spawnSync('npx', ['nx', 'run', '@cms/correspondence:build', '--output-style=static'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const build = spawnSync(
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '--output-style=static',
+      '-p',
+      '@cms/correspondence',
+      '@cms/service-requests',
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const dist = (p) => require(path.join(root, 'services/correspondence/dist', p));
@@ -102,7 +128,7 @@ const inputs = codes.flatMap((code) =>
     };
   }),
 );
-for (let i = 0; i < 50; i++) await renderer.render(inputs[i % inputs.length]); // warm up
+for (let i = 0; i < WARM_UP; i++) await renderer.render(inputs[i % inputs.length]); // warm up
 let bytes = 0;
 const renderTimes = [];
 const r0 = performance.now();
@@ -127,45 +153,160 @@ if (!server) {
   embedded = await startEmbeddedPostgres();
   server = embedded.url;
 }
-const dbName = `bench_letters_${process.pid}`;
+const dbNames = { co: `bench_letters_${process.pid}`, sr: `bench_letters_sr_${process.pid}` };
 const admin = new pg.Client({ connectionString: server });
 await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
+for (const n of Object.values(dbNames)) await admin.query(`CREATE DATABASE ${n}`);
 await admin.end();
-const url = new URL(server);
-url.pathname = `/${dbName}`;
+
+/** Services started here as processes of their own. */
+const children = [];
+// A failure part-way leaves nothing behind: services stopped, the benchmark's databases dropped
+// (from DATABASE_URL's server) or the embedded PostgreSQL stopped with its throwaway data
+// directory; then exit 1.
+process.once('uncaughtException', (e) => {
+  console.error(e);
+  const cleanup = async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    if (embedded) return embedded.stop();
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    for (const n of Object.values(dbNames)) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+    await c.end();
+  };
+  const limit = new Promise((r) => setTimeout(r, 15_000).unref());
+  void Promise.race([cleanup().catch(() => {}), limit]).finally(() => process.exit(1));
+});
+const dbUrlOf = (name) => {
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const url = new URL(dbUrlOf(dbNames.co));
+const sign = (sub, roles) =>
+  new SignJWT({ roles })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer('cms-cis-dev')
+    .setAudience('cms-cis')
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(SECRET));
+
+// service-requests, from its build, as a process of its own: correspondence confirms CMSL0406's
+// approval with it. Its own peers are nowhere (workers off: it sends nothing).
+const srPort = await freePort();
+const srBase = `http://127.0.0.1:${srPort}`;
+const srChild = spawn(process.execPath, [path.join(root, 'services/service-requests/dist/main.js')], {
+  cwd: root,
+  env: {
+    PATH: process.env.PATH,
+    PORT: String(srPort),
+    HOST: '127.0.0.1',
+    DATABASE_URL: dbUrlOf(dbNames.sr),
+    DATABASE_POOL_SIZE: '10',
+    AUTH_JWT_SECRET: SECRET,
+    BANK_DETAILS_KEY: BANK_KEY,
+    LOG_LEVEL: 'warn',
+    WORKERS_ENABLED: 'false',
+    CIS_INTERFACE_URL: NOWHERE,
+    CLIENT_SECURITY_URL: NOWHERE,
+    CORRESPONDENCE_URL: NOWHERE,
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+children.push(srChild);
+process.on('exit', () => {
+  if (srChild.exitCode === null) srChild.kill('SIGKILL');
+});
+for (let deadline = Date.now() + 60_000; ;) {
+  if (srChild.exitCode !== null) throw new Error(`service-requests exited (${srChild.exitCode})`);
+  try {
+    if ((await fetch(`${srBase}/health/ready`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  if (Date.now() > deadline) throw new Error('service-requests did not become ready');
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+// One Transfer Data Between Clients SR walked to In Progress / Approved TL: created and submitted by
+// a caseworker, approved by a team leader (services/correspondence/test/helpers.ts, approvedTransfer).
+const transfer = await (async () => {
+  const [cw, tl] = await Promise.all([sign('bench-cw', ['caseworker']), sign('bench-tl', ['team-leader'])]);
+  const call = async (method, p, body, token = cw) => {
+    const res = await fetch(srBase + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`service-requests ${method} ${p} ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const pwc = await call('POST', '/clients', { firstName: 'Sarah', lastName: 'Okafor', address });
+  const nrp = await call('POST', '/clients', { firstName: 'Daniel', lastName: 'Price', address });
+  const kase = await call('POST', '/cases', {
+    jurisdiction: 'GB',
+    stage: 'maintenance',
+    participants: [
+      { clientId: pwc.id, role: 'PWC' },
+      { clientId: nrp.id, role: 'NRP' },
+    ],
+  });
+  let sr = await call('POST', '/service-requests', {
+    type: 'DATA_TRANSFER',
+    path: 'verbal-bank-details',
+    source: 'PWC',
+    subject: { clientId: pwc.id, role: 'PWC' },
+    caseIds: [kase.id],
+  });
+  const move = async (to, token) =>
+    (sr = await call('POST', `/service-requests/${sr.id}/transitions`, { version: sr.version, to }, token));
+  const outcome = async (key, value) =>
+    (sr = await call('PUT', `/service-requests/${sr.id}/activity-steps/${key}`, {
+      version: sr.version,
+      outcome: value,
+    }));
+  await move({ status: 'In Progress', subStatus: null });
+  await outcome('consent', 'Consent Given');
+  sr = await call('PUT', `/service-requests/${sr.id}/transfer-items`, {
+    version: sr.version,
+    items: { bankDetails: BANK },
+    consentAccepted: true,
+  });
+  await outcome('call-paying-parent', 'Paying Parent Told');
+  await move({ status: 'Pending Approval', subStatus: 'Pending Approval TL' });
+  await move({ status: 'In Progress', subStatus: 'Approved TL' }, tl);
+  return { serviceRequestId: sr.id, caseId: kase.id, nrpId: nrp.id, approvedBy: 'bench-tl' };
+})();
+
 const env = {
   DATABASE_URL: url.toString(),
   AUTH_JWT_SECRET: SECRET,
   BANK_DETAILS_KEY: BANK_KEY,
   LOG_LEVEL: 'silent',
   DATABASE_POOL_SIZE: '10',
+  SERVICE_REQUESTS_URL: srBase,
 };
 const app = await createApp({ ...env, WORKERS_ENABLED: 'false' }, { logDestination: quiet() });
 await app.listen(0, '127.0.0.1');
 const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-const token = await new SignJWT({ roles: ['system'] })
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject('bench')
-  .setIssuer('cms-cis-dev')
-  .setAudience('cms-cis')
-  .setExpirationTime('2h')
-  .sign(new TextEncoder().encode(SECRET));
+const token = await sign('bench', ['system']);
 const approvedAt = new Date(Date.now() - 3_600_000).toISOString();
 const body = (i) => {
   const code = codes[i % codes.length];
   const [role, personalisation] = FIXTURES[code];
-  const sr = randomUUID();
+  const approved = code === 'CMSL0406';
+  const sr = approved ? transfer.serviceRequestId : randomUUID();
   return {
     templateCode: code,
-    recipient: { clientId: randomUUID(), role, name: 'Daniel Price', address },
-    caseId: randomUUID(),
+    recipient: { clientId: approved ? transfer.nrpId : randomUUID(), role, name: 'Daniel Price', address },
+    caseId: approved ? transfer.caseId : randomUUID(),
     caseNumber: '120034567891',
     jurisdiction: i % 2 ? 'NI' : 'GB',
     stage: 'maintenance',
     serviceRequestId: sr,
     personalisation,
-    ...(code === 'CMSL0406' ? { approval: { serviceRequestId: sr, approvedBy: 'tl-1', approvedAt } } : {}),
+    ...(approved ? { approval: { serviceRequestId: sr, approvedBy: transfer.approvedBy, approvedAt } } : {}),
     ...(code === 'CMSL9661' ? { transferReference: '1-1000042' } : {}),
   };
 };
@@ -182,7 +323,7 @@ const post = async (i) => {
   if (res.status !== 201) throw new Error(`POST /letters ${res.status} ${await res.text()}`);
   await res.arrayBuffer();
 };
-for (let i = 0; i < 50; i++) await post(i); // warm up
+for (let i = 0; i < WARM_UP; i++) await post(i); // warm up
 let next = 0;
 const postTimes = [];
 const p0 = performance.now();
@@ -225,8 +366,17 @@ console.log(
 );
 await worker.close();
 await db.end();
+if (sentCount < total) {
+  console.error(`dispatch drain: only ${sentCount} of ${total} letters sent`);
+  process.exitCode = 1;
+}
 const drop = new pg.Client({ connectionString: server });
 await drop.connect();
-await drop.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+await new Promise((resolve) => {
+  srChild.once('exit', resolve);
+  srChild.kill('SIGTERM');
+  setTimeout(() => srChild.kill('SIGKILL'), 10_000).unref();
+});
+for (const n of Object.values(dbNames)) await drop.query(`DROP DATABASE ${n} WITH (FORCE)`);
 await drop.end();
 if (embedded) await embedded.stop();

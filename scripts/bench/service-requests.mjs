@@ -3,7 +3,12 @@
 //  1. SRs created per second through POST /service-requests/batch (500 per call, 4 callers);
 //  2. work-queue page latency (GET /work-queues/{queue}?limit=50, keyset cursors) with 1,000,000
 //     SRs in the database (the extra rows are bulk-inserted with SQL to save set-up time).
-// Usage: node scripts/bench/service-requests.mjs [--srs 100000] [--total 1000000]
+// Usage: node scripts/bench/service-requests.mjs [--srs 100000] [--total 1000000] [--cases 200]
+//          [--pages 500] [--no-build] [--smoke]
+// --smoke: tiny sizes (1,000 SRs, 5,000 in all, 20 cases, 50 pages) to show the benchmark still
+// runs; figures printed, no thresholds. Explicit flags win.
+// The service runs in the benchmark's process with a system token; its peers (cis-interface,
+// client-security, correspondence) are pointed at a closed port: nothing here calls them (workers off).
 // Uses DATABASE_URL (a server) or an embedded PostgreSQL. Loopback only; bounded loops.
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -16,20 +21,32 @@ import { SignJWT } from 'jose';
 import { startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const arg = (name, def) => {
+const SMOKE = process.argv.includes('--smoke');
+const arg = (name, def, smokeDef = def) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
+  return i > 0 ? Number(process.argv[i + 1]) : SMOKE ? smokeDef : def;
 };
-const SRS = arg('srs', 100_000);
-const TOTAL = arg('total', 1_000_000);
+const SRS = arg('srs', 100_000, 1000);
+const TOTAL = arg('total', 1_000_000, 5000);
+const CASES = arg('cases', 200, 20);
+const PAGES = arg('pages', 500, 50);
+if (![SRS, TOTAL, CASES, PAGES].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('bad arguments');
+  process.exit(2);
+}
+/** Where a peer this benchmark does not start is "found": nothing listens there (never a developer's npm start). */
+const NOWHERE = 'http://127.0.0.1:9';
 const BATCH = 500;
 const CALLERS = 4;
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
-spawnSync('npx', ['nx', 'run', '@cms/service-requests:build', '--output-style=static'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync('npx', ['nx', 'run', '@cms/service-requests:build', '--output-style=static'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 let embedded;
 let server = process.env.DATABASE_URL;
 if (!server) {
@@ -41,6 +58,22 @@ const admin = new pg.Client({ connectionString: server });
 await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
 await admin.end();
+
+// A failure part-way leaves nothing behind: services stopped, the benchmark's databases dropped
+// (from DATABASE_URL's server) or the embedded PostgreSQL stopped with its throwaway data
+// directory; then exit 1.
+process.once('uncaughtException', (e) => {
+  console.error(e);
+  const cleanup = async () => {
+    if (embedded) return embedded.stop();
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await c.end();
+  };
+  const limit = new Promise((r) => setTimeout(r, 15_000).unref());
+  void Promise.race([cleanup().catch(() => {}), limit]).finally(() => process.exit(1));
+});
 const url = new URL(server);
 url.pathname = `/${dbName}`;
 
@@ -55,6 +88,9 @@ const app = await createApp(
     WORKERS_ENABLED: 'false',
     DATABASE_POOL_SIZE: '10',
     BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
+    CIS_INTERFACE_URL: NOWHERE,
+    CLIENT_SECURITY_URL: NOWHERE,
+    CORRESPONDENCE_URL: NOWHERE,
   },
   { logDestination: new Writable({ write: (_c, _e, d) => d() }) },
 );
@@ -77,9 +113,9 @@ const call = async (method, p, body) => {
   return res.json();
 };
 
-// Fixture: 200 cases, each with a receiving and a paying parent.
+// Fixture: CASES cases, each with a receiving and a paying parent.
 const cases = [];
-for (let i = 0; i < 200; i++) {
+for (let i = 0; i < CASES; i++) {
   const nino = (n) => `AB${String(100000 + i * 2 + n).padStart(6, '0')}C`;
   const pwc = await call('POST', '/clients', {
     nino: nino(0),
@@ -153,11 +189,12 @@ if (fill > 0) {
 }
 const lat = [];
 let cursor = null;
-for (let i = 0; i < 500; i++) {
+for (let i = 0; i < PAGES; i++) {
   const q = `/work-queues/cis-changes?limit=50${cursor && i % 10 !== 0 ? `&after=${cursor}` : ''}`;
   const t = performance.now();
   const page = await call('GET', q);
   lat.push(performance.now() - t);
+  if (!page.items?.length) throw new Error(`GET ${q}: an empty page (${JSON.stringify(page)})`);
   cursor = page.nextCursor;
 }
 lat.sort((a, b) => a - b);
