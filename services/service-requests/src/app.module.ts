@@ -22,7 +22,12 @@ import {
   SrNote,
 } from './service-requests/service-request.entity';
 import { ServiceRequestsController } from './service-requests/service-requests.controller';
-import { ServiceRequestsService } from './service-requests/service-requests.service';
+import { ServiceRequestBatchService } from './service-requests/service-request-batch.service';
+import { ServiceRequestEditsService } from './service-requests/service-request-edits.service';
+import { ServiceRequestOutcomesService } from './service-requests/service-request-outcomes.service';
+import { ServiceRequestRaisingService } from './service-requests/service-request-raising.service';
+import { ServiceRequestReadsService } from './service-requests/service-request-reads.service';
+import { ServiceRequestTransitionsService } from './service-requests/service-request-transitions.service';
 import { WorkQueuesController } from './work-queues/work-queues.controller';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
@@ -90,7 +95,12 @@ export class AppModule {
       providers: [
         ClientsService,
         CasesService,
-        ServiceRequestsService,
+        ServiceRequestReadsService,
+        ServiceRequestRaisingService,
+        ServiceRequestBatchService,
+        ServiceRequestTransitionsService,
+        ServiceRequestOutcomesService,
+        ServiceRequestEditsService,
         FollowUpsService,
         LetterDeliveryWorker,
         CisRetrievalWorker,

@@ -6,7 +6,8 @@ import { Actor, DomainError, NotFoundError } from '@cms/domain';
 import { ApiProblems, CurrentActor, recordAudit, Roles, UuidParamPipe, Access, at } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { liveParticipations } from '../cases/case.entity';
-import { markCasesSensitive, ServiceRequestsService } from '../service-requests/service-requests.service';
+import { markCasesSensitive } from '../cases/case-sensitivity';
+import { ServiceRequestBatchService } from '../service-requests/service-request-batch.service';
 import { Client } from './client.entity';
 
 export class NationallySensitiveDto {
@@ -43,7 +44,7 @@ export class FlagResultView {
 export class ClientFlagsController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly srs: ServiceRequestsService,
+    private readonly batch: ServiceRequestBatchService,
   ) {}
 
   @Post('nationally-sensitive')
@@ -116,7 +117,7 @@ export class ClientFlagsController {
         });
       }
       const parts = await liveParticipations(m, id);
-      const [result] = await this.srs.createBatch(
+      const [result] = await this.batch.createBatch(
         [
           {
             idempotencyKey: key ?? `sensitive-check:${id}:${client.version}`,

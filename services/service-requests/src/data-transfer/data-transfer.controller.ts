@@ -30,7 +30,9 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { CaseParticipant } from '../cases/case.entity';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequestView } from '../service-requests/service-request.view';
-import { type Loaded, ServiceRequestsService } from '../service-requests/service-requests.service';
+import { ServiceRequestOutcomesService } from '../service-requests/service-request-outcomes.service';
+import { ServiceRequestReadsService } from '../service-requests/service-request-reads.service';
+import { assertEditable, type Loaded } from '../service-requests/service-request.state';
 
 export class TransferItemsDto {
   @ApiProperty({ example: 1 })
@@ -81,7 +83,8 @@ export class DataTransferController {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) config: ServiceRequestsConfig,
-    private readonly srs: ServiceRequestsService,
+    private readonly reads: ServiceRequestReadsService,
+    private readonly outcomes: ServiceRequestOutcomesService,
   ) {
     this.sealer = new FieldSealer(config.BANK_DETAILS_KEY);
   }
@@ -101,7 +104,7 @@ export class DataTransferController {
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
     await this.db.transaction(async (m) => {
-      const loaded = await this.srs.load(m, id, true);
+      const loaded = await this.reads.load(m, id, true);
       const { sr } = loaded;
       if (sr.type !== 'DATA_TRANSFER') {
         throw new DomainError(
@@ -115,7 +118,7 @@ export class DataTransferController {
       }
       if (sr.version !== dto.version)
         throw new StaleVersionError('Service request', id, dto.version, sr.version);
-      this.srs.assertEditable(sr);
+      assertEditable(sr);
       const route = sr.path as TransferRoute;
       const problems = transferItemProblems(dto.items, route);
       if (route === 'verbal-bank-details' && dto.consentAccepted !== true) {
@@ -171,7 +174,7 @@ export class DataTransferController {
       // The bank details check just ran (TD-5): record it on the activity plan where the plan has the
       // step, through the SR's one checked outcome path (which saves the SR with its details).
       if (loaded.steps.some((st) => st.key === 'bank-details-checked')) {
-        await this.srs.recordProcedureOutcome(
+        await this.outcomes.recordProcedureOutcome(
           m,
           loaded,
           'bank-details-checked',
@@ -189,7 +192,7 @@ export class DataTransferController {
         after: { transfer: masked(sr.details.transfer) },
       });
     });
-    return this.srs.get(id, actor);
+    return this.reads.get(id, actor);
   }
 
   /**

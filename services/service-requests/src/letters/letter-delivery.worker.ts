@@ -9,12 +9,10 @@ import { Case, CaseParticipant } from '../cases/case.entity';
 import { Client } from '../clients/client.entity';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequest, SrActivityStep, SrNote } from '../service-requests/service-request.entity';
-import {
-  LETTER_JOBS,
-  LetterJob,
-  ServiceRequestsService,
-  snapshotOf,
-} from '../service-requests/service-requests.service';
+import { ServiceRequestReadsService } from '../service-requests/service-request-reads.service';
+import { ServiceRequestTransitionsService } from '../service-requests/service-request-transitions.service';
+import { snapshotOf } from '../service-requests/service-request.state';
+import { LETTER_JOBS, LetterJob } from './letter-job';
 
 /** Kinds of refusal from correspondence that retrying will not cure: the SR is flagged instead. */
 const PERMANENT = new Set(['validation', 'precondition', 'not-found', 'forbidden', 'conflict']);
@@ -38,7 +36,8 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
     @Inject(CONFIG) config: ServiceRequestsConfig,
     peer: PeerHttp,
     private readonly jobs: JobQueue,
-    private readonly srs: ServiceRequestsService,
+    private readonly reads: ServiceRequestReadsService,
+    private readonly transitions: ServiceRequestTransitionsService,
   ) {
     this.correspondence = correspondenceClient(config.CORRESPONDENCE_URL, peer.fetch);
     this.sealer = new FieldSealer(config.BANK_DETAILS_KEY);
@@ -125,9 +124,9 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
     await this.db.transaction(async (m) => {
       await m.insert(SrNote, { srId, text: `${letter} issued by the system.`, author: 'system' });
       if (letter !== 'CMSL0406') return;
-      const loaded = await this.srs.load(m, srId, true);
+      const loaded = await this.reads.load(m, srId, true);
       if (loaded.sr.subStatus !== 'Approved TL') return;
-      await this.srs.applyTransition(
+      await this.transitions.applyTransition(
         m,
         loaded,
         {
@@ -150,7 +149,7 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
    */
   private async refused(srId: string, message: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const loaded = await this.srs.load(m, srId, true);
+      const loaded = await this.reads.load(m, srId, true);
       const now = this.clock.now();
       const back = allowedTransitions(
         snapshotOf(loaded.sr, loaded.steps, loaded.stage, loaded.caseIds.length > 0),
@@ -158,7 +157,7 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
         now,
       ).find((t) => t.transition === 'letter-refused');
       if (back) {
-        await this.srs.applyTransition(
+        await this.transitions.applyTransition(
           m,
           loaded,
           { to: back.to, reason: message, actor: FOLLOW_UP_ACTOR, now },

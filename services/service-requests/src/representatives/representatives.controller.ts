@@ -33,7 +33,9 @@ import {
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { CaseParticipant } from '../cases/case.entity';
 import { ClientsService } from '../clients/clients.service';
-import { ServiceRequestsService } from '../service-requests/service-requests.service';
+import { ServiceRequestOutcomesService } from '../service-requests/service-request-outcomes.service';
+import { ServiceRequestReadsService } from '../service-requests/service-request-reads.service';
+import { assertEditable } from '../service-requests/service-request.state';
 import { ClientRepresentative } from './representative.entity';
 
 const RELATIONSHIPS = [
@@ -107,7 +109,8 @@ export class RepresentativesController {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly clients: ClientsService,
-    private readonly srs: ServiceRequestsService,
+    private readonly reads: ServiceRequestReadsService,
+    private readonly outcomes: ServiceRequestOutcomesService,
   ) {}
 
   @Get()
@@ -234,7 +237,7 @@ export class RepresentativesController {
     outcome: string,
     actor: Actor,
   ): Promise<void> {
-    const loaded = await this.srs.load(m, srId, true);
+    const loaded = await this.reads.load(m, srId, true);
     if (loaded.sr.type !== 'SECURITY_DETAILS' || loaded.sr.subjectClientId !== clientId) {
       throw new DomainError(
         'NOT_THIS_CLIENTS_SR',
@@ -243,7 +246,7 @@ export class RepresentativesController {
         { requirementId: 'SD-15' },
       );
     }
-    this.srs.assertEditable(loaded.sr);
-    await this.srs.recordProcedureOutcome(m, loaded, 'client-representative', outcome, actor);
+    assertEditable(loaded.sr);
+    await this.outcomes.recordProcedureOutcome(m, loaded, 'client-representative', outcome, actor);
   }
 }

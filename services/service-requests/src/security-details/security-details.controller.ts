@@ -19,7 +19,9 @@ import {
 import { DataSource, EntityManager } from 'typeorm';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequestView } from '../service-requests/service-request.view';
-import { type Loaded, ServiceRequestsService } from '../service-requests/service-requests.service';
+import { ServiceRequestOutcomesService } from '../service-requests/service-request-outcomes.service';
+import { ServiceRequestReadsService } from '../service-requests/service-request-reads.service';
+import { assertEditable, type Loaded } from '../service-requests/service-request.state';
 
 const VERIFICATIONS = ['PIN/password', 'transactional questions', 'CMSL9800 returned'] as const;
 
@@ -70,7 +72,8 @@ export class SecurityDetailsController {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) config: ServiceRequestsConfig,
     peer: PeerHttp,
-    private readonly srs: ServiceRequestsService,
+    private readonly reads: ServiceRequestReadsService,
+    private readonly outcomes: ServiceRequestOutcomesService,
   ) {
     this.security = clientSecurityClient(config.CLIENT_SECURITY_URL, peer.fetch);
   }
@@ -107,7 +110,7 @@ export class SecurityDetailsController {
         }
         outcome = 'Unblocked';
       }
-      await this.srs.recordProcedureOutcome(m, loaded, 'tam-account-check', outcome, actor);
+      await this.outcomes.recordProcedureOutcome(m, loaded, 'tam-account-check', outcome, actor);
       await recordAudit(m, {
         entityType: 'service-request',
         entityId: id,
@@ -124,7 +127,7 @@ export class SecurityDetailsController {
         );
       }
     });
-    return this.srs.get(id, actor);
+    return this.reads.get(id, actor);
   }
 
   @Post('update')
@@ -155,7 +158,7 @@ export class SecurityDetailsController {
       const changed = [dto.pin !== undefined && 'PIN', dto.password !== undefined && 'special password']
         .filter(Boolean)
         .join(' and ');
-      await this.srs.recordProcedureOutcome(
+      await this.outcomes.recordProcedureOutcome(
         m,
         loaded,
         'update-security-details',
@@ -182,7 +185,7 @@ export class SecurityDetailsController {
         }),
       );
     });
-    return this.srs.get(id, actor);
+    return this.reads.get(id, actor);
   }
 
   /**
@@ -199,7 +202,7 @@ export class SecurityDetailsController {
     work: (m: EntityManager, loaded: Loaded, clientId: string) => Promise<void>,
   ): Promise<void> {
     await this.db.transaction(async (m) => {
-      const loaded = await this.srs.load(m, id, true);
+      const loaded = await this.reads.load(m, id, true);
       if (loaded.sr.type !== 'SECURITY_DETAILS' || !loaded.sr.subjectClientId) {
         throw new DomainError(
           'NOT_A_SECURITY_DETAILS_SR',
@@ -212,7 +215,7 @@ export class SecurityDetailsController {
       }
       if (loaded.sr.version !== version)
         throw new StaleVersionError('Service request', id, version, loaded.sr.version);
-      this.srs.assertEditable(loaded.sr);
+      assertEditable(loaded.sr);
       await work(m, loaded, loaded.sr.subjectClientId);
     });
   }

@@ -7,7 +7,7 @@ import { ApiProblems, CurrentActor, Roles, Access } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { liveParticipations } from '../cases/case.entity';
 import { Client } from '../clients/client.entity';
-import { ServiceRequestsService } from '../service-requests/service-requests.service';
+import { ServiceRequestRaisingService } from '../service-requests/service-request-raising.service';
 import { ServiceRequest } from '../service-requests/service-request.entity';
 
 export class SecurityEventDto {
@@ -41,7 +41,7 @@ export class SecurityEventResultView {
 export class SecurityEventsController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly srs: ServiceRequestsService,
+    private readonly raising: ServiceRequestRaisingService,
   ) {}
 
   @Post()
@@ -73,7 +73,7 @@ export class SecurityEventsController {
       // SD-4: the Source is the person reporting the change, by their role on the case — here the
       // blocked client themself (docs/sr-status-rules.md, SECURITY_DETAILS decisions). That the
       // system raised it shows in the note below, `details.raisedFor` and the audit record.
-      const view = await this.srs.create(
+      const view = await this.raising.create(
         {
           type: 'SECURITY_DETAILS',
           path: 'phone',

@@ -5,7 +5,11 @@ import { CLOCK, CONFIG, RequestContext } from '@cms/platform';
 import { assertUnreachable, FOLLOW_UP_ACTOR, followUpOnWaitExpiry } from '@cms/sr-rules';
 import { DataSource } from 'typeorm';
 import type { ServiceRequestsConfig } from '../config';
-import { ServiceRequestsService, snapshotOfLoaded } from './service-requests.service';
+import { ServiceRequestEditsService } from './service-request-edits.service';
+import { ServiceRequestOutcomesService } from './service-request-outcomes.service';
+import { ServiceRequestReadsService } from './service-request-reads.service';
+import { ServiceRequestTransitionsService } from './service-request-transitions.service';
+import { snapshotOfLoaded } from './service-request.state';
 
 /**
  * Waits and follow-ups: when an SR's next action due passes, the follow-up its type registers in
@@ -24,7 +28,10 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: ServiceRequestsConfig,
-    private readonly srs: ServiceRequestsService,
+    private readonly reads: ServiceRequestReadsService,
+    private readonly transitions: ServiceRequestTransitionsService,
+    private readonly outcomes: ServiceRequestOutcomesService,
+    private readonly edits: ServiceRequestEditsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,12 +72,12 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
       );
       for (const { id } of due) {
         await RequestContext.run({ requestId: `follow-up-${id}`, actor: FOLLOW_UP_ACTOR }, async () => {
-          const loaded = await this.srs.load(m, id);
+          const loaded = await this.reads.load(m, id);
           const actions = followUpOnWaitExpiry(snapshotOfLoaded(loaded), now);
           for (const action of actions) {
             switch (action.kind) {
               case 'transition':
-                await this.srs.applyTransition(
+                await this.transitions.applyTransition(
                   m,
                   loaded,
                   {
@@ -86,10 +93,10 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
                 );
                 break;
               case 'add-activity-step':
-                await this.srs.addFollowUpStep(m, loaded, action.step, 'wait-expiry');
+                await this.outcomes.addFollowUpStep(m, loaded, action.step, 'wait-expiry');
                 break;
               case 'flag-for-caseworker':
-                await this.srs.raiseFlag(m, loaded, action.message, FOLLOW_UP_ACTOR.id, 'wait-expiry');
+                await this.edits.raiseFlag(m, loaded, action.message, FOLLOW_UP_ACTOR.id, 'wait-expiry');
                 break;
               default:
                 assertUnreachable(action, 'follow-up action');

@@ -12,7 +12,12 @@ import {
   UpdateServiceRequestDto,
 } from './service-request.dto';
 import { ServiceRequestView } from './service-request.view';
-import { BatchResult, ServiceRequestsService } from './service-requests.service';
+import { BatchResult, ServiceRequestBatchService } from './service-request-batch.service';
+import { ServiceRequestEditsService } from './service-request-edits.service';
+import { ServiceRequestOutcomesService } from './service-request-outcomes.service';
+import { ServiceRequestRaisingService } from './service-request-raising.service';
+import { ServiceRequestReadsService } from './service-request-reads.service';
+import { ServiceRequestTransitionsService } from './service-request-transitions.service';
 
 const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
 
@@ -20,7 +25,14 @@ const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as con
 @ApiTags('service-requests')
 @Controller('service-requests')
 export class ServiceRequestsController {
-  constructor(private readonly srs: ServiceRequestsService) {}
+  constructor(
+    private readonly raising: ServiceRequestRaisingService,
+    private readonly batchImport: ServiceRequestBatchService,
+    private readonly reads: ServiceRequestReadsService,
+    private readonly transitions: ServiceRequestTransitionsService,
+    private readonly outcomes: ServiceRequestOutcomesService,
+    private readonly edits: ServiceRequestEditsService,
+  ) {}
 
   @Post()
   @Access.create('service-request', at.body('subject.clientId', 'client'), at.body('caseIds[]', 'case'))
@@ -31,7 +43,7 @@ export class ServiceRequestsController {
   })
   @ApiCreatedResponse({ type: ServiceRequestView })
   create(@Body() dto: CreateServiceRequestDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
-    return this.srs.create(dto, actor);
+    return this.raising.create(dto, actor);
   }
 
   @Post('batch')
@@ -49,7 +61,7 @@ export class ServiceRequestsController {
     @Body() dto: BatchServiceRequestsDto,
     @CurrentActor() actor: Actor,
   ): Promise<{ results: BatchResult[] }> {
-    return { results: await this.srs.createBatch(dto.items, actor) };
+    return { results: await this.batchImport.createBatch(dto.items, actor) };
   }
 
   @Get()
@@ -58,7 +70,7 @@ export class ServiceRequestsController {
   @ApiOperation({ summary: 'SRs of a case or a client, newest first.' })
   @ApiOkResponse({ type: [ServiceRequestView] })
   list(@Query() q: ListServiceRequestsQuery, @CurrentActor() actor: Actor): Promise<ServiceRequestView[]> {
-    return this.srs.list(q, actor);
+    return this.reads.list(q, actor);
   }
 
   @Get(':id')
@@ -71,7 +83,7 @@ export class ServiceRequestsController {
   @ApiOkResponse({ type: ServiceRequestView })
   @ApiProblems(404)
   get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
-    return this.srs.get(id, actor);
+    return this.reads.get(id, actor);
   }
 
   @Post(':id/transitions')
@@ -89,7 +101,7 @@ export class ServiceRequestsController {
     @Body() dto: TransitionDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
-    return this.srs.transition(id, dto, actor);
+    return this.transitions.transition(id, dto, actor);
   }
 
   @Put(':id/activity-steps/:key')
@@ -104,7 +116,7 @@ export class ServiceRequestsController {
     @Body() dto: ActivityOutcomeDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
-    return this.srs.recordOutcome(id, key, dto, actor);
+    return this.outcomes.recordOutcome(id, key, dto, actor);
   }
 
   @Post(':id/notes')
@@ -118,7 +130,7 @@ export class ServiceRequestsController {
     @Body() dto: NoteDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
-    return this.srs.addNote(id, dto.text, actor);
+    return this.edits.addNote(id, dto.text, actor);
   }
 
   @Patch(':id')
@@ -140,6 +152,6 @@ export class ServiceRequestsController {
     @Body() dto: UpdateServiceRequestDto,
     @CurrentActor() actor: Actor,
   ): Promise<ServiceRequestView> {
-    return this.srs.update(id, dto, actor);
+    return this.edits.update(id, dto, actor);
   }
 }

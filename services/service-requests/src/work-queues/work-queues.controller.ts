@@ -9,7 +9,7 @@ import { QUEUE_NAMES, slaFor } from '@cms/sr-rules';
 import { DataSource } from 'typeorm';
 import { visibleServiceRequests } from '../access/access.repository';
 import { ServiceRequest } from '../service-requests/service-request.entity';
-import { snapshotOf } from '../service-requests/service-requests.service';
+import { snapshotOf } from '../service-requests/service-request.state';
 
 export class QueuePageQuery {
   @ApiPropertyOptional({ default: 50, maximum: 200 })
