@@ -1,9 +1,12 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths as CisInterfacePaths } from './generated/cis-interface';
-import type { paths as CisSimulatorPaths } from './generated/cis-simulator';
-import type { paths as ClientSecurityPaths } from './generated/client-security';
-import type { paths as CorrespondencePaths } from './generated/correspondence';
-import type { paths as ServiceRequestsPaths } from './generated/service-requests';
+import type { components as CisInterface, paths as CisInterfacePaths } from './generated/cis-interface';
+import type { components as CisSimulator, paths as CisSimulatorPaths } from './generated/cis-simulator';
+import type { components as ClientSecurity, paths as ClientSecurityPaths } from './generated/client-security';
+import type { components as Correspondence, paths as CorrespondencePaths } from './generated/correspondence';
+import type {
+  components as ServiceRequests,
+  paths as ServiceRequestsPaths,
+} from './generated/service-requests';
 
 export type {
   CisInterfacePaths,
@@ -12,6 +15,13 @@ export type {
   CorrespondencePaths,
   ServiceRequestsPaths,
 };
+
+/** The schemas (request and response bodies) of each service's document, e.g. `ServiceRequestsSchemas['ClientView']`. */
+export type CisInterfaceSchemas = CisInterface['schemas'];
+export type CisSimulatorSchemas = CisSimulator['schemas'];
+export type ClientSecuritySchemas = ClientSecurity['schemas'];
+export type CorrespondenceSchemas = Correspondence['schemas'];
+export type ServiceRequestsSchemas = ServiceRequests['schemas'];
 
 /** A fetch that adds identity, request id, timeouts and retries (libs/platform `PeerHttp.fetch`). */
 export type PeerFetch = (input: Request) => Promise<Response>;

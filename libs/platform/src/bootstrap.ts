@@ -51,7 +51,7 @@ export async function createServiceApp(
   installInputHardening(app);
   const fastify = app.getHttpAdapter().getInstance();
   installMetrics(app, fastify);
-  const document = buildOpenApi(app, description);
+  const document = buildOpenApi(app, description, config.PORT);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
@@ -104,14 +104,18 @@ const PROBLEM_SCHEMA = {
   type: 'object',
   description: 'RFC 9457 problem details',
   properties: {
-    type: { type: 'string', example: 'urn:cms-cis:problem:validation-failed' },
+    type: { type: 'string', format: 'uri', example: 'urn:cms-cis:problem:validation-failed' },
     title: { type: 'string', example: 'Bad Request' },
-    status: { type: 'integer', example: 400 },
+    status: { type: 'integer', minimum: 400, maximum: 599, example: 400 },
     detail: { type: 'string', example: 'nino: AB123456E is not a valid National Insurance number' },
-    instance: { type: 'string', example: '/clients' },
+    instance: { type: 'string', format: 'uri-reference', example: '/clients' },
     code: { type: 'string', example: 'VALIDATION_FAILED' },
-    requestId: { type: 'string', example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' },
-    requirementId: { type: 'string', example: 'SD-1' },
+    requestId: {
+      type: 'string',
+      example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11',
+      description: 'The request id (X-Request-Id) the logs are kept against',
+    },
+    requirementId: { type: 'string', example: 'SD-1', description: 'The numbered rule that refused it' },
     errors: {
       type: 'array',
       items: {
@@ -129,6 +133,9 @@ const PROBLEM_SCHEMA = {
   required: ['type', 'title', 'status', 'detail', 'code'],
 };
 
+/** The documents' licence: the code is the Department's, not published for reuse. */
+const LICENSE = { name: 'Proprietary (Crown copyright, DWP); not licensed for reuse' };
+
 const STANDARD_ERRORS: Record<string, string> = {
   '400':
     'Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed.',
@@ -137,19 +144,56 @@ const STANDARD_ERRORS: Record<string, string> = {
   '500': 'Unexpected error; details are logged against the request id, never returned.',
 };
 
+/** OpenAPI 3.0 has no `null` type: a schema that accepts only null (3.0.3's reading of `nullable`). */
+const NULL_ONLY = { type: 'string', nullable: true, enum: [null], description: 'null' } as const;
+
 /**
- * Builds the OpenAPI document with bearer auth, and makes sure every operation documents the
- * standard problem+json error responses (400, 401, 403, 500) besides its own.
+ * Makes `nullable` mean what it says under OpenAPI 3.0.3, where it adds null only to a `type` beside
+ * it and every other keyword still applies, so validators (Prism, ajv) refused null:
+ * - `{ nullable: true, allOf: [{ $ref }] }` (what `@ApiProperty({ type: SomeView, nullable: true })`
+ *   emits) becomes `{ anyOf: [{ $ref }, NULL_ONLY] }`;
+ * - a nullable `enum` lists null among its values.
  */
-export function buildOpenApi(app: INestApplication, d: ServiceDescription): OpenAPIObject {
-  const config = new DocumentBuilder()
+function nullableRefs(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach(nullableRefs);
+    return;
+  }
+  const s = node as Record<string, unknown>;
+  const allOf = s.allOf as Array<Record<string, unknown>> | undefined;
+  if (
+    s.nullable === true &&
+    Array.isArray(allOf) &&
+    allOf.length === 1 &&
+    typeof allOf[0].$ref === 'string'
+  ) {
+    delete s.nullable;
+    delete s.type;
+    delete s.allOf;
+    s.anyOf = [allOf[0], { ...NULL_ONLY }];
+  }
+  if (s.nullable === true && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum = [...s.enum, null];
+  for (const [key, value] of Object.entries(s))
+    if (key !== 'example' && key !== 'examples') nullableRefs(value);
+}
+
+/**
+ * Builds the OpenAPI document: `servers` (this service on its port), `license`, bearer auth for every
+ * operation but the public ones (`/health/*`, documented with `security: []`), the standard
+ * problem+json error responses (400, 401, 403, 500) on every operation besides its own, and nullable
+ * references that validators accept (see {@link nullableRefs}).
+ */
+export function buildOpenApi(app: INestApplication, d: ServiceDescription, port?: number): OpenAPIObject {
+  const builder = new DocumentBuilder()
     .setTitle(d.title)
     .setDescription(d.description)
     .setVersion(d.version ?? '1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .addSecurityRequirements('bearer')
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
+    .addSecurityRequirements('bearer');
+  if (port) builder.addServer(`http://127.0.0.1:${port}`, `${d.serviceName} on its default port`);
+  const document = SwaggerModule.createDocument(app, builder.build());
+  document.info.license = { ...LICENSE };
   document.components = document.components ?? {};
   document.components.schemas = {
     ...(document.components.schemas ?? {}),
@@ -162,6 +206,7 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription): Open
     }>) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       const isPublic = path.startsWith('/health') || (Array.isArray(op.security) && op.security.length === 0);
+      if (isPublic) op.security = [];
       op.responses = op.responses ?? {};
       for (const [status, text] of Object.entries(STANDARD_ERRORS)) {
         if (isPublic && (status === '401' || status === '403')) continue;
@@ -175,6 +220,8 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription): Open
       }
     }
   }
+  nullableRefs(document.paths);
+  nullableRefs(document.components.schemas);
   return document;
 }
 

@@ -1,7 +1,13 @@
-import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import {
+  applyDecorators,
+  type ArgumentMetadata,
+  Injectable,
+  type PipeTransform,
+  type Type,
+} from '@nestjs/common';
 import { DomainValidationError } from '@cms/domain';
 import { isUUID, ValidateIf } from 'class-validator';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions, ApiResponse } from '@nestjs/swagger';
 
 const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found.',
@@ -46,4 +52,50 @@ export class UuidParamPipe implements PipeTransform<string, string> {
  */
 export function Omittable(): PropertyDecorator {
   return ValidateIf((_dto: object, value: unknown) => value !== undefined);
+}
+
+/** Shorthands of {@link ApiField}'s `type` for the string formats and free-form objects we use. */
+const FIELD_SHORTHANDS = {
+  date: { type: 'string', format: 'date' },
+  'date-time': { type: 'string', format: 'date-time' },
+  uuid: { type: 'string', format: 'uuid' },
+  /** A free-form JSON object (documented as such, not as an object with no properties). */
+  object: { type: 'object', additionalProperties: true },
+} as const;
+
+type FieldScalar = 'string' | 'integer' | 'number' | 'boolean';
+type FieldClass = Type<unknown> | (() => Type<unknown>) | [Type<unknown>] | [FieldScalar];
+
+/**
+ * Options of {@link ApiField}: those of `@ApiProperty`, with `type` required (so that a nullable
+ * field is never documented as `type: object`, which is what `string | null` reflects as) and
+ * `optional` in place of `required`.
+ */
+export type ApiFieldOptions = Omit<ApiPropertyOptions, 'type' | 'required' | 'nullable'> & {
+  /** 'string', 'integer', 'number', 'boolean'; 'date', 'date-time', 'uuid' (strings of that format);
+   *  'object' (free-form); a class (a nested object), `[Class]` or `['string']` (an array). */
+  type: FieldScalar | keyof typeof FIELD_SHORTHANDS | FieldClass;
+  /** May be null (documented as `nullable: true`; a nullable enum lists null). */
+  nullable?: boolean;
+  /** May be left out. */
+  optional?: boolean;
+};
+
+/**
+ * One-line OpenAPI declaration of a DTO or view field with its type always explicit, e.g.
+ * `@ApiField({ type: 'date', nullable: true, example: '1988-04-17' }) dateOfBirth: IsoDate | null;`
+ * or `@ApiField({ type: AddressView, nullable: true, optional: true })`.
+ */
+export function ApiField(options: ApiFieldOptions): PropertyDecorator {
+  const { type, optional, nullable, ...rest } = options;
+  const typed =
+    typeof type === 'string' && type in FIELD_SHORTHANDS
+      ? FIELD_SHORTHANDS[type as keyof typeof FIELD_SHORTHANDS]
+      : { type };
+  return ApiProperty({
+    ...rest,
+    ...typed,
+    required: !optional,
+    ...(nullable ? { nullable: true } : {}),
+  } as ApiPropertyOptions);
 }

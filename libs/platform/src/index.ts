@@ -10,6 +10,8 @@ export * from './peer-http';
 export * from './database';
 export * from './jobs';
 export * from './audit';
+export * from './audit.view';
+export * from './problem.view';
 export * from './ops.controller';
 export * from './platform.module';
 export * from './bootstrap';

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeController,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems } from './decorators';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AdjustableClock, Clock, DomainError } from '@cms/domain';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
@@ -47,29 +55,48 @@ export class MetricsController {
   }
 }
 
+export class ClockView {
+  @ApiProperty({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' }) now: string;
+  @ApiProperty({ description: 'CLOCK_MODE=adjustable: tests may move it' }) adjustable: boolean;
+}
+
 export class AdvanceClockDto {
-  /** Days to move forward. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 3650,
+    example: 7,
+    description: 'Days to move forward',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(3650)
   days?: number;
 
-  /** Hours to move forward. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 87600, description: 'Hours to move forward' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(87600)
   hours?: number;
 
-  /** Minutes to move forward. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 5_256_000,
+    description: 'Minutes to move forward',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(5_256_000)
   minutes?: number;
 
-  /** Absolute time to move to (must not be in the past). */
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Absolute time to move to (must not be in the past)',
+  })
   @IsOptional()
   @IsISO8601()
   to?: string;
@@ -87,8 +114,9 @@ export class ClockController {
   @Get()
   @Roles('system', 'team-leader', 'caseworker', 'sensitive-access')
   @Access.noSubject('the time of day')
-  @ApiOkResponse({ schema: { example: { now: '2026-11-22T10:00:00.000Z', adjustable: true } } })
-  now() {
+  @ApiOperation({ summary: 'This service’s clock: the time now and whether tests may move it.' })
+  @ApiOkResponse({ type: ClockView })
+  now(): ClockView {
     return { now: this.clock.now().toISOString(), adjustable: this.clock instanceof AdjustableClock };
   }
 
@@ -97,6 +125,8 @@ export class ClockController {
   @Roles('system')
   @Access.systemOnly('tests and the demo move the clock')
   @ApiOperation({ summary: 'Moves the clock forward (adjustable clock only).' })
+  @ApiOkResponse({ type: ClockView, description: 'The clock after the move.' })
+  @ApiProblems(422)
   advance(@Body() body: AdvanceClockDto) {
     if (!(this.clock instanceof AdjustableClock)) {
       throw new DomainError(

@@ -319,6 +319,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** This service’s clock: the time now and whether tests may move it. */
         get: operations["ClockController_now"];
         put?: never;
         post?: never;
@@ -562,7 +563,9 @@ export interface components {
              *       "addressStartDate": "2026-10-01"
              *     }
              */
-            cisValue: (string | Record<string, never>) | null;
+            cisValue: (string | null) | {
+                [key: string]: unknown;
+            };
             /**
              * @description A string (NINO, ISO date, sex, E.164 phone, email), or for `address` {address, addressStartDate}
              * @example {
@@ -574,7 +577,9 @@ export interface components {
              *       "addressStartDate": null
              *     }
              */
-            cmsValue: (string | Record<string, never>) | null;
+            cmsValue: (string | null) | {
+                [key: string]: unknown;
+            };
             /**
              * @description Differs from CMS: stored apart, never overwriting (RD-6)
              * @example true
@@ -610,12 +615,16 @@ export interface components {
              * @description A string (NINO, ISO date, sex, E.164 phone, email), or for `address` {address, addressStartDate}
              * @example +441632960001
              */
-            cmsValue: (string | Record<string, never>) | null;
+            cmsValue: (string | null) | {
+                [key: string]: unknown;
+            };
             /**
              * @description A string (NINO, ISO date, sex, E.164 phone, email), or for `address` {address, addressStartDate}
              * @example +441632960099
              */
-            cisValue: (string | Record<string, never>) | null;
+            cisValue: (string | null) | {
+                [key: string]: unknown;
+            };
             /**
              * @description CIS holds its value as Verified (a date of birth or death, RD-3): keep-cms needs `confirmOverrideVerified` (RD-7)
              * @example false
@@ -805,7 +814,9 @@ export interface components {
              *       "sex": "F"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             items: components["schemas"]["Rd3ItemView"][];
         };
         CisDataView: {
@@ -814,7 +825,7 @@ export interface components {
              * @example 7d1c2a9e-0c55-4d5f-9a3b-2f1e0b6c9d11
              */
             clientId: string;
-            latest: components["schemas"]["CisDataSnapshotView"] | null;
+            latest: components["schemas"]["CisDataSnapshotView"] | (null);
             /** @description Every retrieval with data, newest first */
             history: components["schemas"]["CisDataSnapshotView"][];
         };
@@ -878,7 +889,9 @@ export interface components {
              *       "addressStartDate": "2026-10-01"
              *     }
              */
-            payload: Record<string, never>;
+            payload: {
+                [key: string]: unknown;
+            };
             /**
              * Format: uuid
              * @example null
@@ -938,7 +951,7 @@ export interface components {
         ResolutionView: {
             discrepancy: components["schemas"]["DiscrepancyView"];
             /** @description keep-cms: the update sent to CIS and CIS's answer (RD-7, SU-7) */
-            cisUpdate: components["schemas"]["CisUpdateView"] | null;
+            cisUpdate: components["schemas"]["CisUpdateView"] | (null);
             /**
              * @description keep-cms without an update: CIS accepts only names, addresses, dates of birth and death (SU-2), or CMS holds no value to send; accept-cis of a superseded NINO: CMS's NINO changes through the verify NINO/CRN interface, not here
              * @example null
@@ -969,7 +982,9 @@ export interface components {
              *       "addressStartDate": "2026-10-01"
              *     }
              */
-            payload: Record<string, never>;
+            payload: {
+                [key: string]: unknown;
+            };
             /**
              * Format: uuid
              * @description During maintenance: the CoC SR whose "Update CIS" is enabled (Sub Status CoC Accept, validations complete; SU-4). It enables only the item it validated (the update type from its path and validation outcome), with the values it records in `details.change` when it records them, once. Not needed at application stage (SU-3).
@@ -1012,7 +1027,9 @@ export interface components {
              *       "addressStartDate": "2026-11-01"
              *     }
              */
-            payload: Record<string, never>;
+            payload: {
+                [key: string]: unknown;
+            };
             /**
              * Format: date-time
              * @example 2026-11-20T10:15:00.000Z
@@ -1107,6 +1124,16 @@ export interface components {
             /** @description Newest first */
             batches: components["schemas"]["BroadcastBatchView"][];
         };
+        FieldProblemView: {
+            /** @example transactions[3].payload.address.postcode */
+            field: string;
+            /** @example postcode */
+            rule: string;
+            /** @example Not a valid UK postcode. */
+            message: string;
+            /** @example BR-6 */
+            requirementId?: string;
+        };
         RaisedSrView: {
             /**
              * Format: uuid
@@ -1173,7 +1200,9 @@ export interface components {
              *       "addressStartDate": "2026-11-01"
              *     }
              */
-            payload: Record<string, never> | null;
+            payload: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @example sr-raised
              * @enum {string}
@@ -1188,7 +1217,7 @@ export interface components {
              * @description Field problems of an invalid transaction
              * @example null
              */
-            problems: Record<string, never>[] | null;
+            problems: components["schemas"]["FieldProblemView"][] | null;
             /**
              * Format: uuid
              * @example 7d1c2a9e-0c55-4d5f-9a3b-2f1e0b6c9d11
@@ -1207,7 +1236,7 @@ export interface components {
              * @example false
              */
             nationallySensitive: boolean;
-            serviceRequest: components["schemas"]["RaisedSrView"] | null;
+            serviceRequest: components["schemas"]["RaisedSrView"] | (null);
             /**
              * @description BR-8: the MOPF letter issued
              * @example null
@@ -1251,10 +1280,37 @@ export interface components {
              */
             nextProbeAt: string | null;
         };
-        AdvanceClockDto: Record<string, never>;
+        ClockView: {
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            now: string;
+            /** @description CLOCK_MODE=adjustable: tests may move it */
+            adjustable: boolean;
+        };
+        AdvanceClockDto: {
+            /**
+             * @description Days to move forward
+             * @example 7
+             */
+            days?: number;
+            /** @description Hours to move forward */
+            hours?: number;
+            /** @description Minutes to move forward */
+            minutes?: number;
+            /**
+             * Format: date-time
+             * @description Absolute time to move to (must not be in the past)
+             */
+            to?: string;
+        };
         /** @description RFC 9457 problem details */
         ProblemDetails: {
-            /** @example urn:cms-cis:problem:validation-failed */
+            /**
+             * Format: uri
+             * @example urn:cms-cis:problem:validation-failed
+             */
             type: string;
             /** @example Bad Request */
             title: string;
@@ -1262,13 +1318,22 @@ export interface components {
             status: number;
             /** @example nino: AB123456E is not a valid National Insurance number */
             detail: string;
-            /** @example /clients */
+            /**
+             * Format: uri-reference
+             * @example /clients
+             */
             instance?: string;
             /** @example VALIDATION_FAILED */
             code: string;
-            /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
+            /**
+             * @description The request id (X-Request-Id) the logs are kept against
+             * @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11
+             */
             requestId?: string;
-            /** @example SD-1 */
+            /**
+             * @description The numbered rule that refused it
+             * @example SD-1
+             */
             requirementId?: string;
             errors?: {
                 /** @example nino */
@@ -2956,7 +3021,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ClockView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -3010,11 +3075,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The clock after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3036,6 +3104,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

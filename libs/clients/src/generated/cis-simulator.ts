@@ -363,6 +363,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** This service’s clock: the time now and whether tests may move it. */
         get: operations["ClockController_now"];
         put?: never;
         post?: never;
@@ -549,7 +550,7 @@ export interface components {
              * @enum {string|null}
              */
             sex: "M" | "F" | "U" | null;
-            address: components["schemas"]["UkAddress"] | null;
+            address: components["schemas"]["UkAddress"] | (null);
             /** @example 2021-06-01 */
             addressStartDate: string | null;
             /**
@@ -577,7 +578,7 @@ export interface components {
              */
             outcome: "found" | "rejected";
             /** @description Everything CIS holds (RD-2), with verification statuses; CMS applies RD-3’s filtering */
-            person: components["schemas"]["CisPersonalData"] | null;
+            person: components["schemas"]["CisPersonalData"] | (null);
             /**
              * @example null
              * @enum {string|null}
@@ -762,7 +763,7 @@ export interface components {
              * @enum {string|null}
              */
             sex?: "M" | "F" | "U" | null;
-            address?: components["schemas"]["UkAddress"] | null;
+            address?: components["schemas"]["UkAddress"] | (null);
             /**
              * @description ISO date
              * @example 2021-06-01
@@ -820,7 +821,7 @@ export interface components {
              * @enum {string|null}
              */
             sex: "M" | "F" | "U" | null;
-            address: components["schemas"]["UkAddress"] | null;
+            address: components["schemas"]["UkAddress"] | (null);
             /** @example 2021-06-01 */
             addressStartDate: string | null;
             /**
@@ -969,7 +970,7 @@ export interface components {
              * @enum {string|null}
              */
             sex: "M" | "F" | "U" | null;
-            address: components["schemas"]["UkAddress"] | null;
+            address: components["schemas"]["UkAddress"] | (null);
             /** @example 2021-06-01 */
             addressStartDate: string | null;
             /**
@@ -1385,7 +1386,7 @@ export interface components {
             failedAt: string | null;
             /** @example 2 */
             attemptCount: number;
-            lastAttempt: components["schemas"]["DeliveryAttemptView"] | null;
+            lastAttempt: components["schemas"]["DeliveryAttemptView"] | (null);
         };
         /** @description One change of one item of one person’s CIS record (BR-4). `transactionId` is stable: the same change always carries the same id, also when its batch is delivered again. */
         CisBroadcastTransaction: {
@@ -1479,7 +1480,7 @@ export interface components {
             failedAt: string | null;
             /** @example 2 */
             attemptCount: number;
-            lastAttempt: components["schemas"]["DeliveryAttemptView"] | null;
+            lastAttempt: components["schemas"]["DeliveryAttemptView"] | (null);
             body: components["schemas"]["CisBroadcastBatch"];
             /** @description Oldest first */
             attempts: components["schemas"]["DeliveryAttemptView"][];
@@ -1539,10 +1540,37 @@ export interface components {
              */
             seed?: number | null;
         };
-        AdvanceClockDto: Record<string, never>;
+        ClockView: {
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            now: string;
+            /** @description CLOCK_MODE=adjustable: tests may move it */
+            adjustable: boolean;
+        };
+        AdvanceClockDto: {
+            /**
+             * @description Days to move forward
+             * @example 7
+             */
+            days?: number;
+            /** @description Hours to move forward */
+            hours?: number;
+            /** @description Minutes to move forward */
+            minutes?: number;
+            /**
+             * Format: date-time
+             * @description Absolute time to move to (must not be in the past)
+             */
+            to?: string;
+        };
         /** @description RFC 9457 problem details */
         ProblemDetails: {
-            /** @example urn:cms-cis:problem:validation-failed */
+            /**
+             * Format: uri
+             * @example urn:cms-cis:problem:validation-failed
+             */
             type: string;
             /** @example Bad Request */
             title: string;
@@ -1550,13 +1578,22 @@ export interface components {
             status: number;
             /** @example nino: AB123456E is not a valid National Insurance number */
             detail: string;
-            /** @example /clients */
+            /**
+             * Format: uri-reference
+             * @example /clients
+             */
             instance?: string;
             /** @example VALIDATION_FAILED */
             code: string;
-            /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
+            /**
+             * @description The request id (X-Request-Id) the logs are kept against
+             * @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11
+             */
             requestId?: string;
-            /** @example SD-1 */
+            /**
+             * @description The numbered rule that refused it
+             * @example SD-1
+             */
             requirementId?: string;
             errors?: {
                 /** @example nino */
@@ -3231,7 +3268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ClockView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -3285,11 +3322,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The clock after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3311,6 +3351,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -231,6 +231,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** This service’s clock: the time now and whether tests may move it. */
         get: operations["ClockController_now"];
         put?: never;
         post?: never;
@@ -326,7 +327,7 @@ export interface components {
              *       "blockedAt": null
              *     }
              */
-            tamAccount: components["schemas"]["TamAccountView"] | null;
+            tamAccount: components["schemas"]["TamAccountView"] | (null);
             /**
              * @description On a manually built CSA Arrears Only case (SD-21).
              * @example false
@@ -611,7 +612,9 @@ export interface components {
              *       "consecutiveFailures": 0
              *     }
              */
-            before: Record<string, never> | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @example {
              *       "consecutiveFailures": 1,
@@ -620,7 +623,9 @@ export interface components {
              *       ]
              *     }
              */
-            after: Record<string, never> | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
             /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
             requestId: string | null;
             /**
@@ -629,10 +634,37 @@ export interface components {
              */
             onBehalfOf: string | null;
         };
-        AdvanceClockDto: Record<string, never>;
+        ClockView: {
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            now: string;
+            /** @description CLOCK_MODE=adjustable: tests may move it */
+            adjustable: boolean;
+        };
+        AdvanceClockDto: {
+            /**
+             * @description Days to move forward
+             * @example 7
+             */
+            days?: number;
+            /** @description Hours to move forward */
+            hours?: number;
+            /** @description Minutes to move forward */
+            minutes?: number;
+            /**
+             * Format: date-time
+             * @description Absolute time to move to (must not be in the past)
+             */
+            to?: string;
+        };
         /** @description RFC 9457 problem details */
         ProblemDetails: {
-            /** @example urn:cms-cis:problem:validation-failed */
+            /**
+             * Format: uri
+             * @example urn:cms-cis:problem:validation-failed
+             */
             type: string;
             /** @example Bad Request */
             title: string;
@@ -640,13 +672,22 @@ export interface components {
             status: number;
             /** @example nino: AB123456E is not a valid National Insurance number */
             detail: string;
-            /** @example /clients */
+            /**
+             * Format: uri-reference
+             * @example /clients
+             */
             instance?: string;
             /** @example VALIDATION_FAILED */
             code: string;
-            /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
+            /**
+             * @description The request id (X-Request-Id) the logs are kept against
+             * @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11
+             */
             requestId?: string;
-            /** @example SD-1 */
+            /**
+             * @description The numbered rule that refused it
+             * @example SD-1
+             */
             requirementId?: string;
             errors?: {
                 /** @example nino */
@@ -2005,7 +2046,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ClockView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -2059,11 +2100,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The clock after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -2085,6 +2129,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

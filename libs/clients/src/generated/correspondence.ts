@@ -229,6 +229,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** This service’s clock: the time now and whether tests may move it. */
         get: operations["ClockController_now"];
         put?: never;
         post?: never;
@@ -297,7 +298,9 @@ export interface components {
              * @description An example value
              * @example 2026-12-06
              */
-            example: string | number | boolean | Record<string, never>;
+            example: string | number | boolean | {
+                [key: string]: unknown;
+            };
         };
         TemplateView: {
             /** @example CMSL0405 */
@@ -362,9 +365,9 @@ export interface components {
             /** @example 1 High Street */
             line1: string;
             /** @example Flat 2 */
-            line2?: Record<string, never> | null;
+            line2?: string | null;
             /** @example Headingley */
-            line3?: Record<string, never> | null;
+            line3?: string | null;
             /** @example Leeds */
             town: string;
             /** @example LS6 3AB */
@@ -465,9 +468,9 @@ export interface components {
             /** @example 1 High Street */
             line1: string;
             /** @example null */
-            line2: Record<string, never> | null;
+            line2: string | null;
             /** @example null */
-            line3: Record<string, never> | null;
+            line3: string | null;
             /** @example Leeds */
             town: string;
             /** @example LS6 3AB */
@@ -530,7 +533,7 @@ export interface components {
              */
             status: "created" | "sent" | "delivered" | "failed" | "returned";
             /** @example null */
-            statusReason: Record<string, never> | null;
+            statusReason: string | null;
             /**
              * @example system
              * @enum {string}
@@ -558,10 +561,10 @@ export interface components {
              * Format: uuid
              * @example 9d2c4b8e-1f0a-4c3b-8e7d-6a5b4c3d2e1f
              */
-            serviceRequestId: Record<string, never> | null;
-            approval: components["schemas"]["ApprovalView"] | null;
+            serviceRequestId: string | null;
+            approval: components["schemas"]["ApprovalView"] | (null);
             /** @example null */
-            transferReference: Record<string, never> | null;
+            transferReference: string | null;
             /**
              * @description Personalisation as printed; bank details masked
              * @example {
@@ -581,17 +584,23 @@ export interface components {
              */
             reviewRequired: boolean;
             /** @example null */
-            reviewedBy: Record<string, never> | null;
-            /** @example null */
-            reviewedAt: Record<string, never> | null;
+            reviewedBy: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            reviewedAt: string | null;
             /** @example /letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41/pdf */
             pdfUrl: string;
             /** @example 2 */
             pageCount: number;
             /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
             pdfSha256: string;
-            /** @example null */
-            sentAt: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            sentAt: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:02.000Z
@@ -694,7 +703,7 @@ export interface components {
              */
             status: "created" | "sent" | "delivered" | "failed" | "returned";
             /** @example null */
-            statusReason: Record<string, never> | null;
+            statusReason: string | null;
             recipient: components["schemas"]["SmsRecipientView"];
             /**
              * Format: uuid
@@ -708,8 +717,11 @@ export interface components {
             jurisdiction: "GB" | "NI";
             /** @example Child Maintenance Group: we have updated your security details. Keep them safe – you will need them every time you call us. If you did not ask for this change, call us. */
             text: string;
-            /** @example null */
-            sentAt: Record<string, never> | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            sentAt: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:02.000Z
@@ -771,18 +783,21 @@ export interface components {
              */
             caseId: string;
             /** @example 120034567891 */
-            caseNumber: Record<string, never> | null;
+            caseNumber: string | null;
             /**
              * Format: uuid
              * @example null
              */
-            serviceRequestId: Record<string, never> | null;
+            serviceRequestId: string | null;
             /** @example /letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41 */
             url: string;
             /** @example /letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41/pdf */
-            pdfUrl: Record<string, never> | null;
-            /** @example 2026-11-22T10:15:03.000Z */
-            sentAt: Record<string, never> | null;
+            pdfUrl: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:15:03.000Z
+             */
+            sentAt: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T10:15:02.000Z
@@ -795,12 +810,39 @@ export interface components {
              * @description Pass as `cursor` for the next page; null on the last
              * @example null
              */
-            nextCursor?: Record<string, never> | null;
+            nextCursor?: string | null;
         };
-        AdvanceClockDto: Record<string, never>;
+        ClockView: {
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            now: string;
+            /** @description CLOCK_MODE=adjustable: tests may move it */
+            adjustable: boolean;
+        };
+        AdvanceClockDto: {
+            /**
+             * @description Days to move forward
+             * @example 7
+             */
+            days?: number;
+            /** @description Hours to move forward */
+            hours?: number;
+            /** @description Minutes to move forward */
+            minutes?: number;
+            /**
+             * Format: date-time
+             * @description Absolute time to move to (must not be in the past)
+             */
+            to?: string;
+        };
         /** @description RFC 9457 problem details */
         ProblemDetails: {
-            /** @example urn:cms-cis:problem:validation-failed */
+            /**
+             * Format: uri
+             * @example urn:cms-cis:problem:validation-failed
+             */
             type: string;
             /** @example Bad Request */
             title: string;
@@ -808,13 +850,22 @@ export interface components {
             status: number;
             /** @example nino: AB123456E is not a valid National Insurance number */
             detail: string;
-            /** @example /clients */
+            /**
+             * Format: uri-reference
+             * @example /clients
+             */
             instance?: string;
             /** @example VALIDATION_FAILED */
             code: string;
-            /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
+            /**
+             * @description The request id (X-Request-Id) the logs are kept against
+             * @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11
+             */
             requestId?: string;
-            /** @example SD-1 */
+            /**
+             * @description The numbered rule that refused it
+             * @example SD-1
+             */
             requirementId?: string;
             errors?: {
                 /** @example nino */
@@ -2062,7 +2113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ClockView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -2116,11 +2167,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The clock after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -2142,6 +2196,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

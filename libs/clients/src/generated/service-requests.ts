@@ -490,6 +490,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** This service’s clock: the time now and whether tests may move it. */
         get: operations["ClockController_now"];
         put?: never;
         post?: never;
@@ -524,8 +525,8 @@ export interface components {
             /** @example 12 Acacia Avenue */
             line1: string;
             /** @example Flat 2 */
-            line2?: Record<string, never> | null;
-            line3?: Record<string, never> | null;
+            line2?: string | null;
+            line3?: string | null;
             /** @example Leeds */
             town: string;
             /** @example LS1 4AP */
@@ -537,28 +538,35 @@ export interface components {
             /** @example Okafor */
             lastName?: string;
             /**
+             * Format: date
              * @description ISO date, not in the future
              * @example 1988-04-17
              */
-            dateOfBirth?: Record<string, never> | null;
+            dateOfBirth?: string | null;
             /** @example false */
             dateOfBirthVerified?: boolean;
-            /** @description ISO date, not before the date of birth */
-            dateOfDeath?: Record<string, never> | null;
+            /**
+             * Format: date
+             * @description ISO date, not before the date of birth
+             */
+            dateOfDeath?: string | null;
             /** @example false */
             dateOfDeathVerified?: boolean;
             /** @enum {string|null} */
             sex?: "M" | "F" | "U" | null;
-            address?: components["schemas"]["AddressDto"] | null;
-            /** @example 2024-02-01 */
-            addressStartDate?: Record<string, never> | null;
+            address?: components["schemas"]["AddressDto"] | (null);
+            /**
+             * Format: date
+             * @example 2024-02-01
+             */
+            addressStartDate?: string | null;
             /** @example 0113 496 0000 */
-            homePhone?: Record<string, never> | null;
-            businessPhone?: Record<string, never> | null;
+            homePhone?: string | null;
+            businessPhone?: string | null;
             /** @example 07700 900123 */
-            mobilePhone?: Record<string, never> | null;
+            mobilePhone?: string | null;
             /** @example sarah.okafor@example.com */
-            homeEmail?: Record<string, never> | null;
+            homeEmail?: string | null;
             /**
              * @description National insurance number (spaces and case ignored)
              * @example AB 12 34 56 C
@@ -570,8 +578,8 @@ export interface components {
         AddressView: {
             /** @example 12 Acacia Avenue */
             line1: string;
-            line2?: Record<string, never> | null;
-            line3?: Record<string, never> | null;
+            line2?: string | null;
+            line3?: string | null;
             /** @example Leeds */
             town: string;
             /** @example LS1 4AP */
@@ -593,30 +601,35 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @example AB123456C */
-            nino: Record<string, never> | null;
-            crn: Record<string, never> | null;
+            nino: string | null;
+            crn: string | null;
             /** @enum {string} */
             referenceStatus: "Unverified" | "Verified";
             /** @example Sarah */
             firstName: string;
             /** @example Okafor */
             lastName: string;
-            /** @example 1988-04-17 */
-            dateOfBirth: Record<string, never> | null;
+            /**
+             * Format: date
+             * @example 1988-04-17
+             */
+            dateOfBirth: string | null;
             dateOfBirthVerified: boolean;
-            dateOfDeath: Record<string, never> | null;
+            /** Format: date */
+            dateOfDeath: string | null;
             dateOfDeathVerified: boolean;
             /** @enum {string|null} */
             sex: "M" | "F" | "U" | null;
-            address: components["schemas"]["AddressView"] | null;
-            addressStartDate: Record<string, never> | null;
+            address: components["schemas"]["AddressView"] | (null);
+            /** Format: date */
+            addressStartDate: string | null;
             /** @example +441134960000 */
-            homePhone: Record<string, never> | null;
-            businessPhone: Record<string, never> | null;
+            homePhone: string | null;
+            businessPhone: string | null;
             /** @example +447700900123 */
-            mobilePhone: Record<string, never> | null;
+            mobilePhone: string | null;
             /** @example sarah@example.com */
-            homeEmail: Record<string, never> | null;
+            homeEmail: string | null;
             /** @description RD-4: a sensitive case team call back is arranged */
             sensitiveCheck: boolean;
             /** @description Nationally sensitive: flagged itself (SU-6), under Sensitive Check (RD-4), or on a nationally sensitive case */
@@ -639,28 +652,35 @@ export interface components {
             /** @example Okafor */
             lastName?: string;
             /**
+             * Format: date
              * @description ISO date, not in the future
              * @example 1988-04-17
              */
-            dateOfBirth?: Record<string, never> | null;
+            dateOfBirth?: string | null;
             /** @example false */
             dateOfBirthVerified?: boolean;
-            /** @description ISO date, not before the date of birth */
-            dateOfDeath?: Record<string, never> | null;
+            /**
+             * Format: date
+             * @description ISO date, not before the date of birth
+             */
+            dateOfDeath?: string | null;
             /** @example false */
             dateOfDeathVerified?: boolean;
             /** @enum {string|null} */
             sex?: "M" | "F" | "U" | null;
-            address?: components["schemas"]["AddressDto"] | null;
-            /** @example 2024-02-01 */
-            addressStartDate?: Record<string, never> | null;
+            address?: components["schemas"]["AddressDto"] | (null);
+            /**
+             * Format: date
+             * @example 2024-02-01
+             */
+            addressStartDate?: string | null;
             /** @example 0113 496 0000 */
-            homePhone?: Record<string, never> | null;
-            businessPhone?: Record<string, never> | null;
+            homePhone?: string | null;
+            businessPhone?: string | null;
             /** @example 07700 900123 */
-            mobilePhone?: Record<string, never> | null;
+            mobilePhone?: string | null;
             /** @example sarah.okafor@example.com */
-            homeEmail?: Record<string, never> | null;
+            homeEmail?: string | null;
             /**
              * @description The version you read; a stale version gets 409 and changes nothing.
              * @example 1
@@ -687,7 +707,8 @@ export interface components {
         };
         FlagResultView: {
             caseIds: string[];
-            serviceRequestId: Record<string, never> | null;
+            /** Format: uuid */
+            serviceRequestId: string | null;
         };
         SensitiveCheckDto: {
             /** @example CIS answered "Insufficient access level" to a retrieval */
@@ -700,10 +721,11 @@ export interface components {
             firstName: string;
             lastName: string;
             relationship: string;
-            phone: Record<string, never> | null;
+            phone: string | null;
             /** Format: date-time */
             addedAt: string;
-            removedAt: Record<string, never> | null;
+            /** Format: date-time */
+            removedAt: string | null;
         };
         AddRepresentativeDto: {
             /**
@@ -759,6 +781,57 @@ export interface components {
             csaArrearsOnly?: boolean;
             participants: components["schemas"]["ParticipantDto"][];
         };
+        CaseParticipantView: {
+            /** Format: uuid */
+            clientId: string;
+            /**
+             * @example PWC
+             * @enum {string}
+             */
+            role: "PWC" | "NRP" | "QC" | "ROC";
+            /** @example Sarah */
+            firstName: string;
+            /** @example Okafor */
+            lastName: string;
+        };
+        CaseView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The generated 12-digit case number
+             * @example 100000000001
+             */
+            caseNumber: string;
+            /**
+             * @example GB
+             * @enum {string}
+             */
+            jurisdiction: "GB" | "NI";
+            /**
+             * @example maintenance
+             * @enum {string}
+             */
+            stage: "enquiry" | "application" | "new case" | "maintenance";
+            live: boolean;
+            nationallySensitive: boolean;
+            /** @description Manually built CSA Arrears Only case (SD-21) */
+            csaArrearsOnly: boolean;
+            participants: components["schemas"]["CaseParticipantView"][];
+            /** @example 1 */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CasePageView: {
+            items: components["schemas"]["CaseView"][];
+            /**
+             * @description Cases matching the query, over every page
+             * @example 1
+             */
+            total: number;
+        };
         UpdateCaseDto: {
             /** @example 1 */
             version: number;
@@ -812,12 +885,27 @@ export interface components {
              */
             caseIds: string[];
             /** @description Type-specific details entered in the SR */
-            details?: Record<string, never>;
+            details?: {
+                [key: string]: unknown;
+            };
             /** @example Client called: account blocked after three failed checks. */
             note?: string;
         };
+        ReportedByView: {
+            /** @example Sarah */
+            firstName: string | null;
+            /** @example Okafor */
+            lastName: string | null;
+        };
+        SrSubjectView: {
+            /** Format: uuid */
+            clientId: string;
+            /** @example PWC */
+            role: string;
+        };
         SlaView: {
-            dueAt: Record<string, never> | null;
+            /** Format: date-time */
+            dueAt: string | null;
             /** @enum {string} */
             state: "on time" | "due soon" | "breached" | "none";
         };
@@ -827,10 +915,11 @@ export interface components {
             /** @example Record the outcome Security Details */
             title: string;
             /** @example Security Details */
-            outcome: Record<string, never> | null;
-            reason: Record<string, never> | null;
-            recordedBy: Record<string, never> | null;
-            recordedAt: Record<string, never> | null;
+            outcome: string | null;
+            reason: string | null;
+            recordedBy: string | null;
+            /** Format: date-time */
+            recordedAt: string | null;
         };
         NoteView: {
             text: string;
@@ -838,18 +927,18 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        TransitionTargetView: {
+            /** @example In Progress */
+            status: string;
+            /** @example null */
+            subStatus: string | null;
+        };
         AllowedTransitionView: {
             /** @example start */
             transition: string;
             /** @example Change the SR Status to In Progress */
             title: string;
-            /**
-             * @example {
-             *       "status": "In Progress",
-             *       "subStatus": null
-             *     }
-             */
-            to: Record<string, never>;
+            to: components["schemas"]["TransitionTargetView"];
             /** @description Resolution codes to choose from */
             resolutionCodes: string[] | null;
             /** @description The move is to Wait, with a next action due date: set by the rules where the procedure sets the wait (SD-9, SD-10, TD-3, TD-11), else given by the caller */
@@ -876,27 +965,30 @@ export interface components {
             /** @example In Progress */
             status: string;
             /** @example Security Details */
-            subStatus: Record<string, never> | null;
+            subStatus: string | null;
             /** @example null */
-            resolutionCode: Record<string, never> | null;
+            resolutionCode: string | null;
             /** @example PWC */
             source: string;
-            reportedBy?: Record<string, never> | null;
-            subject?: Record<string, never> | null;
+            reportedBy: components["schemas"]["ReportedByView"] | (null);
+            subject: components["schemas"]["SrSubjectView"] | (null);
             caseIds: string[];
-            changeType: Record<string, never> | null;
-            details: Record<string, never>;
+            changeType: string | null;
+            details: {
+                [key: string]: unknown;
+            };
             readOnly: boolean;
             /** @description Fields may be edited now (false after TL approval: TD-8) */
             editable: boolean;
-            submittedForApprovalBy: Record<string, never> | null;
-            approvedBy: Record<string, never> | null;
-            nextActionDue: Record<string, never> | null;
+            submittedForApprovalBy: string | null;
+            approvedBy: string | null;
+            /** Format: date-time */
+            nextActionDue: string | null;
             /** @description Why the SR needs a caseworker: a wait expired, or a letter could not be issued (TD-8) */
-            flag: Record<string, never> | null;
+            flag: string | null;
             /** @example security-details */
             queue: string;
-            owner: Record<string, never> | null;
+            owner: string | null;
             nationallySensitive: boolean;
             /** @description "Update CIS" is enabled (SU-4) */
             cisUpdateEnabled: boolean;
@@ -909,7 +1001,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            closedAt: Record<string, never> | null;
+            /** Format: date-time */
+            closedAt: string | null;
         };
         BatchServiceRequestItemDto: {
             /**
@@ -929,12 +1022,31 @@ export interface components {
             /** @enum {string} */
             changeType?: "NAME_1_CHANGE" | "NAME_CORRECTION" | "ADDRESS_CHANGE" | "DOB_VERIFICATION" | "DOB_VERIFICATION_CORRECTION" | "DOB_UNVERIFIED_CORRECTION" | "DOD_NOTIFICATION" | "DOD_VERIFICATION" | "DOD_UNVERIFIED_CORRECTION" | "DOD_REMOVAL" | "DOD_VERIFIED_CORRECTION" | "NRP_BENEFIT_ON_OFF" | "NRP_PARTNER_BENEFIT_ON_OFF" | "NRP_BENEFIT_CLAIM" | "NATIONALLY_SENSITIVE_STATUS";
             /** @description The CIS change payload (a CisChange) */
-            change?: Record<string, never>;
+            change?: {
+                [key: string]: unknown;
+            };
             /** @example 2026-11-21T09:15:00Z */
             recordedAt?: string;
         };
         BatchServiceRequestsDto: {
             items: components["schemas"]["BatchServiceRequestItemDto"][];
+        };
+        BatchResultView: {
+            /** @example broadcast-2026-11-22-000123 */
+            idempotencyKey: string;
+            /** Format: uuid */
+            id: string;
+            /** @example 1-1000001 */
+            srNumber: string;
+            /** @description False when the key was seen before (nothing new raised) */
+            created: boolean;
+            /** @example cis-changes */
+            queue: string;
+            /** @example Open */
+            status: string;
+        };
+        BatchResultsView: {
+            results: components["schemas"]["BatchResultView"][];
         };
         TargetStateDto: {
             /**
@@ -981,11 +1093,13 @@ export interface components {
             /** @example 1 */
             version: number;
             /** @description Type-specific details (merged) */
-            details?: Record<string, never>;
+            details?: {
+                [key: string]: unknown;
+            };
             subject?: components["schemas"]["SubjectDto"];
             caseIds?: string[];
             /** @example cw-1042 */
-            owner?: Record<string, never> | null;
+            owner?: string | null;
         };
         TransferItemsDto: {
             /** @example 1 */
@@ -1001,7 +1115,9 @@ export interface components {
              *       }
              *     }
              */
-            items: Record<string, never>;
+            items: {
+                [key: string]: unknown;
+            };
             /** @description The returned CMSL0405 declaration is signed (TD-4; not needed for domestic violence, TD-11) */
             declarationSigned?: boolean;
             /** @description Verbal route: the consent statement was read and accepted verbatim (TD-9) */
@@ -1047,17 +1163,36 @@ export interface components {
              */
             password?: string;
         };
+        QueueCountView: {
+            /**
+             * @example security-details
+             * @enum {string}
+             */
+            queue: "sensitive-case-team" | "team-leader-approvals" | "self-service" | "new-case" | "security-details" | "cis-changes" | "change-of-circumstances" | "correspondence";
+            /**
+             * @description Open SRs the caller may see
+             * @example 12
+             */
+            open: number;
+            /**
+             * @description Of those, past their SLA
+             * @example 1
+             */
+            breached: number;
+        };
         QueueItemView: {
+            /** Format: uuid */
             id: string;
             /** @example 1-1000001 */
             srNumber: string;
             type: string;
             status: string;
-            subStatus: Record<string, never> | null;
+            subStatus: string | null;
             source: string;
-            flag: Record<string, never> | null;
-            owner: Record<string, never> | null;
-            dueAt: Record<string, never> | null;
+            flag: string | null;
+            owner: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
             /** @enum {string} */
             slaState: "on time" | "due soon" | "breached" | "none";
             /** Format: date-time */
@@ -1066,7 +1201,7 @@ export interface components {
         QueuePageView: {
             queue: string;
             items: components["schemas"]["QueueItemView"][];
-            nextCursor: Record<string, never> | null;
+            nextCursor: string | null;
         };
         ReferenceDto: {
             /**
@@ -1079,6 +1214,77 @@ export interface components {
         };
         MatchRequestDto: {
             references: components["schemas"]["ReferenceDto"][];
+        };
+        MatchedCaseView: {
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            /** @example maintenance */
+            stage: string;
+            /**
+             * @example NRP
+             * @enum {string}
+             */
+            role: "PWC" | "NRP" | "QC" | "ROC";
+            nationallySensitive: boolean;
+        };
+        MatchView: {
+            /** @enum {string} */
+            referenceKind: "NINO" | "CRN";
+            reference: string;
+            /** Format: uuid */
+            clientId: string | null;
+            cases: components["schemas"]["MatchedCaseView"][];
+        };
+        MatchResponseView: {
+            matches: components["schemas"]["MatchView"][];
+        };
+        FollowUpRunView: {
+            /**
+             * @description Follow-ups (waits that ran out) handled by this run
+             * @example 3
+             */
+            handled: number;
+        };
+        AuditRecordView: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:05:00.000Z
+             */
+            occurredAt: string;
+            /** @example cw-1042 */
+            actorId: string;
+            /**
+             * @example [
+             *       "caseworker"
+             *     ]
+             */
+            actorRoles: string[];
+            /**
+             * @description api, cis-broadcast, self-service, system, a service name…
+             * @example api
+             */
+            source: string;
+            /** @example client */
+            entityType: string;
+            /** @example 3f2b8c1e-5a4d-4e8f-9b6a-2c7d1e0f9a8b */
+            entityId: string;
+            /** @example client-updated */
+            action: string;
+            /** @description The record before (null on creation) */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The record after (null on deletion) */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
+            requestId: string | null;
+            /** @description The person a system actor acted for */
+            onBehalfOf: string | null;
         };
         SensitivityQueryDto: {
             cases?: string[];
@@ -1096,10 +1302,37 @@ export interface components {
             /** @description The given service requests that are nationally sensitive. */
             serviceRequests: string[];
         };
-        AdvanceClockDto: Record<string, never>;
+        ClockView: {
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            now: string;
+            /** @description CLOCK_MODE=adjustable: tests may move it */
+            adjustable: boolean;
+        };
+        AdvanceClockDto: {
+            /**
+             * @description Days to move forward
+             * @example 7
+             */
+            days?: number;
+            /** @description Hours to move forward */
+            hours?: number;
+            /** @description Minutes to move forward */
+            minutes?: number;
+            /**
+             * Format: date-time
+             * @description Absolute time to move to (must not be in the past)
+             */
+            to?: string;
+        };
         /** @description RFC 9457 problem details */
         ProblemDetails: {
-            /** @example urn:cms-cis:problem:validation-failed */
+            /**
+             * Format: uri
+             * @example urn:cms-cis:problem:validation-failed
+             */
             type: string;
             /** @example Bad Request */
             title: string;
@@ -1107,13 +1340,22 @@ export interface components {
             status: number;
             /** @example nino: AB123456E is not a valid National Insurance number */
             detail: string;
-            /** @example /clients */
+            /**
+             * Format: uri-reference
+             * @example /clients
+             */
             instance?: string;
             /** @example VALIDATION_FAILED */
             code: string;
-            /** @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11 */
+            /**
+             * @description The request id (X-Request-Id) the logs are kept against
+             * @example 6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11
+             */
             requestId?: string;
-            /** @example SD-1 */
+            /**
+             * @description The numbered rule that refused it
+             * @example SD-1
+             */
             requirementId?: string;
             errors?: {
                 /** @example nino */
@@ -1897,7 +2139,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CasePageView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -1955,7 +2199,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -2011,7 +2257,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -2080,7 +2328,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -2275,7 +2525,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BatchResultsView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3072,7 +3324,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QueueCountView"][];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3195,11 +3449,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description One match per reference, in order. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MatchResponseView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3252,7 +3509,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FollowUpRunView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3311,7 +3570,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditRecordView"][];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3756,7 +4017,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ClockView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
@@ -3810,11 +4071,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The clock after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
@@ -3836,6 +4100,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,4 @@
+import { ApiField, FieldProblemView } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -42,7 +43,8 @@ export class BroadcastTransactionDoc {
     description: 'BR-6; equals payload.type',
   })
   changeType: CisChangeType;
-  @ApiProperty({
+  @ApiField({
+    type: 'object',
     description: 'A CisChange (@cms/domain) of that type',
     example: {
       type: 'ADDRESS_CHANGE',
@@ -142,7 +144,8 @@ export class BroadcastTransactionView {
   @ApiProperty({ nullable: true, type: String, example: 'Address change' }) changeLabel: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'address' }) item: string | null;
   @ApiProperty({ nullable: true, type: Date, example: '2026-11-20T10:15:00.000Z' }) recordedAt: Date | null;
-  @ApiProperty({
+  @ApiField({
+    type: 'object',
     nullable: true,
     example: {
       type: 'ADDRESS_CHANGE',
@@ -159,13 +162,13 @@ export class BroadcastTransactionView {
     description: 'Why it was ignored, unmatched or failed',
   })
   reason: string | null;
-  @ApiProperty({
+  @ApiField({
+    type: [FieldProblemView],
     nullable: true,
-    type: [Object],
     example: null,
     description: 'Field problems of an invalid transaction',
   })
-  problems: unknown[] | null;
+  problems: FieldProblemView[] | null;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -267,7 +270,7 @@ export function toTransactionView(t: BroadcastTransaction): BroadcastTransaction
     payload: t.payload,
     outcome: t.outcome,
     reason: t.reason,
-    problems: t.problems,
+    problems: t.problems as FieldProblemView[] | null,
     clientId: t.clientId,
     clientRole: t.clientRole,
     caseIds: t.caseIds,

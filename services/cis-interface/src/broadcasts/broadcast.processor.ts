@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   CIS_CHANGE_TYPE_INFO,
-  type CisChange,
   type CisChangeType,
   type ClientRole,
   type Clock,
@@ -159,7 +158,7 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
             subject: { clientId: m.clientId, role: m.role },
             caseIds: m.caseIds,
             changeType: row.changeType!,
-            change: row.payload as unknown as CisChange,
+            change: row.payload ?? undefined,
             recordedAt: row.recordedAt!.toISOString(),
           },
         });

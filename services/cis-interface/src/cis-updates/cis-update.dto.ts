@@ -1,3 +1,4 @@
+import { ApiField } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import {
@@ -20,7 +21,8 @@ export class SendCisUpdateDto {
   @IsIn(CIS_UPDATE_TYPES)
   updateType: CisUpdateType;
 
-  @ApiProperty({
+  @ApiField({
+    type: 'object',
     description:
       'The items of the update: NAME_CHANGE {firstName, lastName}; ADDRESS_CHANGE {address {line1, line2?, line3?, town, postcode}, addressStartDate}; DOB_VERIFIED / DOB_NOT_VERIFIED {dateOfBirth}; DOD_VERIFIED / DOD_NOT_VERIFIED {dateOfDeath}. Dates ISO YYYY-MM-DD.',
     example: {
@@ -55,7 +57,8 @@ export class CisUpdateView {
   reference: string;
   @ApiProperty({ enum: CIS_UPDATE_TYPES, example: 'ADDRESS_CHANGE' }) updateType: CisUpdateType;
   @ApiProperty({ example: 'Change of address' }) updateLabel: string;
-  @ApiProperty({
+  @ApiField({
+    type: 'object',
     example: {
       address: { line1: '4 Mill Lane', town: 'Leeds', postcode: 'LS6 3AA' },
       addressStartDate: '2026-10-01',

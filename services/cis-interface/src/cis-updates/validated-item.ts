@@ -7,15 +7,10 @@ import {
 import type { CmsServiceRequest } from '../peers/service-requests.gateway';
 
 /**
- * What SU-4 reads of a CoC SR (`GET /service-requests/{id}`), beyond {@link CmsServiceRequest}:
- * the path (the one item it is about), its activity plan (the validation outcome) and its details
- * (the validated values, when recorded).
+ * What SU-4 reads of a CoC SR (`GET /service-requests/{id}`): the path (the one item it is about),
+ * its activity plan (the validation outcome) and its details (the validated values, when recorded).
  */
-export interface CocServiceRequest extends CmsServiceRequest {
-  path?: string | null;
-  details?: Record<string, unknown> | null;
-  activityPlan?: { key: string; outcome: string | null }[];
-}
+export type CocServiceRequest = CmsServiceRequest;
 
 /** The item a CoC SR validated: its update type, and the validated values when the SR holds them. */
 export interface ValidatedItem {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { CIS_RETRIEVAL_REJECTION_INFO, CIS_RETRIEVAL_REJECTIONS, PERSONAL_DETAIL_LABELS } from '@cms/domain';
 import type { CisRetrievalRejection } from '@cms/domain';
-import { Omittable } from '@cms/platform';
+import { Omittable, ApiField } from '@cms/platform';
 import { CisUpdateView } from '../cis-updates/cis-update.dto';
 import { RD3_ITEMS, type CmsValue, type Rd3Item, type Rd3ItemName } from './rd3-rules';
 import {
@@ -70,8 +70,10 @@ export class ResolveDiscrepancyDto {
 const LABELS: Record<Rd3ItemName, string> = { ...PERSONAL_DETAIL_LABELS, nino: 'National insurance number' };
 
 const VALUE_SCHEMA = {
-  nullable: true,
-  oneOf: [{ type: 'string' }, { type: 'object' }],
+  oneOf: [
+    { type: 'string', nullable: true },
+    { type: 'object', additionalProperties: true },
+  ],
   description:
     'A string (NINO, ISO date, sex, E.164 phone, email), or for `address` {address, addressStartDate}',
 };
@@ -258,7 +260,8 @@ export class CisDataSnapshotView {
   @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) retrievalId: string;
   @ApiProperty({ example: 'CIS' }) source: string;
   @ApiProperty({ example: '2026-11-20T10:15:01.000Z' }) retrievedAt: Date;
-  @ApiProperty({
+  @ApiField({
+    type: 'object',
     description: 'Everything CIS returned (personal, address and contact data, RD-2)',
     example: {
       firstName: 'Sarah',

@@ -1,3 +1,4 @@
+import { ApiField } from '@cms/platform';
 import { ApiProperty } from '@nestjs/swagger';
 import { FAILURES_BEFORE_BLOCK, MEMORABLE_ANSWERS_NOT_COLLECTED } from './security-rules';
 import {
@@ -206,10 +207,10 @@ export class AuditRecordView {
   @ApiProperty({ example: 'security-check-failed' })
   action: string;
 
-  @ApiProperty({ nullable: true, type: Object, example: { consecutiveFailures: 0 } })
+  @ApiField({ type: 'object', nullable: true, example: { consecutiveFailures: 0 } })
   before: Record<string, unknown> | null;
 
-  @ApiProperty({ nullable: true, type: Object, example: { consecutiveFailures: 1, itemsSupplied: ['pin'] } })
+  @ApiField({ type: 'object', nullable: true, example: { consecutiveFailures: 1, itemsSupplied: ['pin'] } })
   after: Record<string, unknown> | null;
 
   @ApiProperty({ nullable: true, type: String, example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' })

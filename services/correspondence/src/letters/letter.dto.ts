@@ -1,3 +1,4 @@
+import { ApiField } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -37,13 +38,13 @@ export class UkAddressDto {
   @MaxLength(100)
   line1: string;
 
-  @ApiPropertyOptional({ example: 'Flat 2', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: 'Flat 2' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   line2?: string | null;
 
-  @ApiPropertyOptional({ example: 'Headingley', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: 'Headingley' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

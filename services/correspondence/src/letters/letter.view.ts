@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiField } from '@cms/platform';
+import { ApiProperty } from '@nestjs/swagger';
 import {
   CASE_STAGES,
   CLIENT_ROLES,
@@ -17,8 +18,8 @@ import type { CorrespondenceItem, LetterPdf } from './correspondence-item.entity
 
 export class UkAddressView {
   @ApiProperty({ example: '1 High Street' }) line1: string;
-  @ApiProperty({ nullable: true, example: null }) line2: string | null;
-  @ApiProperty({ nullable: true, example: null }) line3: string | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) line2: string | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) line3: string | null;
   @ApiProperty({ example: 'Leeds' }) town: string;
   @ApiProperty({ example: 'LS6 3AB' }) postcode: string;
 }
@@ -46,17 +47,17 @@ export class LetterView {
   templateVersion: number;
   @ApiProperty({ example: 'Contact details for other parent' }) title: string;
   @ApiProperty({ enum: LETTER_STATUSES, example: 'created' }) status: LetterStatus;
-  @ApiProperty({ nullable: true, example: null }) statusReason: string | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) statusReason: string | null;
   @ApiProperty({ enum: ISSUE_MODES, example: 'system' }) mode: IssueMode;
   @ApiProperty({ type: LetterRecipientView }) recipient: LetterRecipientView;
   @ApiProperty({ format: 'uuid', example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' }) caseId: string;
   @ApiProperty({ example: '120034567891' }) caseNumber: string;
   @ApiProperty({ enum: JURISDICTIONS, example: 'GB' }) jurisdiction: Jurisdiction;
   @ApiProperty({ enum: CASE_STAGES, nullable: true, example: 'maintenance' }) stage: CaseStage | null;
-  @ApiProperty({ format: 'uuid', nullable: true, example: '9d2c4b8e-1f0a-4c3b-8e7d-6a5b4c3d2e1f' })
+  @ApiField({ type: 'uuid', nullable: true, example: '9d2c4b8e-1f0a-4c3b-8e7d-6a5b4c3d2e1f' })
   serviceRequestId: string | null;
   @ApiProperty({ type: ApprovalView, nullable: true }) approval: ApprovalView | null;
-  @ApiProperty({ nullable: true, example: null }) transferReference: string | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) transferReference: string | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -66,13 +67,13 @@ export class LetterView {
   personalisation: Record<string, unknown>;
   @ApiProperty({ example: false, description: 'Held until a caseworker reviews it (X-3)' })
   reviewRequired: boolean;
-  @ApiProperty({ nullable: true, example: null }) reviewedBy: string | null;
-  @ApiProperty({ nullable: true, example: null }) reviewedAt: Date | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) reviewedBy: string | null;
+  @ApiField({ type: 'date-time', nullable: true, example: null }) reviewedAt: Date | null;
   @ApiProperty({ example: '/letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41/pdf' }) pdfUrl: string;
   @ApiProperty({ example: 2 }) pageCount: number;
   @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
   pdfSha256: string;
-  @ApiProperty({ nullable: true, example: null }) sentAt: Date | null;
+  @ApiField({ type: 'date-time', nullable: true, example: null }) sentAt: Date | null;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z' }) statusChangedAt: Date;
   @ApiProperty({ example: 'service-requests' }) createdBy: string;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z' }) createdAt: Date;
@@ -91,7 +92,7 @@ export class SmsView {
   @ApiProperty({ example: 'SMS_SECURITY_DETAILS_UPDATED' }) templateCode: string;
   @ApiProperty({ example: 1 }) templateVersion: number;
   @ApiProperty({ enum: LETTER_STATUSES, example: 'sent' }) status: LetterStatus;
-  @ApiProperty({ nullable: true, example: null }) statusReason: string | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) statusReason: string | null;
   @ApiProperty({ type: SmsRecipientView }) recipient: SmsRecipientView;
   @ApiProperty({ format: 'uuid', example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' }) caseId: string;
   @ApiProperty({ enum: JURISDICTIONS, example: 'GB' }) jurisdiction: Jurisdiction;
@@ -100,7 +101,7 @@ export class SmsView {
       'Child Maintenance Group: we have updated your security details. Keep them safe – you will need them every time you call us. If you did not ask for this change, call us.',
   })
   text: string;
-  @ApiProperty({ nullable: true, example: null }) sentAt: Date | null;
+  @ApiField({ type: 'date-time', nullable: true, example: null }) sentAt: Date | null;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z' }) statusChangedAt: Date;
   @ApiProperty({ example: 'service-requests' }) createdBy: string;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z' }) createdAt: Date;
@@ -119,20 +120,22 @@ export class IssueLogEntryView {
   @ApiProperty({ format: 'uuid', example: '3b0f3d0e-8a51-4a7e-9a35-2d1c7b2f9e10' }) recipientClientId: string;
   @ApiProperty({ enum: CLIENT_ROLES, nullable: true, example: 'PWC' }) recipientRole: ClientRole | null;
   @ApiProperty({ format: 'uuid', example: '6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11' }) caseId: string;
-  @ApiProperty({ nullable: true, example: '120034567891' }) caseNumber: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, example: null }) serviceRequestId: string | null;
+  @ApiField({ type: 'string', nullable: true, example: '120034567891' }) caseNumber: string | null;
+  @ApiField({ type: 'uuid', nullable: true, example: null }) serviceRequestId: string | null;
   @ApiProperty({ example: '/letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41' }) url: string;
-  @ApiProperty({ nullable: true, example: '/letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41/pdf' }) pdfUrl:
-    string | null;
-  @ApiProperty({ nullable: true, example: '2026-11-22T10:15:03.000Z' }) sentAt: Date | null;
+  @ApiField({ type: 'string', nullable: true, example: '/letters/0b6f7a52-5d7e-4c1a-9f55-0c8d7e6f5a41/pdf' })
+  pdfUrl: string | null;
+  @ApiField({ type: 'date-time', nullable: true, example: '2026-11-22T10:15:03.000Z' }) sentAt: Date | null;
   @ApiProperty({ example: '2026-11-22T10:15:02.000Z' }) createdAt: Date;
 }
 
 /** A page of the issue log, newest first. */
 export class IssueLogPageView {
   @ApiProperty({ type: [IssueLogEntryView] }) items: IssueLogEntryView[];
-  @ApiPropertyOptional({
+  @ApiField({
+    type: 'string',
     nullable: true,
+    optional: true,
     example: null,
     description: 'Pass as `cursor` for the next page; null on the last',
   })

@@ -2,7 +2,12 @@ import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nest
 import { FIELD_TYPES, type FieldType, type TemplateDefinition } from './template-content';
 
 const ANY_VALUE = {
-  oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }],
+  oneOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'object', additionalProperties: true },
+  ],
 };
 
 /** One personalisation field a template declares. */

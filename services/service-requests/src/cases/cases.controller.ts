@@ -3,7 +3,8 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { Actor } from '@cms/domain';
 import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
 import { CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './case.dto';
-import { CasesService, CaseView } from './cases.service';
+import { CasePageView, CaseView } from './case.view';
+import { CasesService } from './cases.service';
 
 /** Cases (and live enquiries / applications) with their participants. */
 @ApiTags('cases')
@@ -15,7 +16,7 @@ export class CasesController {
   @Access.create('case', at.body('participants[].clientId', 'client'))
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Open a case (or an enquiry / application) with its participants.' })
-  @ApiCreatedResponse({ description: 'The case, with its generated 12-digit case number.' })
+  @ApiCreatedResponse({ type: CaseView, description: 'The case, with its generated 12-digit case number.' })
   create(@Body() dto: CreateCaseDto, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.cases.create(dto, actor);
   }
@@ -24,6 +25,7 @@ export class CasesController {
   @Access.list('case', { items: 'items', total: 'total' })
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'List cases; nationally sensitive ones only for sensitive access.' })
+  @ApiOkResponse({ type: CasePageView })
   list(@Query() q: ListCasesQuery, @CurrentActor() actor: Actor) {
     return this.cases.list(q, actor);
   }
@@ -34,7 +36,7 @@ export class CasesController {
   @ApiOperation({
     summary: 'Read a case. A nationally sensitive case needs sensitive access ("Insufficient Access").',
   })
-  @ApiOkResponse({ description: 'The case with its participants.' })
+  @ApiOkResponse({ type: CaseView, description: 'The case with its participants.' })
   @ApiProblems(404)
   get(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.cases.get(id, actor);
@@ -44,7 +46,7 @@ export class CasesController {
   @Access.change('case', at.param('id'))
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Change a case’s stage, live state or nationally sensitive flag.' })
-  @ApiOkResponse({ description: 'The case as changed.' })
+  @ApiOkResponse({ type: CaseView, description: 'The case as changed.' })
   @ApiProblems(404, 409)
   update(
     @Param('id', UuidParamPipe) id: string,

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, ValidateNested } from 'class-validator';
-import { PERSON_REFERENCE_KINDS } from '@cms/domain';
+import { CLIENT_ROLES, PERSON_REFERENCE_KINDS } from '@cms/domain';
 import type { PersonReferenceKind } from '@cms/domain';
-import { Roles, Access } from '@cms/platform';
+import { Roles, Access, ApiField } from '@cms/platform';
 import { DataSource } from 'typeorm';
 
 export class ReferenceDto {
@@ -29,17 +29,17 @@ export class MatchRequestDto {
 }
 
 export class MatchedCaseView {
-  @ApiProperty() caseId: string;
+  @ApiField({ type: 'uuid' }) caseId: string;
   @ApiProperty() caseNumber: string;
   @ApiProperty({ example: 'maintenance' }) stage: string;
-  @ApiProperty({ example: 'NRP' }) role: string;
+  @ApiProperty({ enum: CLIENT_ROLES, example: 'NRP' }) role: string;
   @ApiProperty() nationallySensitive: boolean;
 }
 
 export class MatchView {
   @ApiProperty({ enum: PERSON_REFERENCE_KINDS }) referenceKind: string;
   @ApiProperty() reference: string;
-  @ApiProperty({ nullable: true }) clientId: string | null;
+  @ApiField({ type: 'uuid', nullable: true }) clientId: string | null;
   @ApiProperty({ type: [MatchedCaseView] }) cases: MatchedCaseView[];
 }
 
@@ -61,6 +61,7 @@ export class CisMatchingController {
     summary:
       'For each NINO/CRN: the client and their live enquiries, applications and cases (BR-5). One query for the whole batch.',
   })
+  @ApiOkResponse({ type: MatchResponseView, description: 'One match per reference, in order.' })
   async match(@Body() dto: MatchRequestDto): Promise<MatchResponseView> {
     const refs = dto.references.map((r) => ({
       kind: r.referenceKind,

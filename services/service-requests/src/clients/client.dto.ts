@@ -1,3 +1,4 @@
+import { ApiField } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
@@ -10,12 +11,12 @@ export class AddressDto {
   @IsString()
   line1: string;
 
-  @ApiPropertyOptional({ example: 'Flat 2', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: 'Flat 2' })
   @IsOptional()
   @IsString()
   line2?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true })
   @IsOptional()
   @IsString()
   line3?: string | null;
@@ -41,7 +42,13 @@ export class PersonalDetailsPatchDto {
   @IsString()
   lastName?: string;
 
-  @ApiPropertyOptional({ example: '1988-04-17', nullable: true, description: 'ISO date, not in the future' })
+  @ApiField({
+    type: 'date',
+    nullable: true,
+    optional: true,
+    example: '1988-04-17',
+    description: 'ISO date, not in the future',
+  })
   @IsOptional()
   @IsString()
   dateOfBirth?: IsoDate | null;
@@ -51,7 +58,12 @@ export class PersonalDetailsPatchDto {
   @IsBoolean()
   dateOfBirthVerified?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, description: 'ISO date, not before the date of birth' })
+  @ApiField({
+    type: 'date',
+    nullable: true,
+    optional: true,
+    description: 'ISO date, not before the date of birth',
+  })
   @IsOptional()
   @IsString()
   dateOfDeath?: IsoDate | null;
@@ -73,27 +85,27 @@ export class PersonalDetailsPatchDto {
   @Type(() => AddressDto)
   address?: AddressDto | null;
 
-  @ApiPropertyOptional({ example: '2024-02-01', nullable: true })
+  @ApiField({ type: 'date', nullable: true, optional: true, example: '2024-02-01' })
   @IsOptional()
   @IsString()
   addressStartDate?: IsoDate | null;
 
-  @ApiPropertyOptional({ example: '0113 496 0000', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: '0113 496 0000' })
   @IsOptional()
   @IsString()
   homePhone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true })
   @IsOptional()
   @IsString()
   businessPhone?: string | null;
 
-  @ApiPropertyOptional({ example: '07700 900123', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: '07700 900123' })
   @IsOptional()
   @IsString()
   mobilePhone?: string | null;
 
-  @ApiPropertyOptional({ example: 'sarah.okafor@example.com', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: 'sarah.okafor@example.com' })
   @IsOptional()
   @IsString()
   homeEmail?: string | null;

@@ -1,10 +1,11 @@
+import { ApiField } from '@cms/platform';
 import { ApiProperty } from '@nestjs/swagger';
 import type { IsoDate, ReferenceStatus, Sex, UkAddress } from '@cms/domain';
 
 export class AddressView {
   @ApiProperty({ example: '12 Acacia Avenue' }) line1: string;
-  @ApiProperty({ nullable: true, required: false }) line2?: string | null;
-  @ApiProperty({ nullable: true, required: false }) line3?: string | null;
+  @ApiField({ type: 'string', nullable: true, optional: true }) line2?: string | null;
+  @ApiField({ type: 'string', nullable: true, optional: true }) line3?: string | null;
   @ApiProperty({ example: 'Leeds' }) town: string;
   @ApiProperty({ example: 'LS1 4AP' }) postcode: string;
 }
@@ -20,22 +21,22 @@ export class ClientCaseView {
 /** A client as the API shows it: CMS's record, its cases, and whether it is nationally sensitive. */
 export class ClientView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ nullable: true, example: 'AB123456C' }) nino: string | null;
-  @ApiProperty({ nullable: true }) crn: string | null;
+  @ApiField({ type: 'string', nullable: true, example: 'AB123456C' }) nino: string | null;
+  @ApiField({ type: 'string', nullable: true }) crn: string | null;
   @ApiProperty({ enum: ['Unverified', 'Verified'] }) referenceStatus: ReferenceStatus;
   @ApiProperty({ example: 'Sarah' }) firstName: string;
   @ApiProperty({ example: 'Okafor' }) lastName: string;
-  @ApiProperty({ nullable: true, example: '1988-04-17' }) dateOfBirth: IsoDate | null;
+  @ApiField({ type: 'date', nullable: true, example: '1988-04-17' }) dateOfBirth: IsoDate | null;
   @ApiProperty() dateOfBirthVerified: boolean;
-  @ApiProperty({ nullable: true }) dateOfDeath: IsoDate | null;
+  @ApiField({ type: 'date', nullable: true }) dateOfDeath: IsoDate | null;
   @ApiProperty() dateOfDeathVerified: boolean;
   @ApiProperty({ nullable: true, enum: ['M', 'F', 'U'] }) sex: Sex | null;
   @ApiProperty({ type: AddressView, nullable: true }) address: UkAddress | null;
-  @ApiProperty({ nullable: true }) addressStartDate: IsoDate | null;
-  @ApiProperty({ nullable: true, example: '+441134960000' }) homePhone: string | null;
-  @ApiProperty({ nullable: true }) businessPhone: string | null;
-  @ApiProperty({ nullable: true, example: '+447700900123' }) mobilePhone: string | null;
-  @ApiProperty({ nullable: true, example: 'sarah@example.com' }) homeEmail: string | null;
+  @ApiField({ type: 'date', nullable: true }) addressStartDate: IsoDate | null;
+  @ApiField({ type: 'string', nullable: true, example: '+441134960000' }) homePhone: string | null;
+  @ApiField({ type: 'string', nullable: true }) businessPhone: string | null;
+  @ApiField({ type: 'string', nullable: true, example: '+447700900123' }) mobilePhone: string | null;
+  @ApiField({ type: 'string', nullable: true, example: 'sarah@example.com' }) homeEmail: string | null;
   @ApiProperty({ description: 'RD-4: a sensitive case team call back is arranged' }) sensitiveCheck: boolean;
   @ApiProperty({
     description:

@@ -1,3 +1,4 @@
+import { ApiField } from '@cms/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -100,7 +101,7 @@ export class CreateServiceRequestDto {
   @IsUUID('all', { each: true })
   caseIds: string[];
 
-  @ApiPropertyOptional({ description: 'Type-specific details entered in the SR' })
+  @ApiField({ type: 'object', optional: true, description: 'Type-specific details entered in the SR' })
   @IsOptional()
   @IsObject()
   details?: Record<string, unknown>;
@@ -151,7 +152,7 @@ export class BatchServiceRequestItemDto {
   @IsIn(CIS_CHANGE_TYPES)
   changeType?: string;
 
-  @ApiPropertyOptional({ description: 'The CIS change payload (a CisChange)' })
+  @ApiField({ type: 'object', optional: true, description: 'The CIS change payload (a CisChange)' })
   @IsOptional()
   @IsObject()
   change?: Record<string, unknown>;
@@ -253,7 +254,7 @@ export class UpdateServiceRequestDto {
   @Min(1)
   version: number;
 
-  @ApiPropertyOptional({ description: 'Type-specific details (merged)' })
+  @ApiField({ type: 'object', optional: true, description: 'Type-specific details (merged)' })
   @IsOptional()
   @IsObject()
   details?: Record<string, unknown>;
@@ -273,7 +274,7 @@ export class UpdateServiceRequestDto {
   @IsUUID('all', { each: true })
   caseIds?: string[];
 
-  @ApiPropertyOptional({ example: 'cw-1042', nullable: true })
+  @ApiField({ type: 'string', nullable: true, optional: true, example: 'cw-1042' })
   @IsOptional()
   @IsString()
   owner?: string | null;

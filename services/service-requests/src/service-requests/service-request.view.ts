@@ -1,14 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiField } from '@cms/platform';
+import { ApiProperty } from '@nestjs/swagger';
 import type { OfferedTransition, SlaStatus } from '@cms/sr-rules';
 import type { ServiceRequest, SrActivityStep, SrNote } from './service-request.entity';
 
 export class ActivityStepView {
   @ApiProperty({ example: 'security-details' }) key: string;
   @ApiProperty({ example: 'Record the outcome Security Details' }) title: string;
-  @ApiProperty({ nullable: true, example: 'Security Details' }) outcome: string | null;
-  @ApiProperty({ nullable: true }) reason: string | null;
-  @ApiProperty({ nullable: true }) recordedBy: string | null;
-  @ApiProperty({ nullable: true }) recordedAt: Date | null;
+  @ApiField({ type: 'string', nullable: true, example: 'Security Details' }) outcome: string | null;
+  @ApiField({ type: 'string', nullable: true }) reason: string | null;
+  @ApiField({ type: 'string', nullable: true }) recordedBy: string | null;
+  @ApiField({ type: 'date-time', nullable: true }) recordedAt: Date | null;
 }
 
 export class NoteView {
@@ -18,18 +19,20 @@ export class NoteView {
 }
 
 export class SlaView {
-  @ApiProperty({ nullable: true }) dueAt: Date | null;
+  @ApiField({ type: 'date-time', nullable: true }) dueAt: Date | null;
   @ApiProperty({ enum: ['on time', 'due soon', 'breached', 'none'] }) state: string;
+}
+
+export class TransitionTargetView {
+  @ApiProperty({ example: 'In Progress' }) status: string;
+  @ApiField({ type: 'string', nullable: true, example: null }) subStatus: string | null;
 }
 
 export class AllowedTransitionView {
   @ApiProperty({ example: 'start' }) transition: string;
   @ApiProperty({ example: 'Change the SR Status to In Progress' }) title: string;
-  @ApiProperty({ example: { status: 'In Progress', subStatus: null } }) to: {
-    status: string;
-    subStatus: string | null;
-  };
-  @ApiProperty({ type: [String], nullable: true, description: 'Resolution codes to choose from' })
+  @ApiProperty({ type: TransitionTargetView }) to: TransitionTargetView;
+  @ApiField({ type: ['string'], nullable: true, description: 'Resolution codes to choose from' })
   resolutionCodes: string[] | null;
   @ApiProperty({
     description:
@@ -38,6 +41,16 @@ export class AllowedTransitionView {
   needsNextActionDue: boolean;
   @ApiProperty({ description: 'A reason (note) is needed' }) needsReason: boolean;
   @ApiProperty({ type: [String] }) requirementIds: string[];
+}
+
+export class ReportedByView {
+  @ApiField({ type: 'string', nullable: true, example: 'Sarah' }) firstName: string | null;
+  @ApiField({ type: 'string', nullable: true, example: 'Okafor' }) lastName: string | null;
+}
+
+export class SrSubjectView {
+  @ApiField({ type: 'uuid' }) clientId: string;
+  @ApiProperty({ example: 'PWC' }) role: string;
 }
 
 /** A service request as the API shows it. */
@@ -50,29 +63,27 @@ export class ServiceRequestView {
   @ApiProperty({ example: 'Change Personal Info' }) area: string;
   @ApiProperty({ example: 'Change Contact/Security Info' }) subArea: string;
   @ApiProperty({ example: 'In Progress' }) status: string;
-  @ApiProperty({ nullable: true, example: 'Security Details' }) subStatus: string | null;
-  @ApiProperty({ nullable: true, example: null }) resolutionCode: string | null;
+  @ApiField({ type: 'string', nullable: true, example: 'Security Details' }) subStatus: string | null;
+  @ApiField({ type: 'string', nullable: true, example: null }) resolutionCode: string | null;
   @ApiProperty({ example: 'PWC' }) source: string;
-  @ApiPropertyOptional({ nullable: true }) reportedBy: {
-    firstName: string | null;
-    lastName: string | null;
-  } | null;
-  @ApiPropertyOptional({ nullable: true }) subject: { clientId: string; role: string } | null;
-  @ApiProperty({ type: [String] }) caseIds: string[];
-  @ApiProperty({ nullable: true }) changeType: string | null;
-  @ApiProperty() details: Record<string, unknown>;
+  @ApiField({ type: ReportedByView, nullable: true }) reportedBy: ReportedByView | null;
+  @ApiField({ type: SrSubjectView, nullable: true }) subject: SrSubjectView | null;
+  @ApiProperty({ type: [String], format: 'uuid' }) caseIds: string[];
+  @ApiField({ type: 'string', nullable: true }) changeType: string | null;
+  @ApiField({ type: 'object' }) details: Record<string, unknown>;
   @ApiProperty() readOnly: boolean;
   @ApiProperty({ description: 'Fields may be edited now (false after TL approval: TD-8)' }) editable: boolean;
-  @ApiProperty({ nullable: true }) submittedForApprovalBy: string | null;
-  @ApiProperty({ nullable: true }) approvedBy: string | null;
-  @ApiProperty({ nullable: true }) nextActionDue: Date | null;
-  @ApiProperty({
+  @ApiField({ type: 'string', nullable: true }) submittedForApprovalBy: string | null;
+  @ApiField({ type: 'string', nullable: true }) approvedBy: string | null;
+  @ApiField({ type: 'date-time', nullable: true }) nextActionDue: Date | null;
+  @ApiField({
+    type: 'string',
     nullable: true,
     description: 'Why the SR needs a caseworker: a wait expired, or a letter could not be issued (TD-8)',
   })
   flag: string | null;
   @ApiProperty({ example: 'security-details' }) queue: string;
-  @ApiProperty({ nullable: true }) owner: string | null;
+  @ApiField({ type: 'string', nullable: true }) owner: string | null;
   @ApiProperty() nationallySensitive: boolean;
   @ApiProperty({ description: '"Update CIS" is enabled (SU-4)' }) cisUpdateEnabled: boolean;
   @ApiProperty({ type: SlaView }) sla: SlaView;
@@ -82,7 +93,22 @@ export class ServiceRequestView {
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
-  @ApiProperty({ nullable: true }) closedAt: Date | null;
+  @ApiField({ type: 'date-time', nullable: true }) closedAt: Date | null;
+}
+
+/** One item's result in `POST /service-requests/batch`. */
+export class BatchResultView {
+  @ApiProperty({ example: 'broadcast-2026-11-22-000123' }) idempotencyKey: string;
+  @ApiField({ type: 'uuid' }) id: string;
+  @ApiProperty({ example: '1-1000001' }) srNumber: string;
+  @ApiProperty({ description: 'False when the key was seen before (nothing new raised)' }) created: boolean;
+  @ApiProperty({ example: 'cis-changes' }) queue: string;
+  @ApiProperty({ example: 'Open' }) status: string;
+}
+
+/** The answer of `POST /service-requests/batch`: one result per item, in order. */
+export class BatchResultsView {
+  @ApiProperty({ type: [BatchResultView] }) results: BatchResultView[];
 }
 
 /** Builds the API view of an SR. */

@@ -11,7 +11,7 @@ import {
   TransitionDto,
   UpdateServiceRequestDto,
 } from './service-request.dto';
-import { ServiceRequestView } from './service-request.view';
+import { BatchResultsView, ServiceRequestView } from './service-request.view';
 import { BatchResult, ServiceRequestBatchService } from './service-request-batch.service';
 import { ServiceRequestEditsService } from './service-request-edits.service';
 import { ServiceRequestOutcomesService } from './service-request-outcomes.service';
@@ -55,6 +55,7 @@ export class ServiceRequestsController {
       'Raise many SRs for another system (CIS broadcasts), idempotent per item key (BR-6, BR-7, BR-9).',
   })
   @ApiOkResponse({
+    type: BatchResultsView,
     description: 'One result per item, in order; `created: false` when the key was seen before.',
   })
   async batch(
