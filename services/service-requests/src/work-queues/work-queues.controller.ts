@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Actor, Clock, DomainValidationError } from '@cms/domain';
-import { ApiProblems, CLOCK, CurrentActor, Roles, Access, at } from '@cms/platform';
+import { ApiProblems, CLOCK, CurrentActor, Roles, Access, at, ApiField } from '@cms/platform';
 import { QUEUE_NAMES, slaFor } from '@cms/sr-rules';
 import { DataSource } from 'typeorm';
 import { visibleServiceRequests } from '../access/access.repository';
@@ -26,16 +26,22 @@ export class QueuePageQuery {
   after?: string;
 }
 
+export class QueueCountView {
+  @ApiProperty({ enum: QUEUE_NAMES, example: 'security-details' }) queue: string;
+  @ApiProperty({ example: 12, description: 'Open SRs the caller may see' }) open: number;
+  @ApiProperty({ example: 1, description: 'Of those, past their SLA' }) breached: number;
+}
+
 export class QueueItemView {
-  @ApiProperty() id: string;
+  @ApiField({ type: 'uuid' }) id: string;
   @ApiProperty({ example: '1-1000001' }) srNumber: string;
   @ApiProperty() type: string;
   @ApiProperty() status: string;
-  @ApiProperty({ nullable: true }) subStatus: string | null;
+  @ApiField({ type: 'string', nullable: true }) subStatus: string | null;
   @ApiProperty() source: string;
-  @ApiProperty({ nullable: true }) flag: string | null;
-  @ApiProperty({ nullable: true }) owner: string | null;
-  @ApiProperty({ nullable: true }) dueAt: Date | null;
+  @ApiField({ type: 'string', nullable: true }) flag: string | null;
+  @ApiField({ type: 'string', nullable: true }) owner: string | null;
+  @ApiField({ type: 'date-time', nullable: true }) dueAt: Date | null;
   @ApiProperty({ enum: ['on time', 'due soon', 'breached', 'none'] }) slaState: string;
   @ApiProperty() createdAt: Date;
 }
@@ -43,7 +49,7 @@ export class QueueItemView {
 export class QueuePageView {
   @ApiProperty() queue: string;
   @ApiProperty({ type: [QueueItemView] }) items: QueueItemView[];
-  @ApiProperty({ nullable: true }) nextCursor: string | null;
+  @ApiField({ type: 'string', nullable: true }) nextCursor: string | null;
 }
 
 /**
@@ -62,6 +68,7 @@ export class WorkQueuesController {
   @Access.list('work-queue', { items: '', subject: { path: 'queue', resource: 'work-queue' } })
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Every queue with its count of open SRs and how many have breached.' })
+  @ApiOkResponse({ type: [QueueCountView] })
   async queues(@CurrentActor() actor: Actor): Promise<{ queue: string; open: number; breached: number }[]> {
     // Counts never include an SR the caller may not see.
     const rows = await this.db.query<{ queue: string; open: number; breached: number }[]>(
