@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuditOnBehalfOf1764900000000, AuditRecord, PlatformModule } from '@cms/platform';
 import type { DestinationStream } from 'pino';
 import { AuditController } from './audit/audit.controller';
+import { AuditTrailService } from './audit/audit.service';
 import { Case, CaseParticipant } from './cases/case.entity';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
@@ -12,7 +13,9 @@ import { ServiceRequestsConfig } from './config';
 import { CasesAndClients1763800000000 } from './migrations/1763800000000-cases-and-clients';
 import { ServiceRequests1763800000001 } from './migrations/1763800000001-service-requests';
 import { CisMatchingController } from './cis-matching/cis-matching.controller';
+import { CisMatchingService } from './cis-matching/cis-matching.service';
 import { ClientFlagsController } from './clients/client-flags.controller';
+import { ClientFlagsService } from './clients/client-flags.service';
 import { FollowUpsService } from './service-requests/follow-ups.service';
 import { InternalController } from './service-requests/internal.controller';
 import {
@@ -29,6 +32,7 @@ import { ServiceRequestRaisingService } from './service-requests/service-request
 import { ServiceRequestReadsService } from './service-requests/service-request-reads.service';
 import { ServiceRequestTransitionsService } from './service-requests/service-request-transitions.service';
 import { WorkQueuesController } from './work-queues/work-queues.controller';
+import { WorkQueuesService } from './work-queues/work-queues.service';
 import { LetterDeliveryWorker } from './letters/letter-delivery.worker';
 import { CisRetrievalWorker } from './cis/cis-retrieval.worker';
 import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
@@ -38,9 +42,13 @@ import { ServiceRequestsAccessRepository } from './access/access.repository';
 import { SensitivityController } from './access/sensitivity.controller';
 import { ClientRepresentative } from './representatives/representative.entity';
 import { RepresentativesController } from './representatives/representatives.controller';
+import { RepresentativesService } from './representatives/representatives.service';
 import { DataTransferController } from './data-transfer/data-transfer.controller';
+import { DataTransferService } from './data-transfer/data-transfer.service';
 import { SecurityEventsController } from './security-details/security-events.controller';
+import { SecurityEventsService } from './security-details/security-events.service';
 import { SecurityDetailsController } from './security-details/security-details.controller';
+import { SecurityDetailsService } from './security-details/security-details.service';
 
 export const ENTITIES = [
   AuditRecord,
@@ -101,6 +109,14 @@ export class AppModule {
         ServiceRequestTransitionsService,
         ServiceRequestOutcomesService,
         ServiceRequestEditsService,
+        ClientFlagsService,
+        RepresentativesService,
+        SecurityDetailsService,
+        SecurityEventsService,
+        DataTransferService,
+        WorkQueuesService,
+        CisMatchingService,
+        AuditTrailService,
         FollowUpsService,
         LetterDeliveryWorker,
         CisRetrievalWorker,

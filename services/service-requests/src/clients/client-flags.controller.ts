@@ -1,14 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
-import { Actor, DomainError, NotFoundError } from '@cms/domain';
-import { ApiProblems, CurrentActor, recordAudit, Roles, UuidParamPipe, Access, at } from '@cms/platform';
-import { DataSource } from 'typeorm';
-import { liveParticipations } from '../cases/case.entity';
-import { markCasesSensitive } from '../cases/case-sensitivity';
-import { ServiceRequestBatchService } from '../service-requests/service-request-batch.service';
-import { Client } from './client.entity';
+import type { Actor } from '@cms/domain';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
+import { ClientFlagsService } from './client-flags.service';
 
 export class NationallySensitiveDto {
   @ApiProperty({
@@ -42,10 +37,7 @@ export class FlagResultView {
 @ApiTags('clients')
 @Controller('clients/:id')
 export class ClientFlagsController {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly batch: ServiceRequestBatchService,
-  ) {}
+  constructor(private readonly flags: ClientFlagsService) {}
 
   @Post('nationally-sensitive')
   @Access.change('client', at.param('id'))
@@ -57,33 +49,11 @@ export class ClientFlagsController {
   })
   @ApiOkResponse({ type: FlagResultView })
   @ApiProblems(404, 422)
-  async nationallySensitive(
+  nationallySensitive(
     @Param('id', UuidParamPipe) id: string,
     @Body() dto: NationallySensitiveDto,
   ): Promise<FlagResultView> {
-    if (!dto.sensitive) {
-      throw new DomainError(
-        'CLEAR_ON_CASE',
-        'precondition',
-        'The sensitive case team clears the flag on the case (PATCH /cases/{id}).',
-      );
-    }
-    return this.db.transaction(async (m) => {
-      const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!client) throw new NotFoundError('Client', id);
-      if (!client.nationallySensitive) {
-        // The person is sensitive from now on, with or without a live case to flag (SU-6, X-1).
-        await m.update(Client, { id }, { nationallySensitive: true });
-        await recordAudit(m, {
-          entityType: 'client',
-          entityId: id,
-          action: 'nationally-sensitive-set',
-          before: { nationallySensitive: false },
-          after: { nationallySensitive: true, reason: dto.reason },
-        });
-      }
-      return { caseIds: await markCasesSensitive(m, id, dto.reason), serviceRequestId: null };
-    });
+    return this.flags.setNationallySensitive(id, dto.sensitive, dto.reason);
   }
 
   @Post('sensitive-check')
@@ -96,41 +66,12 @@ export class ClientFlagsController {
   })
   @ApiOkResponse({ type: FlagResultView })
   @ApiProblems(404)
-  async sensitiveCheck(
+  sensitiveCheck(
     @Param('id', UuidParamPipe) id: string,
     @Body() dto: SensitiveCheckDto,
     @CurrentActor() actor: Actor,
     @Headers('idempotency-key') key?: string,
   ): Promise<FlagResultView> {
-    return this.db.transaction(async (m) => {
-      const client = await m.findOne(Client, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!client) throw new NotFoundError('Client', id);
-      if (!client.sensitiveCheck) {
-        client.sensitiveCheck = true;
-        await m.save(client);
-        await recordAudit(m, {
-          entityType: 'client',
-          entityId: id,
-          action: 'sensitive-check-set',
-          before: { sensitiveCheck: false },
-          after: { sensitiveCheck: true, reason: dto.reason },
-        });
-      }
-      const parts = await liveParticipations(m, id);
-      const [result] = await this.batch.createBatch(
-        [
-          {
-            idempotencyKey: key ?? `sensitive-check:${id}:${client.version}`,
-            type: 'SENSITIVE_CALL_BACK',
-            source: 'CIS',
-            subject: { clientId: id, role: parts[0]?.role ?? 'PWC' },
-            caseIds: [...new Set(parts.map((p) => p.caseId))],
-          },
-        ],
-        actor,
-        m,
-      );
-      return { caseIds: [...new Set(parts.map((p) => p.caseId))], serviceRequestId: result.id };
-    });
+    return this.flags.setSensitiveCheck(id, dto.reason, actor, key);
   }
 }
