@@ -1,6 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, at, AuditRecord, AuditTrailQuery, Roles, UuidParamPipe } from '@cms/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Access,
+  at,
+  AuditRecord,
+  AuditRecordView,
+  AuditTrailQuery,
+  Roles,
+  UuidParamPipe,
+} from '@cms/platform';
 import { AuditTrailService } from './audit.service';
 
 /** The audit trail: who changed what, when, from which source, before and after. */
@@ -13,6 +21,7 @@ export class AuditController {
   @Access.read('audit-trail', at.param('id'))
   @Roles('caseworker', 'team-leader', 'sensitive-access', 'system')
   @ApiOperation({ summary: 'Audit trail of a case, client or service request, oldest first.' })
+  @ApiOkResponse({ type: [AuditRecordView] })
   trail(
     @Param('entityType') entityType: string,
     @Param('id', UuidParamPipe) id: string,

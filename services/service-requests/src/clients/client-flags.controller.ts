@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at, ApiField } from '@cms/platform';
 import { ClientFlagsService } from './client-flags.service';
 
 export class NationallySensitiveDto {
@@ -30,7 +30,7 @@ export class SensitiveCheckDto {
 
 export class FlagResultView {
   @ApiProperty({ type: [String] }) caseIds: string[];
-  @ApiProperty({ nullable: true }) serviceRequestId: string | null;
+  @ApiField({ type: 'uuid', nullable: true }) serviceRequestId: string | null;
 }
 
 /** Flags other systems set on a client: nationally sensitive (SU-6) and Sensitive Check (RD-4). */

@@ -2,7 +2,7 @@ import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsObject, IsOptional, Min } from 'class-validator';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at, ApiField } from '@cms/platform';
 import { ServiceRequestView } from '../service-requests/service-request.view';
 import { DataTransferService } from './data-transfer.service';
 
@@ -12,7 +12,8 @@ export class TransferItemsDto {
   @Min(1)
   version: number;
 
-  @ApiProperty({
+  @ApiField({
+    type: 'object',
     description:
       'Only name, newName, address, postcode, landline, mobile, email and bankDetails (TD-1); verbally, only bankDetails (TD-9)',
     example: {

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Actor } from '@cms/domain';
-import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at } from '@cms/platform';
+import { ApiProblems, CurrentActor, Roles, UuidParamPipe, Access, at, ApiField } from '@cms/platform';
 import { RepresentativesService } from './representatives.service';
 
 const RELATIONSHIPS = [
@@ -37,7 +37,7 @@ export class AddRepresentativeDto {
   @IsIn(RELATIONSHIPS)
   relationship: (typeof RELATIONSHIPS)[number];
 
-  @ApiPropertyOptional({ example: '07700 900456' })
+  @ApiField({ type: 'string', optional: true, example: '07700 900456' })
   @IsOptional()
   @IsString()
   @MaxLength(30)
@@ -66,9 +66,9 @@ export class RepresentativeView {
   @ApiProperty() firstName: string;
   @ApiProperty() lastName: string;
   @ApiProperty() relationship: string;
-  @ApiProperty({ nullable: true }) phone: string | null;
+  @ApiField({ type: 'string', nullable: true }) phone: string | null;
   @ApiProperty() addedAt: Date;
-  @ApiProperty({ nullable: true }) removedAt: Date | null;
+  @ApiField({ type: 'date-time', nullable: true }) removedAt: Date | null;
 }
 
 /** A client's representatives as contacts on their case (SD-15; RepresentativesService). */
