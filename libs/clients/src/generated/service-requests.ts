@@ -279,23 +279,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/internal/follow-ups/run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Run the wait-expiry sweep now (it also runs every FOLLOW_UP_INTERVAL_MS). */
-        post: operations["InternalController_run"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/service-requests/{id}/transfer-items": {
         parameters: {
             query?: never;
@@ -409,6 +392,23 @@ export interface paths {
         put?: never;
         /** For each NINO/CRN: the client and their live enquiries, applications and cases (BR-5). One query for the whole batch. */
         post: operations["CisMatchingController_match"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/follow-ups/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the wait-expiry sweep now (it also runs every FOLLOW_UP_INTERVAL_MS). */
+        post: operations["InternalController_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1101,13 +1101,6 @@ export interface components {
             /** @example cw-1042 */
             owner?: string | null;
         };
-        FollowUpRunView: {
-            /**
-             * @description Follow-ups (waits that ran out) handled by this run
-             * @example 3
-             */
-            handled: number;
-        };
         TransferItemsDto: {
             /** @example 1 */
             version: number;
@@ -1245,6 +1238,13 @@ export interface components {
         };
         MatchResponseView: {
             matches: components["schemas"]["MatchView"][];
+        };
+        FollowUpRunView: {
+            /**
+             * @description Follow-ups (waits that ran out) handled by this run
+             * @example 3
+             */
+            handled: number;
         };
         AuditRecordView: {
             /** Format: uuid */
@@ -2977,61 +2977,6 @@ export interface operations {
             };
         };
     };
-    InternalController_run: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FollowUpRunView"];
-                };
-            };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unexpected error; details are logged against the request id, never returned. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     DataTransferController_record: {
         parameters: {
             query?: never;
@@ -3511,6 +3456,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MatchResponseView"];
+                };
+            };
+            /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    InternalController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpRunView"];
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
