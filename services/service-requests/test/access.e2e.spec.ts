@@ -255,6 +255,17 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
     expect(await count()).toBe(before - 1);
     const moved = (await t.get(`/service-requests/${sr.id}`).expect(200)).body;
     expect(moved).toMatchObject({ queue: 'sensitive-case-team', nationallySensitive: true });
+    // [#18] one write path: routed by the SR rules, a new version, and audited on the SR itself.
+    expect(moved.version).toBeGreaterThan(sr.version);
+    const trail = (await t.get(`/audit/service-request/${sr.id}`).expect(200)).body as Array<{
+      action: string;
+      before: { queue: string };
+      after: { queue: string };
+    }>;
+    expect(trail.find((a) => a.action === 'marked-nationally-sensitive')).toMatchObject({
+      before: { queue: sr.queue },
+      after: { queue: 'sensitive-case-team' },
+    });
     expect((await as(cw).get(`/service-requests/${sr.id}`)).status).toBe(403);
   });
 

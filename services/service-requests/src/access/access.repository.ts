@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Actor } from '@cms/domain';
 import { type AccessRepository, maySeeSensitive, type ResourceKind } from '@cms/platform';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /**
  * SQL that finds the nationally sensitive ones among `$1` (uuid[]) for each kind service-requests
@@ -39,22 +39,6 @@ const QUERIES: Partial<Record<ResourceKind, readonly string[]>> = {
  */
 export function visibleServiceRequests(actor: Actor): string {
   return maySeeSensitive(actor) ? 'true' : `NOT ${SENSITIVE_SR}`;
-}
-
-/**
- * BR-7 when a case becomes nationally sensitive: its open SRs are flagged and go to the sensitive
- * case team's queue, in the caller's transaction.
- */
-export async function routeOpenSrsToSensitiveTeam(
-  m: EntityManager,
-  caseIds: readonly string[],
-): Promise<void> {
-  if (!caseIds.length) return;
-  await m.query(
-    `UPDATE service_request SET nationally_sensitive = true, queue = 'sensitive-case-team', version = version + 1
-      WHERE status NOT IN ('Closed', 'Cancelled') AND id IN (SELECT sr_id FROM sr_case_link WHERE case_id = ANY($1))`,
-    [caseIds],
-  );
 }
 
 /** service-requests' answers to the access policy: it owns cases, clients, SRs and their flags. */

@@ -1,12 +1,51 @@
 import { recordAudit } from '@cms/platform';
 import { EntityManager, In } from 'typeorm';
+import { attachLoaded } from '../service-requests/service-request-reads.service';
+import { ServiceRequest } from '../service-requests/service-request.entity';
+import { auditShape, rerouteLoaded } from '../service-requests/service-request.state';
 import { Case } from './case.entity';
 
-/** Sets the nationally sensitive flag on a client's live cases and their open SRs (SU-6, BR-6). */
+/**
+ * BR-7 when cases become nationally sensitive: their open SRs are flagged and routed by the SR rules
+ * (the sensitive case team's queue, SLA recomputed), each saved with a new version and audited with
+ * before and after, in the caller's transaction.
+ */
+export async function routeCaseSrsToSensitiveTeam(
+  m: EntityManager,
+  caseIds: readonly string[],
+  source: string,
+  now: Date,
+): Promise<void> {
+  if (!caseIds.length) return;
+  const srs = await m
+    .createQueryBuilder(ServiceRequest, 'sr')
+    .where(`sr.status NOT IN ('Closed', 'Cancelled')`)
+    .andWhere('sr.id IN (SELECT sr_id FROM sr_case_link WHERE case_id = ANY(:caseIds))', { caseIds })
+    .orderBy('sr.id')
+    .setLock('pessimistic_write')
+    .getMany();
+  for (const loaded of await attachLoaded(m, srs)) {
+    const before = auditShape(loaded.sr);
+    loaded.sr.nationallySensitive = true;
+    rerouteLoaded(loaded, now);
+    await m.save(loaded.sr);
+    await recordAudit(m, {
+      entityType: 'service-request',
+      entityId: loaded.sr.id,
+      action: 'marked-nationally-sensitive',
+      before: { ...before, nationallySensitive: false },
+      after: { ...auditShape(loaded.sr), nationallySensitive: true },
+      source,
+    });
+  }
+}
+
+/** Sets the nationally sensitive flag on a client's live cases and routes their open SRs (SU-6, BR-7). */
 export async function markCasesSensitive(
   m: EntityManager,
   clientId: string,
   source: string,
+  now: Date,
 ): Promise<string[]> {
   const cases = await m
     .createQueryBuilder(Case, 'c')
@@ -18,11 +57,6 @@ export async function markCasesSensitive(
   if (!cases.length) return [];
   const ids = cases.map((c) => c.id);
   await m.update(Case, { id: In(ids) }, { nationallySensitive: true });
-  await m.query(
-    `UPDATE service_request SET nationally_sensitive = true, queue = 'sensitive-case-team'
-      WHERE status NOT IN ('Closed', 'Cancelled') AND id IN (SELECT sr_id FROM sr_case_link WHERE case_id = ANY($1))`,
-    [ids],
-  );
   await recordAudit(
     m,
     ...ids.map((id) => ({
@@ -34,5 +68,6 @@ export async function markCasesSensitive(
       source,
     })),
   );
+  await routeCaseSrsToSensitiveTeam(m, ids, source, now);
   return ids;
 }

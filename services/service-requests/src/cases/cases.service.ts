@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  type Clock,
   Actor,
   DomainError,
   DomainValidationError,
@@ -9,8 +10,8 @@ import {
   StaleVersionError,
   isParentRole,
 } from '@cms/domain';
-import { decideAccess, recordAudit } from '@cms/platform';
-import { routeOpenSrsToSensitiveTeam } from '../access/access.repository';
+import { CLOCK, decideAccess, recordAudit } from '@cms/platform';
+import { routeCaseSrsToSensitiveTeam } from './case-sensitivity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { Case, CaseParticipant } from './case.entity';
@@ -34,7 +35,10 @@ export interface CaseView {
 /** Cases (enquiries, applications, cases) and their participants; every change audited. */
 @Injectable()
 export class CasesService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /**
    * Opens a case with its participants. At most one receiving parent (PWC) and one paying parent
@@ -158,7 +162,7 @@ export class CasesService {
       if (dto.nationallySensitive !== undefined) c.nationallySensitive = dto.nationallySensitive;
       await m.save(c);
       // BR-7: the case's open SRs go to the sensitive case team with it.
-      if (flagged) await routeOpenSrsToSensitiveTeam(m, [id]);
+      if (flagged) await routeCaseSrsToSensitiveTeam(m, [id], source, this.clock.now());
       await recordAudit(m, {
         entityType: 'case',
         entityId: id,

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Actor, DomainError, NotFoundError } from '@cms/domain';
-import { recordAudit } from '@cms/platform';
+import { Actor, type Clock, DomainError, NotFoundError } from '@cms/domain';
+import { CLOCK, recordAudit } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import { markCasesSensitive } from '../cases/case-sensitivity';
 import { liveParticipations } from '../cases/case.entity';
@@ -19,6 +19,7 @@ export interface FlagResult {
 export class ClientFlagsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly batch: ServiceRequestBatchService,
   ) {}
 
@@ -49,7 +50,7 @@ export class ClientFlagsService {
           after: { nationallySensitive: true, reason },
         });
       }
-      return { caseIds: await markCasesSensitive(m, id, reason), serviceRequestId: null };
+      return { caseIds: await markCasesSensitive(m, id, reason, this.clock.now()), serviceRequestId: null };
     });
   }
 

@@ -94,7 +94,7 @@ export class ServiceRequestBatchService {
       for (const item of fresh.filter(
         (i) => i.type === 'NATIONALLY_SENSITIVE_UPDATE' && i.change?.nationallySensitive === true,
       )) {
-        const flagged = await markCasesSensitive(m, item.subject.clientId, 'cis-broadcast');
+        const flagged = await markCasesSensitive(m, item.subject.clientId, 'cis-broadcast', this.clock.now());
         flagged.forEach((id) => {
           const c = caseById.get(id);
           if (c) c.nationallySensitive = true;

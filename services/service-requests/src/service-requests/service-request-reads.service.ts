@@ -39,7 +39,7 @@ export class ServiceRequestReadsService {
     qb.andWhere(visibleServiceRequests(actor));
     const srs = await qb.getMany();
     // One query each for the page's steps, notes and cases, whatever its length (not a get() per row).
-    const loaded = await this.attach(this.db.manager, srs);
+    const loaded = await attachLoaded(this.db.manager, srs);
     return loaded.map((l) => this.view(l, actor));
   }
 
@@ -50,47 +50,8 @@ export class ServiceRequestReadsService {
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!sr) throw new NotFoundError('Service request', id);
-    const [loaded] = await this.attach(m, [sr]);
+    const [loaded] = await attachLoaded(m, [sr]);
     return loaded;
-  }
-
-  /**
-   * Loads the activity plans, notes, case links and case stages of `srs` in three queries, whatever
-   * their number. Sequential in a transaction (one connection runs one query at a time).
-   */
-  private async attach(m: EntityManager, srs: ServiceRequest[]): Promise<Loaded[]> {
-    if (!srs.length) return [];
-    const ids = srs.map((sr) => sr.id);
-    const steps = () =>
-      m.find(SrActivityStep, { where: { srId: In(ids) }, order: { srId: 'ASC', position: 'ASC' } });
-    const notes = () => m.find(SrNote, { where: { srId: In(ids) }, order: { createdAt: 'ASC' } });
-    const links = () =>
-      m.query<{ sr_id: string; case_id: string; stage: Case['stage'] }[]>(
-        `SELECT l.sr_id, l.case_id, k.stage FROM sr_case_link l JOIN "case" k ON k.id = l.case_id
-          WHERE l.sr_id = ANY($1::uuid[])`,
-        [ids],
-      );
-    const [allSteps, allNotes, allLinks] = m.queryRunner
-      ? [await steps(), await notes(), await links()]
-      : await Promise.all([steps(), notes(), links()]);
-    const bySr = <T>(rows: T[], srId: (row: T) => string) => {
-      const map = new Map<string, T[]>(ids.map((id) => [id, []]));
-      rows.forEach((row) => map.get(srId(row))?.push(row));
-      return map;
-    };
-    const stepsOf = bySr(allSteps, (st) => st.srId);
-    const notesOf = bySr(allNotes, (n) => n.srId);
-    const linksOf = bySr(allLinks, (l) => l.sr_id);
-    return srs.map((sr) => {
-      const linked = linksOf.get(sr.id)!;
-      return {
-        sr,
-        steps: stepsOf.get(sr.id)!,
-        notes: notesOf.get(sr.id)!,
-        caseIds: linked.map((l) => l.case_id),
-        stage: stageOf(linked),
-      };
-    });
   }
 
   private view(loaded: Loaded, actor: Actor): ServiceRequestView {
@@ -106,4 +67,43 @@ export class ServiceRequestReadsService {
       editable: isEditable(snapshot),
     });
   }
+}
+
+/**
+ * Loads the activity plans, notes, case links and case stages of `srs` in three queries, whatever
+ * their number. Sequential in a transaction (one connection runs one query at a time).
+ */
+export async function attachLoaded(m: EntityManager, srs: ServiceRequest[]): Promise<Loaded[]> {
+  if (!srs.length) return [];
+  const ids = srs.map((sr) => sr.id);
+  const steps = () =>
+    m.find(SrActivityStep, { where: { srId: In(ids) }, order: { srId: 'ASC', position: 'ASC' } });
+  const notes = () => m.find(SrNote, { where: { srId: In(ids) }, order: { createdAt: 'ASC' } });
+  const links = () =>
+    m.query<{ sr_id: string; case_id: string; stage: Case['stage'] }[]>(
+      `SELECT l.sr_id, l.case_id, k.stage FROM sr_case_link l JOIN "case" k ON k.id = l.case_id
+        WHERE l.sr_id = ANY($1::uuid[])`,
+      [ids],
+    );
+  const [allSteps, allNotes, allLinks] = m.queryRunner
+    ? [await steps(), await notes(), await links()]
+    : await Promise.all([steps(), notes(), links()]);
+  const bySr = <T>(rows: T[], srId: (row: T) => string) => {
+    const map = new Map<string, T[]>(ids.map((id) => [id, []]));
+    rows.forEach((row) => map.get(srId(row))?.push(row));
+    return map;
+  };
+  const stepsOf = bySr(allSteps, (st) => st.srId);
+  const notesOf = bySr(allNotes, (n) => n.srId);
+  const linksOf = bySr(allLinks, (l) => l.sr_id);
+  return srs.map((sr) => {
+    const linked = linksOf.get(sr.id)!;
+    return {
+      sr,
+      steps: stepsOf.get(sr.id)!,
+      notes: notesOf.get(sr.id)!,
+      caseIds: linked.map((l) => l.case_id),
+      stage: stageOf(linked),
+    };
+  });
 }
