@@ -37,8 +37,6 @@ const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const ONLY = process.env.FUZZ_ONLY;
 
-const hasDuplicates = (ids: unknown) => Array.isArray(ids) && new Set(ids).size < ids.length;
-
 /**
  * Answers found by this test that are neither a problem+json 4xx nor a documented success, in code
  * this change may not touch (others own it): each is excluded here exactly (service, operation,
@@ -53,33 +51,7 @@ const KNOWN: Array<{
   /** The exact case, from the JSON body sent and the URL (path and query). */
   when?: (sent: { body: any; url: string }) => boolean;
   why: string;
-}> = [
-  {
-    service: 'sr',
-    method: 'post',
-    path: '/service-requests',
-    status: 500,
-    when: ({ body }) => hasDuplicates(body?.caseIds),
-    why: 'the same case id twice in caseIds: duplicate key value violates unique constraint "PK_sr_case_link"',
-  },
-  {
-    service: 'sr',
-    method: 'patch',
-    path: '/service-requests/{id}',
-    status: 500,
-    when: ({ body }) => hasDuplicates(body?.caseIds),
-    why: 'the same case id twice in caseIds: duplicate key value violates unique constraint "PK_sr_case_link"',
-  },
-  {
-    service: 'sr',
-    method: 'post',
-    path: '/service-requests/batch',
-    status: 500,
-    when: ({ body }) =>
-      Array.isArray(body?.items) && body.items.some((item: any) => hasDuplicates(item?.caseIds)),
-    why: 'an item with the same case id twice in caseIds: duplicate key value violates unique constraint "PK_sr_case_link"',
-  },
-];
+}> = [];
 
 /** The JSON a request sent, or undefined. */
 function sentJson(body: Buffer | undefined): unknown {
