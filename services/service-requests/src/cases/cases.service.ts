@@ -15,22 +15,10 @@ import { routeCaseSrsToSensitiveTeam } from './case-sensitivity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { Case, CaseParticipant } from './case.entity';
+import type { CaseView } from './case.view';
 import type { CreateCaseDto, ListCasesQuery, UpdateCaseDto } from './case.dto';
 
 /** A case as the API shows it, with its participants named by role. */
-export interface CaseView {
-  id: string;
-  caseNumber: string;
-  jurisdiction: string;
-  stage: string;
-  live: boolean;
-  nationallySensitive: boolean;
-  csaArrearsOnly: boolean;
-  participants: { clientId: string; role: string; firstName: string; lastName: string }[];
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 /** Cases (enquiries, applications, cases) and their participants; every change audited. */
 @Injectable()
