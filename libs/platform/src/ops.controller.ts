@@ -57,7 +57,8 @@ export class MetricsController {
 
 export class ClockView {
   @ApiProperty({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' }) now: string;
-  @ApiProperty({ description: 'CLOCK_MODE=adjustable: tests may move it' }) adjustable: boolean;
+  @ApiProperty({ example: true, description: 'CLOCK_MODE=adjustable: tests may move it' })
+  adjustable: boolean;
 }
 
 export class AdvanceClockDto {
@@ -74,7 +75,13 @@ export class AdvanceClockDto {
   @Max(3650)
   days?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 87600, description: 'Hours to move forward' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 87600,
+    example: 0,
+    description: 'Hours to move forward',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -85,6 +92,7 @@ export class AdvanceClockDto {
     type: 'integer',
     minimum: 0,
     maximum: 5_256_000,
+    example: 0,
     description: 'Minutes to move forward',
   })
   @IsOptional()
@@ -95,6 +103,7 @@ export class AdvanceClockDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
+    example: '2027-01-05T09:00:00.000Z',
     description: 'Absolute time to move to (must not be in the past)',
   })
   @IsOptional()

@@ -1308,7 +1308,10 @@ export interface components {
              * @example 2026-11-22T10:00:00.000Z
              */
             now: string;
-            /** @description CLOCK_MODE=adjustable: tests may move it */
+            /**
+             * @description CLOCK_MODE=adjustable: tests may move it
+             * @example true
+             */
             adjustable: boolean;
         };
         AdvanceClockDto: {
@@ -1317,13 +1320,20 @@ export interface components {
              * @example 7
              */
             days?: number;
-            /** @description Hours to move forward */
+            /**
+             * @description Hours to move forward
+             * @example 0
+             */
             hours?: number;
-            /** @description Minutes to move forward */
+            /**
+             * @description Minutes to move forward
+             * @example 0
+             */
             minutes?: number;
             /**
              * Format: date-time
              * @description Absolute time to move to (must not be in the past)
+             * @example 2027-01-05T09:00:00.000Z
              */
             to?: string;
         };
