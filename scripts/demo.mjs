@@ -838,12 +838,16 @@ async function retrievePersonalData(api) {
   const refused = await verifyAndRetrieve(api, g.pwc);
   detail(`"${refused.rejectionMessage}" [${refused.requirementId}]`);
   doing('RD-4: Sensitive Check flag and call back SR');
+  // From CIS's answer on, the client's records are the sensitive case team's (X-1, RD-4).
   const withSr = await eventually('the sensitive case team call back SR', async () => {
-    const r = await api.cw('ci', 'GET', `/retrievals/${refused.id}`);
+    const r = await api.sens('ci', 'GET', `/retrievals/${refused.id}`);
     return r.sensitiveCheckServiceRequestId && r;
   });
-  const flaggedClient = await api.cw('sr', 'GET', `/clients/${g.pwc.id}`);
+  const flaggedClient = await api.sens('sr', 'GET', `/clients/${g.pwc.id}`);
   say(`Sensitive Check flag on ${who(g.pwc)}: ${flaggedClient.sensitiveCheck}`);
+  say('A caseworker without sensitive access asks for the client and the retrieval:');
+  refusal(await api.cw('sr', 'GET', `/clients/${g.pwc.id}`, undefined, [403]), 'X-1, RD-4');
+  refusal(await api.cw('ci', 'GET', `/retrievals/${refused.id}`, undefined, [403]), 'X-1, RD-4');
   let sr = await srs.get({ id: withSr.sensitiveCheckServiceRequestId }, api.sens);
   srLine(sr, `${sr.process} / ${sr.area} / ${sr.subArea}`);
   doing('RD-4: a caseworker without sensitive access starts the call back');
