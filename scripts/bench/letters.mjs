@@ -23,9 +23,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { SignJWT } from 'jose';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
+import { freePort } from '../lib/embedded-pg.mjs';
+import { benchEnvironment, benchToken } from './lib/bench-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -147,50 +147,14 @@ console.log(
 );
 
 // 2. End-to-end POST /letters with the database.
-let embedded;
-let server = process.env.DATABASE_URL;
-if (!server) {
-  embedded = await startEmbeddedPostgres();
-  server = embedded.url;
-}
-const dbNames = { co: `bench_letters_${process.pid}`, sr: `bench_letters_sr_${process.pid}` };
-const admin = new pg.Client({ connectionString: server });
-await admin.connect();
-for (const n of Object.values(dbNames)) await admin.query(`CREATE DATABASE ${n}`);
-await admin.end();
-
+// Each service on its own database, as in production; a failure part-way leaves nothing behind.
 /** Services started here as processes of their own. */
-const children = [];
-// A failure part-way leaves nothing behind: services stopped, the benchmark's databases dropped
-// (from DATABASE_URL's server) or the embedded PostgreSQL stopped with its throwaway data
-// directory; then exit 1.
-process.once('uncaughtException', (e) => {
-  console.error(e);
-  const cleanup = async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    if (embedded) return embedded.stop();
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    for (const n of Object.values(dbNames)) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
-    await c.end();
-  };
-  const limit = new Promise((r) => setTimeout(r, 15_000).unref());
-  void Promise.race([cleanup().catch(() => {}), limit]).finally(() => process.exit(1));
+const { server, embedded, dbNames, dbUrlOf, children } = await benchEnvironment({
+  co: `bench_letters_${process.pid}`,
+  sr: `bench_letters_sr_${process.pid}`,
 });
-const dbUrlOf = (name) => {
-  const u = new URL(server);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 const url = new URL(dbUrlOf(dbNames.co));
-const sign = (sub, roles) =>
-  new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer('cms-cis-dev')
-    .setAudience('cms-cis')
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(SECRET));
+const sign = (sub, roles) => benchToken(SECRET, sub, roles);
 
 // service-requests, from its build, as a process of its own: correspondence confirms CMSL0406's
 // approval with it. Its own peers are nowhere (workers off: it sends nothing).

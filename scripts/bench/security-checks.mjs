@@ -37,8 +37,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { SignJWT } from 'jose';
-import { freePort, startEmbeddedPostgres } from '../lib/embedded-pg.mjs';
+import { freePort } from '../lib/embedded-pg.mjs';
+import { benchEnvironment, benchToken } from './lib/bench-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -135,55 +135,19 @@ const raw = { threads: [], rates: {} };
   );
 }
 
-let embedded;
-let server = process.env.DATABASE_URL;
-if (!server) {
-  embedded = await startEmbeddedPostgres();
-  server = embedded.url;
-}
-// Each service on its own database, as in production.
-const dbNames = { cs: `bench_cs_${process.pid}`, sr: `bench_cs_sr_${process.pid}` };
-const admin = new pg.Client({ connectionString: server });
-await admin.connect();
-for (const n of Object.values(dbNames)) await admin.query(`CREATE DATABASE ${n}`);
-await admin.end();
-
-// A benchmark that fails part-way leaves no service behind.
-const started = [];
-process.on('exit', () => {
-  for (const c of started) if (c.exitCode === null) c.kill('SIGKILL');
+// Each service on its own database, as in production; a failure part-way leaves nothing behind.
+const {
+  server,
+  embedded,
+  dbNames,
+  dbUrlOf,
+  children: started,
+} = await benchEnvironment({
+  cs: `bench_cs_${process.pid}`,
+  sr: `bench_cs_sr_${process.pid}`,
 });
 
-// A failure part-way leaves nothing behind: services stopped, the benchmark's databases dropped
-// (from DATABASE_URL's server) or the embedded PostgreSQL stopped with its throwaway data
-// directory; then exit 1.
-process.once('uncaughtException', (e) => {
-  console.error(e);
-  const cleanup = async () => {
-    for (const c of started) if (c.exitCode === null) c.kill('SIGKILL');
-    if (embedded) return embedded.stop();
-    const c = new pg.Client({ connectionString: server });
-    await c.connect();
-    for (const n of Object.values(dbNames)) await c.query(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
-    await c.end();
-  };
-  const limit = new Promise((r) => setTimeout(r, 15_000).unref());
-  void Promise.race([cleanup().catch(() => {}), limit]).finally(() => process.exit(1));
-});
-const dbUrlOf = (name) => {
-  const u = new URL(server);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-
-const sign = (sub, roles) =>
-  new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer('cms-cis-dev')
-    .setAudience('cms-cis')
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(SECRET));
+const sign = (sub, roles) => benchToken(SECRET, sub, roles);
 
 /** Starts a built service as a child process; resolves to { base, stop } once it is ready. */
 async function startBuilt(service, env) {
