@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
 import { createTestDatabase, listen, LogCapture, testEnv, TestDatabase } from '@cms/testing';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../src/app';
@@ -34,4 +35,29 @@ export async function startServiceRequests(
       await db.drop();
     },
   };
+}
+
+/** Two parents (as given) on one maintenance case in GB, created through the API as `token`. */
+export async function givenParentsOnCase(
+  url: string,
+  token: string,
+  parents: { pwc: Record<string, unknown>; nrp: Record<string, unknown> },
+): Promise<{ pwcId: string; nrpId: string; caseId: string }> {
+  const post = async (path: string, body: object): Promise<string> => {
+    const res = await request(url).post(path).auth(token, { type: 'bearer' }).send(body);
+    if (res.status !== 201)
+      throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body.id as string;
+  };
+  const pwcId = await post('/clients', parents.pwc);
+  const nrpId = await post('/clients', parents.nrp);
+  const caseId = await post('/cases', {
+    jurisdiction: 'GB',
+    stage: 'maintenance',
+    participants: [
+      { clientId: pwcId, role: 'PWC' },
+      { clientId: nrpId, role: 'NRP' },
+    ],
+  });
+  return { pwcId, nrpId, caseId };
 }

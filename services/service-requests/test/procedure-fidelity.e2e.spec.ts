@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
-import { startServiceRequests, TestServiceRequests } from './helpers';
+import { givenParentsOnCase, startServiceRequests, TestServiceRequests } from './helpers';
 
 /**
  * Issue #13 (procedure fidelity) and #18 (one write path), over HTTP on real PostgreSQL: the Waits
@@ -80,34 +80,10 @@ describe('procedure fidelity over HTTP', () => {
       tokenFor(['caseworker'], 'cw-1'),
       tokenFor(['system'], 'client-security'),
     ]);
-    pwcId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({ nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' })
-        .expect(201)
-    ).body.id;
-    nrpId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({ nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed', homePhone: '0113 496 0000' })
-        .expect(201)
-    ).body.id;
-    caseId = (
-      await api()
-        .post('/cases')
-        .auth(cw, { type: 'bearer' })
-        .send({
-          jurisdiction: 'GB',
-          stage: 'maintenance',
-          participants: [
-            { clientId: pwcId, role: 'PWC' },
-            { clientId: nrpId, role: 'NRP' },
-          ],
-        })
-        .expect(201)
-    ).body.id;
+    ({ pwcId, nrpId, caseId } = await givenParentsOnCase(s.url, cw, {
+      pwc: { nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' },
+      nrp: { nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed', homePhone: '0113 496 0000' },
+    }));
   });
   afterAll(() => s.close());
 
@@ -388,34 +364,10 @@ describe('procedure fidelity over HTTP: what a Wait expiry leaves for the casewo
   beforeAll(async () => {
     s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
     [cw, sys] = await Promise.all([tokenFor(['caseworker'], 'cw-1'), tokenFor(['system'], 'ops')]);
-    pwcId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({ nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor' })
-        .expect(201)
-    ).body.id;
-    const nrpId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({ nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' })
-        .expect(201)
-    ).body.id;
-    caseId = (
-      await api()
-        .post('/cases')
-        .auth(cw, { type: 'bearer' })
-        .send({
-          jurisdiction: 'GB',
-          stage: 'maintenance',
-          participants: [
-            { clientId: pwcId, role: 'PWC' },
-            { clientId: nrpId, role: 'NRP' },
-          ],
-        })
-        .expect(201)
-    ).body.id;
+    ({ pwcId, caseId } = await givenParentsOnCase(s.url, cw, {
+      pwc: { nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor' },
+      nrp: { nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' },
+    }));
   });
   afterAll(() => s.close());
 

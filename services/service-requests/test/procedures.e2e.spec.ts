@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { tokenFor } from '@cms/testing';
-import { startServiceRequests, TestServiceRequests } from './helpers';
+import { givenParentsOnCase, startServiceRequests, TestServiceRequests } from './helpers';
 
 const BANK = { sortCode: '08-99-99', accountNumber: '66374958', accountName: 'Sarah Okafor' };
 
@@ -42,31 +42,10 @@ describe('service-requests: transfer data and security events', () => {
       tokenFor(['caseworker', 'team-leader'], 'tl-2'),
       tokenFor(['system'], 'client-security'),
     ]);
-    pwcId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({ nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' })
-    ).body.id;
-    const nrpId = (
-      await api()
-        .post('/clients')
-        .auth(cw, { type: 'bearer' })
-        .send({ nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' })
-    ).body.id;
-    caseId = (
-      await api()
-        .post('/cases')
-        .auth(cw, { type: 'bearer' })
-        .send({
-          jurisdiction: 'GB',
-          stage: 'maintenance',
-          participants: [
-            { clientId: pwcId, role: 'PWC' },
-            { clientId: nrpId, role: 'NRP' },
-          ],
-        })
-    ).body.id;
+    ({ pwcId, caseId } = await givenParentsOnCase(s.url, cw, {
+      pwc: { nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' },
+      nrp: { nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' },
+    }));
   });
   afterAll(() => s.close());
 

@@ -45,7 +45,6 @@ export interface ResourcePolicy {
 }
 
 const STAFF: readonly Role[] = ['caseworker', 'team-leader', 'sensitive-access', 'system'];
-const WORKERS: readonly Role[] = ['caseworker', 'team-leader', 'sensitive-access', 'system'];
 const CLIENT_SIDE =
   'the client: any of their cases flagged (SU-6, BR-7, PATCH by the sensitive case team), the client flag, or Sensitive Check (RD-4)';
 
@@ -66,7 +65,7 @@ export const ACCESS_POLICY: Readonly<Record<ResourceKind, ResourcePolicy>> = {
   'service-request': {
     sensitivity: 'its own flag, any linked case, or its subject client',
     read: STAFF,
-    change: WORKERS,
+    change: STAFF,
   },
   'work-queue': {
     sensitivity: 'the sensitive-case-team queue (BR-7) is sensitive; items by their SR',
@@ -81,7 +80,7 @@ export const ACCESS_POLICY: Readonly<Record<ResourceKind, ResourcePolicy>> = {
   'security-details': {
     sensitivity: 'the client, or the client a representative acts for (asked of service-requests)',
     read: STAFF,
-    change: WORKERS,
+    change: STAFF,
   },
   'security-audit-trail': {
     sensitivity: 'the audited client or representative (asked of service-requests)',

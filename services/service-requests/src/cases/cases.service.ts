@@ -5,12 +5,11 @@ import {
   Actor,
   DomainError,
   DomainValidationError,
-  hasSensitiveAccess,
   NotFoundError,
   StaleVersionError,
   isParentRole,
 } from '@cms/domain';
-import { CLOCK, decideAccess, recordAudit } from '@cms/platform';
+import { CLOCK, decideAccess, maySeeSensitive, recordAudit } from '@cms/platform';
 import { routeCaseSrsToSensitiveTeam } from './case-sensitivity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Client } from '../clients/client.entity';
@@ -129,7 +128,8 @@ export class CasesService {
       qb.andWhere('c.id IN (SELECT case_id FROM case_participant WHERE client_id = :cid)', {
         cid: q.clientId,
       });
-    if (!hasSensitiveAccess(actor)) qb.andWhere('c.nationally_sensitive = false');
+    // The policy's one decision: a page (and its total) never counts a case the caller may not see.
+    if (!maySeeSensitive(actor)) qb.andWhere('c.nationally_sensitive = false');
     const [items, total] = await qb.getManyAndCount();
     return { items: items.map(toView), total };
   }
