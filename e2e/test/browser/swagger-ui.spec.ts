@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,33 @@ const CALLS: Record<ServiceKey, { path: string; caller: Caller; shows: () => str
 };
 let caseNumber: string;
 
+/**
+ * Waits for `work` at most `ms` milliseconds. Resolves false (and says what hung) when it did not
+ * finish in time, so clean-up can never hang the run: a CI run once waited 80 minutes on it.
+ */
+async function within(ms: number, what: string, work: Promise<unknown> | undefined): Promise<boolean> {
+  if (!work) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([
+    work.then(
+      () => true,
+      (e: unknown) => {
+        console.warn(`${what} failed: ${String(e)}`);
+        return true;
+      },
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  if (!done) console.warn(`${what} did not finish within ${ms} ms; going on without it.`);
+  return done;
+}
+
+/** Kills every Chromium process of this test (they all carry our private --user-data-dir). */
+function killChromium(userDataDir: string): void {
+  spawnSync('pkill', ['-KILL', '-f', `--user-data-dir=${userDataDir}`], { stdio: 'ignore' });
+}
+
 describe('Swagger UI of every service, in a real browser', () => {
   let system: AcceptanceSystem;
   let context: BrowserContext;
@@ -55,6 +83,7 @@ describe('Swagger UI of every service, in a real browser', () => {
       chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
         headless: true,
+        timeout: 45_000,
         args: CHROMIUM_ARGS,
       }),
     ]);
@@ -68,10 +97,12 @@ describe('Swagger UI of every service, in a real browser', () => {
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await system?.close();
+    // Bounded at every step, then Chromium killed outright: nothing here may keep Jest waiting.
+    await within(15_000, 'Closing Chromium', context?.close());
+    if (userDataDir) killChromium(userDataDir);
+    await within(20_000, 'Stopping the services', system?.close());
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  });
+  }, 50_000);
 
   /** Opens /docs, authorises with `token` (bearer) and runs GET `apiPath` with "Try it out". */
   async function tryItOut(page: Page, url: string, token: string, apiPath: string) {
