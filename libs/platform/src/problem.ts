@@ -58,9 +58,88 @@ function typeFor(code: string): string {
   return `urn:cms-cis:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
-/** Builds the problem body for any thrown value. 5xx details are masked (logged, never returned). */
+/**
+ * SQLSTATEs of a database that is going away, coming back or full for a moment (a restart, a
+ * managed failover): 57P01 admin shutdown (sessions terminated), 57P02 crash shutdown, 57P03 cannot
+ * connect now (shutting down / starting up / in recovery), 08000, 08001, 08003, 08006 connection
+ * failures, 53300 too many connections.
+ */
+export const TRANSIENT_SQLSTATES: ReadonlySet<string> = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300',
+]);
+
+/** Socket errors of a database (or its proxy) that cannot be reached for a moment. */
+const TRANSIENT_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** node-postgres's and pg-pool's own messages for a lost or unobtainable connection (no code). */
+const TRANSIENT_MESSAGES = [
+  /^Connection terminated/, // "… unexpectedly", "… due to connection timeout"
+  /^timeout exceeded when trying to connect$/, // pg-pool connectionTimeoutMillis
+  /has encountered a connection error and is not queryable/,
+  /^Client was closed and is not queryable$/,
+  /the database system is (shutting down|starting up|in recovery mode|not yet accepting connections)/,
+  /terminating connection due to administrator command/,
+];
+
+/** Seconds a client should wait before retrying a 503 (the `Retry-After` header of every 503). */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * True when `error` says the database is unavailable for a moment rather than that the request or
+ * the code is wrong: a transient SQLSTATE ({@link TRANSIENT_SQLSTATES}), a refused/reset socket, a
+ * pool connect time-out, or node-postgres's "Connection terminated". Looks through TypeORM's
+ * `QueryFailedError.driverError`, `cause` chains and `AggregateError`s (IPv4 and IPv6 both refused).
+ * Such errors answer 503 with `Retry-After`, never 500 (issue #16).
+ */
+export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof e.code === 'string' && (TRANSIENT_SQLSTATES.has(e.code) || TRANSIENT_SOCKET_CODES.has(e.code)))
+    return true;
+  if (typeof e.message === 'string' && TRANSIENT_MESSAGES.some((m) => m.test(e.message as string)))
+    return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isTransientDatabaseError(x, depth + 1))) return true;
+  return isTransientDatabaseError(e.driverError, depth + 1) || isTransientDatabaseError(e.cause, depth + 1);
+}
+
+/**
+ * Builds the problem body for any thrown value. 5xx details are masked (logged, never returned);
+ * a transient database error ({@link isTransientDatabaseError}) is 503 `DATABASE_UNAVAILABLE`.
+ */
 export function toProblem(error: unknown, instance?: string): ProblemDetails {
   const requestId = RequestContext.requestId();
+  if (!(error instanceof DomainError) && isTransientDatabaseError(error)) {
+    return clean({
+      type: typeFor('DATABASE_UNAVAILABLE'),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: `The service's database is unavailable for a moment (a restart or failover). Retry after ${RETRY_AFTER_SECONDS} s; nothing was changed unless a retry with the same Idempotency-Key says so.`,
+      instance,
+      code: 'DATABASE_UNAVAILABLE',
+      requestId,
+    });
+  }
   if (error instanceof DomainError) {
     const map = KIND_TO_HTTP[error.kind];
     return clean({
@@ -86,6 +165,17 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
       detail: detailOf(error, status),
       instance,
       code,
+      requestId,
+    });
+  }
+  if (status === 503) {
+    return clean({
+      type: typeFor('SERVICE_UNAVAILABLE'),
+      title: 'Service Unavailable',
+      status,
+      detail: `The service cannot take this request just now. Retry after ${RETRY_AFTER_SECONDS} s.`,
+      instance,
+      code: 'SERVICE_UNAVAILABLE',
       requestId,
     });
   }
@@ -166,14 +256,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.code === 'PAYLOAD_TOO_LARGE' && typeof bodyLimit === 'number') {
       problem.detail = `The request body is larger than the limit of ${bodyLimit} bytes.`;
     }
-    if (problem.status >= 500) this.logger.error({ err: exception }, 'Unhandled error');
+    if (problem.status === 503) {
+      // Expected while a database or peer restarts: one line, no stack, the client retries.
+      const reason = (exception as { message?: unknown })?.message;
+      this.logger.warn(
+        { code: problem.code, reason: typeof reason === 'string' ? reason : undefined },
+        'Service unavailable',
+      );
+    } else if (problem.status >= 500) this.logger.error({ err: exception }, 'Unhandled error');
     sendProblem(reply, problem);
   }
 }
 
-/** Writes `problem` as the reply with the right status and content type. */
+/**
+ * Writes `problem` as the reply with the right status and content type; a 503 always carries
+ * `Retry-After` ({@link RETRY_AFTER_SECONDS} unless the caller set one).
+ */
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (problem.status === 503 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   reply
     .status(problem.status)
     .header('content-type', 'application/problem+json; charset=utf-8')
