@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@cms/domain';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
 import { signDevToken } from './auth';
 import { BaseServiceConfig } from './config';
 import { CONFIG, SERVICE_NAME } from './tokens';
@@ -10,6 +10,38 @@ import { RequestContext } from './request-context';
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
+/** How a peer call retries: attempts after the first, the first backoff, its cap, and the whole budget. */
+export interface PeerRetryPolicy {
+  /** Retries after the first attempt while the peer answers 503 (it is up, and says when to come back). */
+  maxRetries: number;
+  /**
+   * Retries after connection errors, time-outs and other 5xx (the peer may be down or broken: a few
+   * quick tries, so that a caller whose peer is gone hears so in well under a second).
+   */
+  maxOtherRetries: number;
+  /** First backoff in ms when the peer gives no `Retry-After` (doubling, with jitter). */
+  initialDelayMs: number;
+  /** Largest single wait in ms, `Retry-After` included. */
+  maxDelayMs: number;
+  /**
+   * Milliseconds from the first attempt after which no retry starts: long enough to ride out a
+   * database restart or a replica's drain (a few seconds), short enough for the caller's own caller.
+   */
+  budgetMs: number;
+}
+
+/**
+ * The default {@link PeerRetryPolicy}: 503s retried up to 8 times within 10 s (a database restart or
+ * failover takes a few seconds), anything else 3 times; waits of 100 ms doubling to 2 s.
+ */
+export const PEER_RETRY: PeerRetryPolicy = {
+  maxRetries: 8,
+  maxOtherRetries: 3,
+  initialDelayMs: 100,
+  maxDelayMs: 2000,
+  budgetMs: 10_000,
+};
+
 class RetryableResponse extends Error {
   constructor(readonly response: Response) {
     super(`peer answered ${response.status}`);
@@ -17,13 +49,29 @@ class RetryableResponse extends Error {
 }
 
 /**
+ * Milliseconds a `Retry-After` header asks for (delta-seconds or an HTTP date), or undefined when
+ * absent or unreadable.
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
  * The one way a service calls a peer over HTTP: a `fetch` that adds the service token and the
- * current request id, times out, and retries with exponential backoff on connection errors and
- * 5xx — only for idempotent methods or requests carrying an `Idempotency-Key`.
+ * current request id, times out, and retries on connection errors and 5xx — only for idempotent
+ * methods or requests carrying an `Idempotency-Key` — waiting what the peer's `Retry-After` asks
+ * (a 503 while its database restarts or it drains) or else backing off exponentially, within the
+ * budget of {@link PEER_RETRY}. When the budget is spent the last answer is returned as it is.
  */
 @Injectable()
 export class PeerHttp {
   private cachedToken?: { value: string; expiresAt: number };
+  /** Retry policy; tests may shorten it. */
+  retryPolicy: PeerRetryPolicy = PEER_RETRY;
 
   constructor(
     @Inject(CONFIG) private readonly config: BaseServiceConfig,
@@ -51,22 +99,55 @@ export class PeerHttp {
     const method = original.method.toUpperCase();
     const retryable = IDEMPOTENT.has(method) || original.headers.has('idempotency-key');
     const token = await this.token();
+    const rp = this.retryPolicy;
+    const started = Date.now();
+    let retries = 0;
+    let otherRetries = 0;
+    let previous: Response | undefined;
+    // The wait before the next attempt: the peer's Retry-After when it gave one, else exponential
+    // backoff with equal jitter; undefined when that wait would end past the budget (no retry).
+    const waitFor = (e: unknown): number | undefined => {
+      const asked =
+        e instanceof RetryableResponse ? retryAfterMs(e.response.headers.get('retry-after')) : undefined;
+      const backoff = Math.min(rp.maxDelayMs, rp.initialDelayMs * 2 ** retries);
+      const wait = Math.min(rp.maxDelayMs, asked ?? backoff / 2 + (Math.random() * backoff) / 2);
+      return Date.now() - started + wait <= rp.budgetMs ? wait : undefined;
+    };
+    let nextWait = 0;
     const policy = retry(
-      handleWhen((e) => retryable && (e instanceof RetryableResponse || isConnectionError(e))),
+      handleWhen((e) => {
+        if (!retryable || !(e instanceof RetryableResponse || isConnectionError(e))) return false;
+        const unavailable = e instanceof RetryableResponse && e.response.status === 503;
+        if (!unavailable && otherRetries >= rp.maxOtherRetries) return false;
+        const wait = waitFor(e);
+        if (wait === undefined) return false;
+        if (!unavailable) otherRetries++;
+        nextWait = wait;
+        return true;
+      }),
       {
-        maxAttempts: retryable ? 3 : 0,
-        backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }),
+        maxAttempts: retryable ? rp.maxRetries : 0,
+        backoff: new DelegateBackoff(() => {
+          retries++;
+          return nextWait;
+        }),
       },
     );
     try {
       return await policy.execute(async () => {
+        // The answer being retried is not read: free its connection.
+        await previous?.body?.cancel().catch(() => undefined);
+        previous = undefined;
         const req = original.clone();
         req.headers.set('authorization', `Bearer ${token}`);
         req.headers.set('x-request-id', RequestContext.requestId() ?? randomUUID());
         const actingFor = RequestContext.actingFor();
         if (actingFor) req.headers.set('x-on-behalf-of', actingFor);
         const res = await fetch(req, { signal: AbortSignal.timeout(timeoutMs) });
-        if (RETRYABLE_STATUS.has(res.status) && retryable) throw new RetryableResponse(res);
+        if (RETRYABLE_STATUS.has(res.status) && retryable) {
+          previous = res;
+          throw new RetryableResponse(res);
+        }
         return res;
       });
     } catch (e) {

@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DomainError } from '@cms/domain';
+import { BaseServiceConfig, loadConfig } from '../src/config';
+import { PeerHttp, retryAfterMs } from '../src/peer-http';
+
+/*
+ * Issue #16: a peer whose database restarts, or a replica that drains, answers 503 with
+ * Retry-After; PeerHttp retries it (idempotent calls and calls with an Idempotency-Key only),
+ * waiting what the peer asks, within its budget. A real HTTP server plays the peer.
+ */
+
+interface Peer {
+  url: string;
+  /** Arrival times (ms since the peer started) and methods of the requests it got. */
+  calls: Array<{ at: number; method: string; key?: string }>;
+  close(): Promise<void>;
+}
+
+/** A peer answering `answers[i]` to its i-th request (the last one from then on). */
+async function peer(answers: Array<{ status: number; headers?: Record<string, string> }>): Promise<Peer> {
+  const t0 = Date.now();
+  const calls: Peer['calls'] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    req.on('end', () => {
+      calls.push({
+        at: Date.now() - t0,
+        method: req.method!,
+        key: req.headers['idempotency-key'] as string | undefined,
+      });
+      const a = answers[Math.min(calls.length - 1, answers.length - 1)];
+      res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
+      res.end(JSON.stringify({ status: a.status }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const http = () =>
+  new PeerHttp(
+    loadConfig(BaseServiceConfig, {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unused',
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+    }),
+    'peer-http-test',
+  );
+
+const UNAVAILABLE = { status: 503, headers: { 'retry-after': '1' } };
+
+describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', () => {
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs(' 0 ')).toBe(0);
+    expect(retryAfterMs(new Date(10_000 + 3000).toUTCString(), 10_000)).toBe(3000);
+    expect(retryAfterMs(null)).toBeUndefined();
+    expect(retryAfterMs('soon')).toBeUndefined();
+  });
+
+  it('retries an idempotent GET through a 3-second outage, waiting the Retry-After each time', async () => {
+    const p = await peer([UNAVAILABLE, UNAVAILABLE, UNAVAILABLE, { status: 200 }]);
+    try {
+      const res = await http().fetch(`${p.url}/cases/1`);
+      expect(res.status).toBe(200);
+      expect(p.calls).toHaveLength(4);
+      for (let i = 1; i < p.calls.length; i++)
+        expect(p.calls[i].at - p.calls[i - 1].at).toBeGreaterThanOrEqual(950);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('retries a POST that carries an Idempotency-Key, with the same key', async () => {
+    const p = await peer([UNAVAILABLE, { status: 201 }]);
+    try {
+      const res = await http().fetch(`${p.url}/letters`, {
+        method: 'POST',
+        headers: { 'idempotency-key': 'k-1', 'content-type': 'application/json' },
+        body: JSON.stringify({ a: 1 }),
+      });
+      expect(res.status).toBe(201);
+      expect(p.calls.map((c) => c.key)).toEqual(['k-1', 'k-1']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('never retries a POST without an Idempotency-Key: the 503 goes back to the caller', async () => {
+    const p = await peer([UNAVAILABLE, { status: 201 }]);
+    try {
+      const res = await http().fetch(`${p.url}/cases`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(503);
+      expect(p.calls).toHaveLength(1);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('stops within its budget and returns the last answer when the peer stays unavailable', async () => {
+    const p = await peer([UNAVAILABLE]);
+    const client = http();
+    client.retryPolicy = { ...client.retryPolicy, budgetMs: 2500 };
+    try {
+      const t0 = Date.now();
+      const res = await client.fetch(`${p.url}/cases/1`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(Date.now() - t0).toBeLessThan(2500 + 500);
+      expect(p.calls).toHaveLength(3); // at 0, ~1 s, ~2 s; a fourth at ~3 s would pass the budget
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a peer that refuses connections for the whole budget is PEER_UNAVAILABLE (503 to our caller)', async () => {
+    const p = await peer([{ status: 200 }]);
+    const url = p.url;
+    await p.close();
+    const client = http();
+    client.retryPolicy = { ...client.retryPolicy, budgetMs: 600 };
+    const error = await client.fetch(`${url}/cases/1`).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'PEER_UNAVAILABLE', kind: 'unavailable' });
+  });
+});
