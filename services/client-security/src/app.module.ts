@@ -4,7 +4,10 @@ import type { DestinationStream } from 'pino';
 import { ClientSecurityAccessRepository } from './access/access.repository';
 import { AuditController } from './audit/audit.controller';
 import { ClientSecurityConfig } from './config';
+import { IdempotencyRecord } from './idempotency/idempotency-record.entity';
+import { IdempotentRequests } from './idempotency/idempotent-requests';
 import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
+import { IdempotencyKeys1765200000300 } from './migrations/1765200000300-idempotency-keys';
 import { RateLimitBucket } from './rate-limits/rate-limit-bucket.entity';
 import { RateLimiter } from './rate-limits/rate-limiter.service';
 import {
@@ -17,8 +20,12 @@ import { SecurityCredential, SecuritySubject } from './security-details/security
 import { SubjectFacts } from './security-details/subject-facts';
 import { SecurityEvents } from './security-events/security-events';
 
-export const ENTITIES = [AuditRecord, SecuritySubject, SecurityCredential, RateLimitBucket];
-export const MIGRATIONS = [SecurityDetails1763900000000, AuditOnBehalfOf1764900000000];
+export const ENTITIES = [AuditRecord, SecuritySubject, SecurityCredential, RateLimitBucket, IdempotencyRecord];
+export const MIGRATIONS = [
+  SecurityDetails1763900000000,
+  AuditOnBehalfOf1764900000000,
+  IdempotencyKeys1765200000300,
+];
 
 /** Root module of client-security. */
 @Module({})
@@ -36,7 +43,14 @@ export class AppModule {
         }),
       ],
       controllers: [ClientSecurityController, RepresentativeSecurityController, AuditController],
-      providers: [SecretHasher, RateLimiter, SecurityEvents, SubjectFacts, SecurityDetailsService],
+      providers: [
+        SecretHasher,
+        RateLimiter,
+        SecurityEvents,
+        SubjectFacts,
+        IdempotentRequests,
+        SecurityDetailsService,
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@cms/domain';
 import { Access, ApiProblems, at, CurrentActor, Roles, UuidParamPipe } from '@cms/platform';
 import { RateLimitedError } from '../rate-limits/rate-limiter.service';
@@ -21,6 +21,22 @@ import {
 export const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
 /** Roles that set up, change, unblock and check: caseworkers, the sensitive case team, systems (the portal). */
 export const ACTORS = ['caseworker', 'sensitive-access', 'system'] as const;
+
+/**
+ * The optional `Idempotency-Key` of set-up, change and unblock (IdempotentRequests): the same key
+ * and the same request answer as the first time without applying twice; a different request is
+ * refused (422 IDEMPOTENCY_KEY_REUSED).
+ */
+const IdempotencyKeyHeader = () =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; ' +
+      'the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII ' +
+      'characters, per caller.',
+    schema: { type: 'string', example: 'sr:9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d:update-security-details:4:1' },
+  });
 
 /** Minimal reply surface used to add `Retry-After` to a 429. */
 interface HeaderReply {
@@ -60,14 +76,16 @@ export class ClientSecurityController {
       'service-requests shows the client only on manually built CSA Arrears Only cases (SD-21). A client ' +
       'service-requests does not hold is refused (404).',
   })
+  @IdempotencyKeyHeader()
   @ApiCreatedResponse({ type: SecurityDetailsView })
   @ApiProblems(404, 409, 422)
   setUp(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: SetUpClientSecurityDto,
     @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SecurityDetailsView> {
-    return this.security.setUp(this.ref(clientId), dto, actor);
+    return this.security.setUp(this.ref(clientId), dto, actor, idempotencyKey);
   }
 
   @Get('security-details')
@@ -113,14 +131,16 @@ export class ClientSecurityController {
       'failures reset. Refused: no details (SD-22), CSA Arrears Only without a TAM account (SD-21), a client ' +
       'representative (SD-18), a blocked account (unblock first, SD-11), no SR or not such an SR (SD-4).',
   })
+  @IdempotencyKeyHeader()
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(404, 422)
   change(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: ChangeSecurityDetailsDto,
     @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SecurityDetailsView> {
-    return this.security.change(this.ref(clientId), dto, actor);
+    return this.security.change(this.ref(clientId), dto, actor, idempotencyKey);
   }
 
   @Post('security-check')
@@ -158,14 +178,16 @@ export class ClientSecurityController {
       'Refused for CSA Arrears Only clients without a TAM account (raise an incident with AAC, SD-21). An SR, when ' +
       'named, must be an open Change Contact/Security Info SR of this client (SD-4).',
   })
+  @IdempotencyKeyHeader()
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(404, 422)
   unblock(
     @Param('clientId', UuidParamPipe) clientId: string,
     @Body() dto: UnblockDto,
     @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SecurityDetailsView> {
-    return this.security.unblock(this.ref(clientId), dto, actor);
+    return this.security.unblock(this.ref(clientId), dto, actor, idempotencyKey);
   }
 }
 
@@ -195,14 +217,16 @@ export class RepresentativeSecurityController {
       "Security set-up for a client representative's own details (SD-1, SD-18): service-requests must hold them " +
       'as a current representative of `actingForClientId`.',
   })
+  @IdempotencyKeyHeader()
   @ApiCreatedResponse({ type: SecurityDetailsView })
   @ApiProblems(404, 409, 422)
   setUp(
     @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: SetUpRepresentativeSecurityDto,
     @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SecurityDetailsView> {
-    return this.security.setUp(this.ref(id), dto, actor);
+    return this.security.setUp(this.ref(id), dto, actor, idempotencyKey);
   }
 
   @Get('security-details')
@@ -243,14 +267,16 @@ export class RepresentativeSecurityController {
       'under an open Change Contact/Security Info SR of the client they act for (SD-4). Refused when not set up ' +
       '(SD-22) or blocked (unblock first, SD-11).',
   })
+  @IdempotencyKeyHeader()
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(404, 422)
   change(
     @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: ChangeSecurityDetailsDto,
     @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SecurityDetailsView> {
-    return this.security.change(this.ref(id), dto, actor);
+    return this.security.change(this.ref(id), dto, actor, idempotencyKey);
   }
 
   @Post('security-check')
@@ -282,13 +308,15 @@ export class RepresentativeSecurityController {
   @HttpCode(200)
   @Roles(...ACTORS)
   @ApiOperation({ summary: 'Unblock the representative after they pass security (SD-3); failures reset.' })
+  @IdempotencyKeyHeader()
   @ApiOkResponse({ type: SecurityDetailsView })
   @ApiProblems(404, 422)
   unblock(
     @Param('representativeId', UuidParamPipe) id: string,
     @Body() dto: UnblockDto,
     @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<SecurityDetailsView> {
-    return this.security.unblock(this.ref(id), dto, actor);
+    return this.security.unblock(this.ref(id), dto, actor, idempotencyKey);
   }
 }

@@ -4,6 +4,7 @@ import { DomainError, DomainValidationError, type Actor, type Clock, type FieldP
 import { CLOCK, CONFIG, recordAudit } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
+import { IdempotentRequests, type IdempotencyClaim } from '../idempotency/idempotent-requests';
 import { RateLimit, RateLimiter } from '../rate-limits/rate-limiter.service';
 import { SecurityEvents } from '../security-events/security-events';
 import { SecretHasher } from './secret-hasher';
@@ -77,6 +78,7 @@ export class SecurityDetailsService {
     private readonly limiter: RateLimiter,
     private readonly events: SecurityEvents,
     private readonly facts: SubjectFacts,
+    private readonly idempotency: IdempotentRequests,
   ) {}
 
   /**
@@ -87,9 +89,29 @@ export class SecurityDetailsService {
    * representative must be a current representative there of the client named (SD-18).
    * @throws DomainValidationError (SD-1 rules); SecurityDetailsAlreadySetUpError (409);
    *   SubjectTypeMismatchError when the id is a subject of the other type; ClientNotFoundError
-   *   (404); RepresentativeNotActingForClientError (422, SD-18)
+   *   (404); RepresentativeNotActingForClientError (422, SD-18); with `idempotencyKey`, see
+   *   {@link IdempotentRequests} (a repeat gets the first answer; IdempotencyKeyReusedError)
    */
-  async setUp(ref: SubjectRef, input: SetUpInput, actor: Actor): Promise<SecurityDetailsView> {
+  setUp(
+    ref: SubjectRef,
+    input: SetUpInput,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<SecurityDetailsView> {
+    return this.idempotency.run(
+      actor,
+      idempotencyKey,
+      { operation: `${ref.type}:set-up`, subjectId: ref.id, body: input },
+      (claim) => this.setUpOnce(ref, input, actor, claim),
+    );
+  }
+
+  private async setUpOnce(
+    ref: SubjectRef,
+    input: SetUpInput,
+    actor: Actor,
+    claim: IdempotencyClaim<SecurityDetailsView>,
+  ): Promise<SecurityDetailsView> {
     const problems = [pinProblem(input.pin), passwordProblem(input.password)].filter(
       (p): p is FieldProblem => p !== null,
     );
@@ -110,7 +132,7 @@ export class SecurityDetailsService {
     const now = this.clock.now();
     const tamAccount = isClient && !csaArrearsOnly;
     try {
-      await this.db.transaction(async (m) => {
+      return await this.db.transaction(async (m) => {
         await m.insert(SecuritySubject, {
           subjectId: ref.id,
           subjectType: ref.type,
@@ -153,12 +175,14 @@ export class SecurityDetailsService {
             ...(isClient ? {} : { actingForClientId: input.actingForClientId }),
           },
         });
+        const view = await this.status(ref, m);
+        await claim(m, view);
+        return view;
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw new SecurityDetailsAlreadySetUpError(ref.type);
       throw e;
     }
-    return this.status(ref);
   }
 
   /** The subject's status; `setUp: false` when they have no details (SD-22). @throws SubjectTypeMismatchError */
@@ -258,9 +282,30 @@ export class SecurityDetailsService {
    * @throws RepresentativeNotAmendableError (SD-18); DomainValidationError (SD-1, SD-14);
    *   SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); AccountBlockedError
    *   (unblock first, SD-11); SubjectTypeMismatchError; ServiceRequestRequiredError (SD-4);
-   *   ServiceRequestNotFoundError (404); ServiceRequestNotApplicableError (SD-4)
+   *   ServiceRequestNotFoundError (404); ServiceRequestNotApplicableError (SD-4); with
+   *   `idempotencyKey`, see {@link IdempotentRequests} (a repeat gets the first answer and appends no
+   *   second version; IdempotencyKeyReusedError)
    */
-  async change(ref: SubjectRef, dto: ChangeSecurityDetailsDto, actor: Actor): Promise<SecurityDetailsView> {
+  change(
+    ref: SubjectRef,
+    dto: ChangeSecurityDetailsDto,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<SecurityDetailsView> {
+    return this.idempotency.run(
+      actor,
+      idempotencyKey,
+      { operation: `${ref.type}:change`, subjectId: ref.id, body: dto },
+      (claim) => this.changeOnce(ref, dto, actor, claim),
+    );
+  }
+
+  private async changeOnce(
+    ref: SubjectRef,
+    dto: ChangeSecurityDetailsDto,
+    actor: Actor,
+    claim: IdempotencyClaim<SecurityDetailsView>,
+  ): Promise<SecurityDetailsView> {
     if (ref.type === 'client' && dto.subjectType === 'client-representative') {
       throw new RepresentativeNotAmendableError();
     }
@@ -289,7 +334,7 @@ export class SecurityDetailsService {
       dto.pin !== undefined ? this.hasher.hashPin(dto.pin) : undefined,
       dto.password !== undefined ? this.hasher.hashPassword(dto.password) : undefined,
     ]);
-    await this.db.transaction(async (m) => {
+    return this.db.transaction(async (m) => {
       const subject = await this.lock(m, ref.id);
       this.assertChangeable(ref, subject);
       const now = this.clock.now();
@@ -332,8 +377,10 @@ export class SecurityDetailsService {
           serviceRequestId: dto.serviceRequestId ?? null,
         },
       });
+      const view = await this.status(ref, m);
+      await claim(m, view);
+      return view;
     });
-    return this.status(ref);
   }
 
   /**
@@ -342,9 +389,29 @@ export class SecurityDetailsService {
    * is optional (the call back of SD-3 unblocks before the CofC SR is raised), but one that is named
    * must be an open Change Contact/Security Info SR of the subject (SD-4), asked of service-requests.
    * @throws SecurityDetailsNotSetUpError (SD-22); NoTamAccountError (SD-21); SubjectTypeMismatchError;
-   *   ServiceRequestNotFoundError (404); ServiceRequestNotApplicableError (SD-4)
+   *   ServiceRequestNotFoundError (404); ServiceRequestNotApplicableError (SD-4); with
+   *   `idempotencyKey`, see {@link IdempotentRequests} (IdempotencyKeyReusedError)
    */
-  async unblock(ref: SubjectRef, dto: UnblockDto, actor: Actor): Promise<SecurityDetailsView> {
+  unblock(
+    ref: SubjectRef,
+    dto: UnblockDto,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<SecurityDetailsView> {
+    return this.idempotency.run(
+      actor,
+      idempotencyKey,
+      { operation: `${ref.type}:unblock`, subjectId: ref.id, body: dto },
+      (claim) => this.unblockOnce(ref, dto, actor, claim),
+    );
+  }
+
+  private async unblockOnce(
+    ref: SubjectRef,
+    dto: UnblockDto,
+    actor: Actor,
+    claim: IdempotencyClaim<SecurityDetailsView>,
+  ): Promise<SecurityDetailsView> {
     if (dto.serviceRequestId) {
       const subject = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
       this.assertSetUp(ref, subject);
@@ -379,7 +446,9 @@ export class SecurityDetailsService {
         });
         this.logger.log({ msg: 'account unblocked', subjectType: ref.type, subjectId: ref.id, by: actor.id });
       }
-      return this.status(ref, m);
+      const view = await this.status(ref, m);
+      await claim(m, view);
+      return view;
     });
   }
 
