@@ -2,7 +2,11 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { tokenFor } from '@cms/testing';
-import { startServiceRequests, TestServiceRequests } from './helpers';
+import {
+  givenSecuritySetUp,
+  startServiceRequestsWithSecurity,
+  TestServiceRequestsWithSecurity,
+} from './helpers';
 
 /*
  * X-1 in service-requests, by the one access policy: every operation on a nationally sensitive
@@ -10,7 +14,7 @@ import { startServiceRequests, TestServiceRequests } from './helpers';
  * with nothing of the family in the answer and nothing changed, and every listing withholds it.
  */
 describe('[X-1] service-requests: a nationally sensitive family is open only to sensitive access', () => {
-  let s: TestServiceRequests;
+  let s: TestServiceRequestsWithSecurity;
   let cw: string;
   let tl: string;
   let team: string;
@@ -44,7 +48,7 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
     );
 
   beforeAll(async () => {
-    s = await startServiceRequests();
+    s = await startServiceRequestsWithSecurity();
     cw = await tokenFor(['caseworker'], 'cw-1');
     tl = await tokenFor(['team-leader'], 'tl-1');
     team = await tokenFor(['caseworker', 'sensitive-access'], 'sct-1');
@@ -68,6 +72,8 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
         })
         .expect(201)
     ).body.id;
+    // Security set-up comes before a Change - Security Details SR (SD-22).
+    await givenSecuritySetUp(s.security.url, team, family.pwc);
     const sr = (
       await t
         .post('/service-requests', {
@@ -100,7 +106,7 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
       .expect(200);
     family.srVersion = (await t.get(`/service-requests/${sr.id}`).expect(200)).body.version;
   });
-  afterAll(() => s.close());
+  afterAll(() => s?.close());
 
   /** Every operation of service-requests that names the family, with a body that would otherwise be valid. */
   const operations = () =>
@@ -235,6 +241,7 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
         })
         .expect(201)
     ).body;
+    await givenSecuritySetUp(s.security.url, team, pwc);
     const sr = (
       await t
         .post('/service-requests', {

@@ -2,13 +2,17 @@ import request from 'supertest';
 import { eventually, freePort, tokenFor } from '@cms/testing';
 // Test-only: the real correspondence service beside service-requests (never a mock).
 import { startCorrespondence, TestCorrespondence } from '../../correspondence/test/helpers';
-import { startServiceRequests, TestServiceRequests } from './helpers';
+import {
+  givenSecuritySetUp,
+  startServiceRequestsWithSecurity,
+  TestServiceRequestsWithSecurity,
+} from './helpers';
 
 const BANK = { sortCode: '08-99-99', accountNumber: '66374958', accountName: 'Sarah Okafor' };
 const ADDRESS = { line1: '12 Acacia Avenue', town: 'Leeds', postcode: 'LS1 4AP' };
 
 describe('letters from SR transitions, delivered to the real correspondence service', () => {
-  let sr: TestServiceRequests;
+  let sr: TestServiceRequestsWithSecurity;
   let co: TestCorrespondence;
   let cw: string;
   let tl: string;
@@ -38,7 +42,10 @@ describe('letters from SR transitions, delivered to the real correspondence serv
     let srPort = await freePort();
     while (srPort === coPort) srPort = await freePort();
     [sr, co] = await Promise.all([
-      startServiceRequests({ PORT: String(srPort), CORRESPONDENCE_URL: `http://127.0.0.1:${coPort}` }),
+      startServiceRequestsWithSecurity({
+        PORT: String(srPort),
+        CORRESPONDENCE_URL: `http://127.0.0.1:${coPort}`,
+      }),
       // correspondence asks this service-requests whether a case is nationally sensitive (X-1).
       startCorrespondence({ PORT: String(coPort), SERVICE_REQUESTS_URL: `http://127.0.0.1:${srPort}` }),
     ]);
@@ -329,6 +336,8 @@ describe('letters from SR transitions, delivered to the real correspondence serv
   });
 
   it('[SD-9] CMSL9800 goes to the client when the SR waits for the form', async () => {
+    // Step 1: he has set up security, so the Change - Security Details SR can be raised (SD-22).
+    await givenSecuritySetUp(sr.security.url, cw, nrpId);
     let s = (
       await api()
         .post('/service-requests')
@@ -339,6 +348,7 @@ describe('letters from SR transitions, delivered to the real correspondence serv
           subject: { clientId: nrpId, role: 'NRP' },
           caseIds: [caseId],
         })
+        .expect(201)
     ).body;
     s = (await move(s.id, s.version, { to: { status: 'In Progress', subStatus: null } }).expect(200)).body;
     s = await outcome(s.id, s.version, 'security-details', 'Security Details');

@@ -1,27 +1,35 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { tokenFor } from '@cms/testing';
-import { startServiceRequests, TestServiceRequests } from './helpers';
+import {
+  givenSecuritySetUp,
+  startServiceRequestsWithSecurity,
+  TestServiceRequestsWithSecurity,
+} from './helpers';
 
 /**
  * GET /service-requests loads steps, notes, case links and stages for the whole page at once: the
  * number of SQL statements a list runs does not grow with the number of SRs listed (issue #18).
  */
 describe('service-requests: a list of SRs in a constant number of queries', () => {
-  let s: TestServiceRequests;
+  let s: TestServiceRequestsWithSecurity;
   let cw: string;
   let queries = 0;
 
   const api = () => request(s.url);
 
-  const client = async (nino: string) =>
-    (
+  /** A client who has set up security, so Change - Security Details SRs can be raised for them (SD-22). */
+  const client = async (nino: string) => {
+    const id = (
       await api()
         .post('/clients')
         .auth(cw, { type: 'bearer' })
         .send({ nino, firstName: 'Sarah', lastName: 'Okafor' })
         .expect(201)
     ).body.id as string;
+    await givenSecuritySetUp(s.security.url, cw, id);
+    return id;
+  };
 
   const caseFor = async (clientId: string) =>
     (
@@ -67,7 +75,7 @@ describe('service-requests: a list of SRs in a constant number of queries', () =
   };
 
   beforeAll(async () => {
-    s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    s = await startServiceRequestsWithSecurity({ WORKERS_ENABLED: 'false' });
     cw = await tokenFor(['caseworker'], 'cw-1');
     const logger = s.app.get(DataSource).logger;
     const logQuery = logger.logQuery.bind(logger);
@@ -76,7 +84,7 @@ describe('service-requests: a list of SRs in a constant number of queries', () =
       return logQuery(...args);
     };
   });
-  afterAll(() => s.close());
+  afterAll(() => s?.close());
 
   it('lists 8 SRs in as many SQL queries as 1, with their plans, notes and cases', async () => {
     const one = await client('JK123456C');

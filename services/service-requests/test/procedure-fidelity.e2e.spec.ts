@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
-import { givenParentsOnCase, startServiceRequests, TestServiceRequests } from './helpers';
+import {
+  givenParentsOnCase,
+  givenSecuritySetUp,
+  startServiceRequests,
+  startServiceRequestsWithSecurity,
+  TestServiceRequests,
+  TestServiceRequestsWithSecurity,
+} from './helpers';
 
 /**
  * Issue #13 (procedure fidelity) and #18 (one write path), over HTTP on real PostgreSQL: the Waits
@@ -30,7 +37,7 @@ type Sr = {
 };
 
 describe('procedure fidelity over HTTP', () => {
-  let s: TestServiceRequests;
+  let s: TestServiceRequestsWithSecurity;
   let cw: string;
   let sys: string;
   let pwcId: string;
@@ -75,7 +82,7 @@ describe('procedure fidelity over HTTP', () => {
     }>;
 
   beforeAll(async () => {
-    s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    s = await startServiceRequestsWithSecurity({ WORKERS_ENABLED: 'false' });
     [cw, sys] = await Promise.all([
       tokenFor(['caseworker'], 'cw-1'),
       tokenFor(['system'], 'client-security'),
@@ -84,8 +91,11 @@ describe('procedure fidelity over HTTP', () => {
       pwc: { nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' },
       nrp: { nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed', homePhone: '0113 496 0000' },
     }));
+    // Both parents have set up security: a Change - Security Details SR comes after it (SD-22).
+    await givenSecuritySetUp(s.security.url, cw, pwcId);
+    await givenSecuritySetUp(s.security.url, cw, nrpId);
   });
-  afterAll(() => s.close());
+  afterAll(() => s?.close());
 
   /** A security details SR at In Progress / Security Details (steps 1–6). */
   async function securityDetails(): Promise<Sr> {

@@ -1,12 +1,17 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { tokenFor } from '@cms/testing';
-import { givenParentsOnCase, startServiceRequests, TestServiceRequests } from './helpers';
+import {
+  givenParentsOnCase,
+  givenSecuritySetUp,
+  startServiceRequestsWithSecurity,
+  TestServiceRequestsWithSecurity,
+} from './helpers';
 
 const BANK = { sortCode: '08-99-99', accountNumber: '66374958', accountName: 'Sarah Okafor' };
 
 describe('service-requests: transfer data and security events', () => {
-  let s: TestServiceRequests;
+  let s: TestServiceRequestsWithSecurity;
   let cw: string;
   let tl: string;
   let tlcw: string;
@@ -35,7 +40,7 @@ describe('service-requests: transfer data and security events', () => {
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
   beforeAll(async () => {
-    s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    s = await startServiceRequestsWithSecurity({ WORKERS_ENABLED: 'false' });
     [cw, tl, tlcw, sys] = await Promise.all([
       tokenFor(['caseworker'], 'cw-1'),
       tokenFor(['team-leader'], 'tl-1'),
@@ -46,8 +51,10 @@ describe('service-requests: transfer data and security events', () => {
       pwc: { nino: 'JK123456C', firstName: 'Sarah', lastName: 'Okafor', mobilePhone: '07700 900123' },
       nrp: { nino: 'AB123456C', firstName: 'Tom', lastName: 'Reed' },
     }));
+    // Her TAM account can only be blocked (SD-2) once she has set up security (SD-22).
+    await givenSecuritySetUp(s.security.url, cw, pwcId);
   });
-  afterAll(() => s.close());
+  afterAll(() => s?.close());
 
   /** A contact-details transfer SR brought to the point of TL submission (TD-2 … TD-5). */
   async function readyForApproval(token = cw) {
@@ -304,13 +311,13 @@ describe('service-requests: transfer data and security events', () => {
 });
 
 describe('client representatives', () => {
-  let s: TestServiceRequests;
+  let s: TestServiceRequestsWithSecurity;
   let cw: string;
   beforeAll(async () => {
-    s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    s = await startServiceRequestsWithSecurity({ WORKERS_ENABLED: 'false' });
     cw = await tokenFor(['caseworker'], 'cw-1');
   });
-  afterAll(() => s.close());
+  afterAll(() => s?.close());
 
   it('[SD-15] the client adds and removes a representative as a contact on the case, recorded on the SR', async () => {
     const api = () => request(s.url);
@@ -330,6 +337,7 @@ describe('client representatives', () => {
           participants: [{ clientId: client.id, role: 'PWC' }],
         })
     ).body;
+    await givenSecuritySetUp(s.security.url, cw, client.id);
     let sr = (
       await api()
         .post('/service-requests')
@@ -340,6 +348,7 @@ describe('client representatives', () => {
           subject: { clientId: client.id, role: 'PWC' },
           caseIds: [kase.id],
         })
+        .expect(201)
     ).body;
     sr = (
       await api()

@@ -260,14 +260,24 @@ describe('Change - Security Details across service-requests and client-security'
     expect(after).toMatchObject({ version: s.version, subject: { clientId, role: 'PWC' } });
   });
 
-  it('[SD-22] a client without security details is sent to security set-up', async () => {
-    const s = await raise(noDetailsClientId, 'NRP');
+  it('[SD-22] a client without security details is sent to security set-up: the SR is not raised', async () => {
     const res = await api()
-      .post(`/service-requests/${s.id}/security-details/update`)
+      .post('/service-requests')
       .auth(cw, { type: 'bearer' })
-      .send({ version: s.version, pin: '4820193' });
+      .send({
+        type: 'SECURITY_DETAILS',
+        source: 'NRP',
+        subject: { clientId: noDetailsClientId, role: 'NRP' },
+        caseIds: [caseId],
+      });
     expect(res.status).toBe(422);
-    expect(res.body.code).toBe('SECURITY_DETAILS_NOT_SET_UP');
+    expect(res.body).toMatchObject({ code: 'SECURITY_DETAILS_NOT_SET_UP', requirementId: 'SD-22' });
+    const listed = await api()
+      .get('/service-requests')
+      .query({ clientId: noDetailsClientId })
+      .auth(cw, { type: 'bearer' })
+      .expect(200);
+    expect(listed.body).toEqual([]);
   });
 
   it('[SD-11] [SD-14] [X-2] the TAM account check and the update are recorded through the SR’s checked outcome path, audited on the SR', async () => {

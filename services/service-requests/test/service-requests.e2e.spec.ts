@@ -1,9 +1,13 @@
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
-import { startServiceRequests, TestServiceRequests } from './helpers';
+import {
+  givenSecuritySetUp,
+  startServiceRequestsWithSecurity,
+  TestServiceRequestsWithSecurity,
+} from './helpers';
 
 describe('service-requests: SRs through the shared rules, on real PostgreSQL', () => {
-  let s: TestServiceRequests;
+  let s: TestServiceRequestsWithSecurity;
   let cw: string;
   let cw2: string;
   let sct: string;
@@ -33,7 +37,7 @@ describe('service-requests: SRs through the shared rules, on real PostgreSQL', (
     return new Date(Date.parse(now) + days * 86_400_000).toISOString();
   };
   beforeAll(async () => {
-    s = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    s = await startServiceRequestsWithSecurity({ WORKERS_ENABLED: 'false' });
     [cw, cw2, sct, sys] = await Promise.all([
       tokenFor(['caseworker'], 'cw-1'),
       tokenFor(['caseworker'], 'cw-2'),
@@ -70,8 +74,10 @@ describe('service-requests: SRs through the shared rules, on real PostgreSQL', (
           ],
         })
     ).body.id;
+    // Step 1 of Change - Security Details: security set-up comes before its SR (SD-22).
+    await givenSecuritySetUp(s.security.url, cw, pwcId);
   });
-  afterAll(() => s.close());
+  afterAll(() => s?.close());
 
   const raiseSecurity = async (source = 'PWC') =>
     (

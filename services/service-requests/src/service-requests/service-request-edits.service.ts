@@ -8,6 +8,7 @@ import type { UpdateServiceRequestDto } from './service-request.dto';
 import { SrCaseLink, SrNote } from './service-request.entity';
 import { loadLinkedCases } from './service-request-raising.service';
 import { ServiceRequestReadsService } from './service-request-reads.service';
+import { SecuritySetUpCheck } from './security-set-up.check';
 import {
   assertEditable,
   auditShape,
@@ -29,6 +30,7 @@ export class ServiceRequestEditsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reads: ServiceRequestReadsService,
+    private readonly securitySetUp: SecuritySetUpCheck,
   ) {}
 
   /**
@@ -75,7 +77,10 @@ export class ServiceRequestEditsService {
     return this.reads.get(id, actor);
   }
 
-  /** Edits SR fields while editable (TD-8: read-only after TL approval, editable after a rejection). */
+  /**
+   * Edits SR fields while editable (TD-8: read-only after TL approval, editable after a rejection). A new
+   * subject of a Change Contact/Security Info SR must have security details set up (SD-22).
+   */
   async update(id: string, dto: UpdateServiceRequestDto, actor: Actor): Promise<ServiceRequestView> {
     await this.db.transaction(async (m) => {
       const loaded = await this.reads.load(m, id, true);
@@ -105,6 +110,9 @@ export class ServiceRequestEditsService {
           dto.subject ??
             (sr.subjectClientId ? { clientId: sr.subjectClientId, role: sr.subjectRole! } : undefined),
         );
+        // SD-22: a new subject of a Change Contact/Security Info SR must have set up security too.
+        if (dto.subject && dto.subject.clientId !== sr.subjectClientId)
+          await this.securitySetUp.assertSetUp(sr.type, dto.subject);
         if (dto.subject) {
           sr.subjectClientId = dto.subject.clientId;
           sr.subjectRole = dto.subject.role;

@@ -9,6 +9,7 @@ import { Client } from '../clients/client.entity';
 import type { CreateServiceRequestDto } from './service-request.dto';
 import { ServiceRequest, SrCaseLink, SrNote } from './service-request.entity';
 import { ServiceRequestReadsService } from './service-request-reads.service';
+import { SecuritySetUpCheck } from './security-set-up.check';
 import {
   auditShape,
   RESERVED_AT_CREATION,
@@ -29,13 +30,19 @@ export class ServiceRequestRaisingService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reads: ServiceRequestReadsService,
+    private readonly securitySetUp: SecuritySetUpCheck,
   ) {}
 
   /**
    * Raises one SR in the initial state of its path (SD-4, SD-5, SD-6, TD-2). Linked cases and the
    * subject must exist; the subject must be a participant of a linked case. `details.transfer` is
    * refused (entered at `PUT …/transfer-items`, TD-1/TD-4), and `details.raisedFor` from people.
-   * @throws DomainValidationError, InsufficientAccessError (a nationally sensitive case, X-1)
+   * A Change Contact/Security Info SR names its subject, who must have security details set up in
+   * client-security (step 1, SD-22; every channel, the Self Service Site too): asked after the local
+   * checks and before anything is written or numbered.
+   * @throws DomainValidationError, InsufficientAccessError (a nationally sensitive case, X-1),
+   *   DomainError SECURITY_DETAILS_NOT_SET_UP (422, SD-22), PEER_UNAVAILABLE (503: client-security
+   *   cannot be reached; nothing raised)
    */
   async create(
     dto: CreateServiceRequestDto,
@@ -62,6 +69,7 @@ export class ServiceRequestRaisingService {
         ]);
       }
       const cases = await loadLinkedCases(m, dto.caseIds, dto.subject);
+      await this.securitySetUp.assertSetUp(dto.type, dto.subject);
       const sensitive = cases.some((c) => c.nationallySensitive);
       const initial = def.paths.find((p) => p.key === path)!.initial;
       const [srNumber] = await nextSrNumbers(m, 1);

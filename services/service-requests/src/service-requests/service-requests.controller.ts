@@ -39,9 +39,13 @@ export class ServiceRequestsController {
   @Roles('caseworker', 'sensitive-access', 'system')
   @ApiOperation({
     summary:
-      'Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source.',
+      'Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source. A ' +
+      'Change Contact/Security Info SR (SECURITY_DETAILS) names its subject, who must have security details set ' +
+      'up in client-security, from every channel including the Self Service Site: otherwise 422 ' +
+      'SECURITY_DETAILS_NOT_SET_UP (SD-22: do security set-up first); 503 when client-security cannot be asked.',
   })
   @ApiCreatedResponse({ type: ServiceRequestView })
+  @ApiProblems(422, 503)
   create(@Body() dto: CreateServiceRequestDto, @CurrentActor() actor: Actor): Promise<ServiceRequestView> {
     return this.raising.create(dto, actor);
   }
@@ -144,10 +148,11 @@ export class ServiceRequestsController {
   @Roles('caseworker', 'sensitive-access', 'team-leader', 'system')
   @ApiOperation({
     summary:
-      'Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8).',
+      'Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8). ' +
+      'A new subject of a Change Contact/Security Info SR must have security details set up (SD-22).',
   })
   @ApiOkResponse({ type: ServiceRequestView })
-  @ApiProblems(404, 409, 422)
+  @ApiProblems(404, 409, 422, 503)
   update(
     @Param('id', UuidParamPipe) id: string,
     @Body() dto: UpdateServiceRequestDto,

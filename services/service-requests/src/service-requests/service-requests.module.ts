@@ -6,6 +6,7 @@ import { ServiceRequestRaisingService } from './service-request-raising.service'
 import { ServiceRequestReadsService } from './service-request-reads.service';
 import { ServiceRequestTransitionsService } from './service-request-transitions.service';
 import { ServiceRequestsController } from './service-requests.controller';
+import { SecuritySetUpCheck } from './security-set-up.check';
 
 /**
  * Service requests: raising (one, or a batch for CIS), reads, transitions with their effects, the
@@ -21,6 +22,7 @@ import { ServiceRequestsController } from './service-requests.controller';
     ServiceRequestTransitionsService,
     ServiceRequestOutcomesService,
     ServiceRequestEditsService,
+    SecuritySetUpCheck,
   ],
   exports: [
     ServiceRequestReadsService,
