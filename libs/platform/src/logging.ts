@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, LoggerService, NestMiddleware } from '@nestjs/common';
 import pino, { DestinationStream, Logger as Pino, LoggerOptions } from 'pino';
 import { pinoHttp, HttpLogger } from 'pino-http';
@@ -32,7 +32,7 @@ export function pinoOptions(serviceName: string, level: string): LoggerOptions {
     },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (object) => redactDeep(object) as Record<string, unknown>,
+      log: redactLogObject,
     },
     hooks: {
       logMethod(args, method) {
@@ -41,6 +41,27 @@ export function pinoOptions(serviceName: string, level: string): LoggerOptions {
       },
     },
   };
+}
+
+/**
+ * The `log` formatter: redacts a log line's object (see {@link redactDeep}), except a raw HTTP
+ * request or response under `req` / `res` (pino-http's request log line), which pino runs this
+ * before the serializers on. Those serializers ({@link RequestLoggingMiddleware}) keep only the
+ * id (redacted), method, scrubbed URL and status, so walking the raw objects (socket, server,
+ * headers: about 8% of the service's CPU under load, and its garbage) bought nothing.
+ */
+export function redactLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  const { req, res } = object;
+  const rawReq = req instanceof IncomingMessage;
+  const rawRes = res instanceof ServerResponse;
+  if (!rawReq && !rawRes) return redactDeep(object) as Record<string, unknown>;
+  const rest = { ...object };
+  if (rawReq) delete rest.req;
+  if (rawRes) delete rest.res;
+  const out = redactDeep(rest) as Record<string, unknown>;
+  if (rawReq) out.req = req;
+  if (rawRes) out.res = res;
+  return out;
 }
 
 /** Creates the service's logger, writing to `destination` (tests) or stdout. */
@@ -67,7 +88,8 @@ export class RequestLoggingMiddleware implements NestMiddleware {
       wrapSerializers: false,
       serializers: {
         req: (req: { id: string; method: string; url: string; originalUrl?: string }) => ({
-          id: req.id,
+          // An id key's value is redacted as redactDeep does it (a request id that is a NINO is not kept).
+          id: (redactDeep({ id: req.id }) as { id: string }).id,
           method: req.method,
           url: scrubText(req.originalUrl ?? req.url),
         }),

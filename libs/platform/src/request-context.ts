@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Actor } from '@cms/domain';
+import { scrubText } from './redact';
 
 /** What is known about the current request while it is being handled. */
 export interface RequestContextStore {
@@ -68,7 +69,12 @@ export function acceptOnBehalfOf(header: unknown): string | undefined {
   return headerToken(header, ON_BEHALF_OF);
 }
 
-/** Accepts a caller's `x-request-id` when it is a sane token, otherwise undefined (a new id is made). */
+/**
+ * Accepts a caller's `x-request-id` when it is a sane token that is not wholly a NINO, phone or
+ * account number (it is logged on every line of the request, some as a child logger's binding that
+ * no log formatter sees), otherwise undefined (a new id is made).
+ */
 export function acceptRequestId(header: unknown): string | undefined {
-  return headerToken(header, REQUEST_ID);
+  const id = headerToken(header, REQUEST_ID);
+  return id !== undefined && /^\[[a-z-]+\]$/.test(scrubText(id)) ? undefined : id;
 }

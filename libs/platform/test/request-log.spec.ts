@@ -95,4 +95,25 @@ class ThingsController {
     ]);
     expect(done[0]).toMatchObject({ requestId: 'req-log-12345678', responseTime: expect.any(Number) });
   });
+
+  it('a request id that is a NINO is never logged: a new one is made, and the line carries no raw request', async () => {
+    const base = await app.getUrl();
+    const token = await signDevToken(SECRET, 'cw-1', ['caseworker']);
+    lines.length = 0;
+    const res = await fetch(`${base}/things?nino=AB123456C`, {
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'AB123456C' },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const made = res.headers.get('x-request-id');
+    expect(made).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const done = lines.filter((l) => l.msg === 'request completed');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({
+      requestId: made,
+      req: { id: made, method: 'GET', url: '/things?nino=[nino]' },
+      res: { statusCode: 200 },
+    });
+    expect(Object.keys(done[0].req as object).sort()).toEqual(['id', 'method', 'url']);
+    expect(JSON.stringify(done[0])).not.toMatch(/AB123456C|Bearer|authorization/i);
+  });
 });
