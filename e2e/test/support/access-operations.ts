@@ -272,6 +272,10 @@ export const CLASSIFICATION: Record<ServiceKey, Record<string, Classification>> 
       class: 'system-only',
       reason: 'cis-interface matches broadcast transactions with live cases (BR-5)',
     },
+    'POST /cis-matches/raise': {
+      class: 'system-only',
+      reason: 'cis-interface matches broadcast transactions and raises their SRs in one call (BR-5, BR-6)',
+    },
     'POST /internal/follow-ups/run': {
       class: 'system-only',
       reason: 'the timer that runs due follow-ups (waits that ran out)',

@@ -185,7 +185,7 @@ export interface paths {
         /** SRs of a case or a client, newest first. */
         get: operations["ServiceRequestsController_list"];
         put?: never;
-        /** Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source. */
+        /** Raise an SR (Process / Area / Sub Area from its type), linked to cases, with its subject and source. A Change Contact/Security Info SR (SECURITY_DETAILS) names its subject, who must have security details set up in client-security, from every channel including the Self Service Site: otherwise 422 SECURITY_DETAILS_NOT_SET_UP (SD-22: do security set-up first); 503 when client-security cannot be asked. */
         post: operations["ServiceRequestsController_create"];
         delete?: never;
         options?: never;
@@ -224,7 +224,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8). */
+        /** Edit SR fields while editable (read-only after team leader approval, editable again after a rejection: TD-8). A new subject of a Change Contact/Security Info SR must have security details set up (SD-22). */
         patch: operations["ServiceRequestsController_update"];
         trace?: never;
     };
@@ -392,6 +392,23 @@ export interface paths {
         put?: never;
         /** For each NINO/CRN: the client and their live enquiries, applications and cases (BR-5). One query for the whole batch. */
         post: operations["CisMatchingController_match"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cis-matches/raise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CIS - Receive Broadcast Updates, steps 2–4 in one call and one transaction: each transaction matched with live enquiries, applications and cases (BR-5) and, when it matches and its change type raises one, its SR raised, idempotent on the key (BR-6; BR-7 routing, BR-9 no-change close). A benefit claim (BR-8) is matched only. A key seen before answers the SR it raised. */
+        post: operations["CisMatchingController_matchAndRaise"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1238,6 +1255,83 @@ export interface components {
         };
         MatchResponseView: {
             matches: components["schemas"]["MatchView"][];
+        };
+        MatchAndRaiseItemDoc: {
+            /**
+             * @description The CIS transaction id: the SR's idempotency key
+             * @example 5d0c7c4e-2f4b-4bb6-8f3e-7a4f0e6b9d21
+             */
+            idempotencyKey: string;
+            /**
+             * @example NINO
+             * @enum {string}
+             */
+            referenceKind: "NINO" | "CRN";
+            /** @example AB123456C */
+            reference: string;
+            /**
+             * @example ADDRESS_CHANGE
+             * @enum {string}
+             */
+            changeType: "NAME_1_CHANGE" | "NAME_CORRECTION" | "ADDRESS_CHANGE" | "DOB_VERIFICATION" | "DOB_VERIFICATION_CORRECTION" | "DOB_UNVERIFIED_CORRECTION" | "DOD_NOTIFICATION" | "DOD_VERIFICATION" | "DOD_UNVERIFIED_CORRECTION" | "DOD_REMOVAL" | "DOD_VERIFIED_CORRECTION" | "NRP_BENEFIT_ON_OFF" | "NRP_PARTNER_BENEFIT_ON_OFF" | "NRP_BENEFIT_CLAIM" | "NATIONALLY_SENSITIVE_STATUS";
+            /**
+             * @description The CIS change payload (a CisChange); `type` equals changeType
+             * @example {
+             *       "type": "ADDRESS_CHANGE",
+             *       "address": {
+             *         "line1": "4 Mill Lane",
+             *         "town": "Leeds",
+             *         "postcode": "LS6 3AA"
+             *       },
+             *       "addressStartDate": "2026-11-01"
+             *     }
+             */
+            change: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-21T09:15:00.000Z
+             */
+            recordedAt: string;
+        };
+        MatchAndRaiseDoc: {
+            items: components["schemas"]["MatchAndRaiseItemDoc"][];
+        };
+        MatchAndRaiseResultView: {
+            /** @example 5d0c7c4e-2f4b-4bb6-8f3e-7a4f0e6b9d21 */
+            idempotencyKey: string;
+            /**
+             * Format: uuid
+             * @example 7d1c2a9e-0c55-4d5f-9a3b-2f1e0b6c9d11
+             */
+            clientId: string | null;
+            /**
+             * @example NRP
+             * @enum {string|null}
+             */
+            role: "PWC" | "NRP" | "QC" | "ROC" | null;
+            /**
+             * @example [
+             *       "6f1c1f0e-3b8e-4d8e-9a52-1b0b2d0f7c11"
+             *     ]
+             */
+            caseIds: string[];
+            /**
+             * @description A matched case is nationally sensitive, or the change is a sensitivity update (BR-7)
+             * @example false
+             */
+            nationallySensitive: boolean;
+            /**
+             * @description Why it matched no live enquiry, application or case (BR-5); null when matched
+             * @example null
+             */
+            unmatched: string | null;
+            /** @description The SR raised (or raised before under this key); null when unmatched or the change raises none (BR-8) */
+            serviceRequest: components["schemas"]["BatchResultView"] | (null);
+        };
+        MatchAndRaiseResultsView: {
+            results: components["schemas"]["MatchAndRaiseResultView"][];
         };
         FollowUpRunView: {
             /**
@@ -2506,8 +2600,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2722,6 +2834,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3469,6 +3590,66 @@ export interface operations {
                 };
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected error; details are logged against the request id, never returned. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CisMatchingController_matchAndRaise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MatchAndRaiseDoc"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchAndRaiseResultsView"];
+                };
+            };
+            /** @description Error 400. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,13 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  CIS_CHANGE_TYPE_INFO,
-  type CisChangeType,
-  type ClientRole,
-  type Clock,
-  DomainError,
-  outwardRoleName,
-} from '@cms/domain';
+import { CIS_CHANGE_TYPE_INFO, type Clock, DomainError } from '@cms/domain';
 import { CLOCK, CONFIG, JobQueue } from '@cms/platform';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { CisInterfaceConfig } from '../config';
@@ -19,15 +12,12 @@ import {
 } from '../jobs';
 import { CorrespondenceGateway } from '../peers/correspondence.gateway';
 import {
-  type CisMatch,
-  type SrBatchItem,
+  type MatchAndRaiseItem,
+  type MatchAndRaiseResult,
   type SrBatchResult,
   ServiceRequestsGateway,
 } from '../peers/service-requests.gateway';
 import { BroadcastTransaction, type TransactionOutcome } from './broadcast.entity';
-
-/** Most cases one SR links (service-requests' limit). */
-const MAX_CASES_PER_SR = 10;
 
 /** What processing decided for one transaction. */
 interface RowResult {
@@ -41,47 +31,14 @@ interface RowResult {
   sr: SrBatchResult | null;
 }
 
-/** A transaction matched to a client and live cases, ready to raise or to write to (BR-5). */
-export interface MatchedTransaction {
-  clientId: string;
-  role: ClientRole;
-  caseIds: string[];
-  nationallySensitive: boolean;
-}
-
 /**
- * BR-5 for one transaction: the client and live cases it concerns, or why it matched nothing.
- * Changes that concern only the paying parent (benefits) need a live case where the client is the
- * paying parent. The subject's role is that of the first eligible case.
- */
-export function matchTransaction(
-  changeType: CisChangeType,
-  match: CisMatch | undefined,
-): MatchedTransaction | { unmatched: string } {
-  if (!match?.clientId) return { unmatched: 'BR-5: CMS holds no client with this NINO/CRN' };
-  if (!match.cases.length) return { unmatched: 'BR-5: no live enquiry, application or case for this client' };
-  const info = CIS_CHANGE_TYPE_INFO[changeType];
-  const eligible = match.cases.filter((c) => info.roles.includes(c.role));
-  if (!eligible.length) {
-    return {
-      unmatched: `BR-5: no live enquiry, application or case where the client is the ${info.roles.map(outwardRoleName).join(' or ')}`,
-    };
-  }
-  return {
-    clientId: match.clientId,
-    role: eligible[0].role,
-    caseIds: [...new Set(eligible.map((c) => c.caseId))].slice(0, MAX_CASES_PER_SR),
-    nationallySensitive: eligible.some((c) => c.nationallySensitive) || info.sensitiveCaseTeam,
-  };
-}
-
-/**
- * CIS - Receive Broadcast Updates, steps 2–5, as durable jobs: each chunk of a batch is matched
- * with live enquiries, applications and cases in one call (BR-5); each matched change raises an SR
- * through service-requests in one batch call, idempotent on the CIS transaction id (BR-6; routing
- * BR-7 and the no-change close BR-9 are service-requests'); a paying parent's benefit claim raises
- * no SR but the automated MOPF letter, a job of its own (BR-8). A transaction that matches nothing
- * is recorded as unmatched (never dropped). Calls that fail are retried by the job with backoff.
+ * CIS - Receive Broadcast Updates, steps 2–5, as durable jobs: each chunk of a batch goes to
+ * service-requests in one call (`POST /cis-matches/raise`), which matches every transaction with
+ * live enquiries, applications and cases (BR-5) and raises the SRs of the matched changes in the
+ * same transaction, idempotent on the CIS transaction id (BR-6; routing BR-7 and the no-change close
+ * BR-9 are service-requests'); a paying parent's benefit claim raises no SR but the automated MOPF
+ * letter, a job of its own (BR-8). A transaction that matches nothing is recorded as unmatched
+ * (never dropped). Calls that fail are retried by the job with backoff.
  */
 @Injectable()
 export class BroadcastProcessor implements OnApplicationBootstrap {
@@ -120,55 +77,50 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     });
     if (rows.length) {
       const started = Date.now();
-      const refs = new Map<string, { referenceKind: 'NINO' | 'CRN'; reference: string }>();
-      for (const r of rows)
-        refs.set(`${r.referenceKind}|${r.reference}`, {
+      const answered = await this.matchAndRaise(
+        rows.map((r) => ({
+          idempotencyKey: r.transactionId,
           referenceKind: r.referenceKind!,
           reference: r.reference!,
-        });
-      const matches = await this.srs.match([...refs.values()]);
-      const matchedAt = Date.now();
-      const byRef = new Map(matches.map((m) => [`${m.referenceKind}|${m.reference}`, m]));
-
+          changeType: r.changeType!,
+          change: r.payload as MatchAndRaiseItem['change'],
+          recordedAt: r.recordedAt!.toISOString(),
+        })),
+      );
+      const raisedAt = Date.now();
       const results: RowResult[] = [];
-      const toRaise: { row: BroadcastTransaction; item: SrBatchItem; result: RowResult }[] = [];
       const letters: RowResult[] = [];
       for (const row of rows) {
-        const m = matchTransaction(row.changeType!, byRef.get(`${row.referenceKind}|${row.reference}`));
-        if ('unmatched' in m) {
-          // An unmatched sensitivity change still says the person is nationally sensitive (X-1).
-          const sensitive = CIS_CHANGE_TYPE_INFO[row.changeType!].sensitiveCaseTeam;
-          results.push({ ...rowResult(row.id, 'unmatched', m.unmatched), nationallySensitive: sensitive });
+        const a = answered.get(row.transactionId)!;
+        if ('error' in a) {
+          results.push(rowResult(row.id, 'failed', a.error));
           continue;
         }
-        const result: RowResult = { ...rowResult(row.id, 'pending', null), ...m, clientRole: m.role };
+        if (a.unmatched !== null) {
+          results.push({
+            ...rowResult(row.id, 'unmatched', a.unmatched),
+            nationallySensitive: a.nationallySensitive,
+          });
+          continue;
+        }
+        const raisesSr = CIS_CHANGE_TYPE_INFO[row.changeType!].raisesSr;
+        if (raisesSr && !a.serviceRequest) {
+          results.push(
+            rowResult(row.id, 'failed', 'service-requests matched the transaction but raised no SR'),
+          );
+          continue;
+        }
+        const result: RowResult = {
+          ...rowResult(row.id, raisesSr ? 'sr-raised' : 'pending', null),
+          clientId: a.clientId,
+          clientRole: a.role,
+          caseIds: a.caseIds,
+          nationallySensitive: a.nationallySensitive,
+          sr: a.serviceRequest,
+        };
         results.push(result);
-        const info = CIS_CHANGE_TYPE_INFO[row.changeType!];
-        if (!info.raisesSr) {
-          letters.push(result);
-          continue;
-        }
-        toRaise.push({
-          row,
-          result,
-          item: {
-            idempotencyKey: row.transactionId,
-            type: info.sensitiveCaseTeam ? 'NATIONALLY_SENSITIVE_UPDATE' : 'CIS_CHANGE',
-            source: 'CIS',
-            subject: { clientId: m.clientId, role: m.role },
-            caseIds: m.caseIds,
-            changeType: row.changeType!,
-            change: row.payload ?? undefined,
-            recordedAt: row.recordedAt!.toISOString(),
-          },
-        });
-      }
-      const raised = await this.raise(toRaise.map((t) => t.item));
-      const raisedAt = Date.now();
-      for (const t of toRaise) {
-        const r = raised.get(t.item.idempotencyKey)!;
-        if ('error' in r) Object.assign(t.result, { outcome: 'failed', reason: r.error });
-        else Object.assign(t.result, { outcome: 'sr-raised', sr: r });
+        // A benefit claim raises no SR: its MOPF letter is a job of its own (BR-8).
+        if (!raisesSr) letters.push(result);
       }
       await this.db.transaction(async (m) => {
         await this.saveResults(m, results);
@@ -186,8 +138,7 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
           batchId: job.batchId,
           chunk: job.chunk,
           transactions: rows.length,
-          matchMs: matchedAt - started,
-          raiseMs: raisedAt - matchedAt,
+          matchAndRaiseMs: raisedAt - started,
           saveMs: Date.now() - raisedAt,
         },
         'broadcast chunk processed',
@@ -251,14 +202,18 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
   }
 
   /**
-   * Raises SRs in one call; when service-requests refuses the call's input (400), each item is
-   * raised alone so that one bad item fails alone. @returns per idempotency key, the SR or the reason it failed
+   * Matches and raises in one call; when service-requests refuses the call's input (400), each
+   * item goes alone so that one bad item fails alone.
+   * @returns per idempotency key, the match and SR, or the reason it failed
+   * @throws whatever makes the job worth retrying (a peer unavailable)
    */
-  private async raise(items: SrBatchItem[]): Promise<Map<string, SrBatchResult | { error: string }>> {
-    const out = new Map<string, SrBatchResult | { error: string }>();
+  private async matchAndRaise(
+    items: MatchAndRaiseItem[],
+  ): Promise<Map<string, MatchAndRaiseResult | { error: string }>> {
+    const out = new Map<string, MatchAndRaiseResult | { error: string }>();
     if (!items.length) return out;
     try {
-      for (const r of await this.srs.raiseBatch(items)) out.set(r.idempotencyKey, r);
+      for (const r of await this.srs.matchAndRaise(items)) out.set(r.idempotencyKey, r);
       return out;
     } catch (e) {
       if (!(e instanceof DomainError) || e.kind !== 'validation') throw e;
@@ -268,7 +223,7 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
       }
     }
     for (const item of items) {
-      for (const [k, v] of await this.raise([item])) out.set(k, v);
+      for (const [k, v] of await this.matchAndRaise([item])) out.set(k, v);
     }
     return out;
   }

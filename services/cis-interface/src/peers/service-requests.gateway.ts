@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { serviceRequestsClient, type ServiceRequestsSchemas } from '@cms/clients';
-import type { PersonReferenceKind } from '@cms/domain';
 import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
 import type { CisInterfaceConfig } from '../config';
 import type { ClientPatch } from '../retrievals/rd3-rules';
@@ -19,13 +18,13 @@ export type CmsCase = Sr['CaseView'];
 /** An SR as `GET /service-requests/{id}` shows it (`cisUpdateEnabled`: SU-4). */
 export type CmsServiceRequest = Sr['ServiceRequestView'];
 
-/** `POST /cis-matches`: one reference's client and live cases (BR-5). */
-export type CisMatch = Sr['MatchView'];
+/** One transaction for `POST /cis-matches/raise`, idempotent on its key (the CIS transaction id). */
+export type MatchAndRaiseItem = Sr['MatchAndRaiseItemDoc'];
 
-/** One SR for `POST /service-requests/batch`, idempotent on its key (the CIS transaction id). */
-export type SrBatchItem = Sr['BatchServiceRequestItemDto'];
+/** What `POST /cis-matches/raise` answers per transaction: its match (BR-5) and the SR raised, if any. */
+export type MatchAndRaiseResult = Sr['MatchAndRaiseResultView'];
 
-/** What `POST /service-requests/batch` answers per item. */
+/** The SR a transaction raised (or raised before under its key). */
 export type SrBatchResult = Sr['BatchResultView'];
 
 /** Answer of the client flag endpoints. */
@@ -78,15 +77,14 @@ export class ServiceRequestsGateway {
     return unwrapPeer(await this.client.GET('/service-requests/{id}', { params: { path: { id } } }));
   }
 
-  /** `POST /cis-matches` (BR-5): each reference's client and live enquiries, applications and cases. */
-  async match(references: { referenceKind: PersonReferenceKind; reference: string }[]): Promise<CisMatch[]> {
-    return unwrapPeer(await this.client.POST('/cis-matches', { body: { references } })).matches;
-  }
-
-  /** `POST /service-requests/batch` (BR-6, BR-7, BR-9): idempotent per item key. */
-  async raiseBatch(items: SrBatchItem[]): Promise<SrBatchResult[]> {
+  /**
+   * `POST /cis-matches/raise` (BR-5, BR-6, BR-7, BR-9): each transaction matched with live cases
+   * and, when it raises one, its SR raised, in one call and one transaction of service-requests;
+   * idempotent per item key (so PeerHttp retries it). @returns one result per item, in order
+   */
+  async matchAndRaise(items: MatchAndRaiseItem[]): Promise<MatchAndRaiseResult[]> {
     const body = unwrapPeer(
-      await this.client.POST('/service-requests/batch', {
+      await this.client.POST('/cis-matches/raise', {
         body: { items },
         headers: { 'Idempotency-Key': items[0].idempotencyKey },
       }),
