@@ -1,7 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { BaseServiceConfig, ConfigError } from './config';
+import { isTransientDatabaseError } from './problem';
 import { CONFIG } from './tokens';
 import { RequestContext } from './request-context';
 
@@ -17,20 +25,35 @@ export interface JobEnvelope<T> {
   requestId?: string;
 }
 
+/** How long a stopping replica lets its running jobs finish before handing the rest back (ms). */
+const DRAIN_TIMEOUT_MS = 20_000;
+/** How long a worker keeps trying to record a job's outcome while the database is away (ms). */
+const SETTLE_TIMEOUT_MS = 60_000;
+
 /**
  * Durable background work on pg-boss in the service's own database. Jobs written with
  * {@link JobQueue.sendInTransaction} commit or roll back together with their cause (an outbox:
  * brief non-negotiable 5); workers retry with exponential backoff and the job id doubles as the
  * idempotency key of the call it makes.
+ *
+ * The workers are this class's own loops over pg-boss's `fetch`, `complete` and `fail`, not
+ * pg-boss's `work()`: pg-boss 10 neither awaits nor catches the `complete`/`fail` after a handler,
+ * so a database restart at that moment was an unhandled rejection (Node ends the process) and left
+ * the job active until it expired (5 minutes). Here an outcome is retried until the database is
+ * back ({@link SETTLE_TIMEOUT_MS}); a fetch that fails is retried at the polling interval (pg-boss
+ * answers [] while the database is away), so workers resume by themselves after a restart (#16).
+ * On shutdown ({@link JobQueue.beforeApplicationShutdown}, while the database is still open)
+ * workers stop fetching, finish the job in hand, and hand back the rest of their batch.
  */
 @Injectable()
-export class JobQueue implements OnModuleInit, OnApplicationShutdown {
+export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private started = false;
-  private working = false;
-  private inFlight = 0;
+  private stopping = false;
   private workers = 0;
+  private readonly loops = new Set<Promise<void>>();
+  private readonly wakers = new Set<() => void>();
   private readonly queues = new Map<string, QueuePolicy>();
   private declaring: Promise<unknown> = Promise.resolve();
 
@@ -44,7 +67,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       migrate: true,
       application_name: 'pg-boss',
     });
-    this.boss.on('error', (err) => this.logger.error({ err }, 'pg-boss error'));
+    this.boss.on('error', (err) => {
+      if (isTransientDatabaseError(err))
+        this.logger.warn({ reason: err.message }, 'pg-boss: database unavailable');
+      else this.logger.error({ err }, 'pg-boss error');
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -52,17 +79,30 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     this.started = true;
   }
 
+  /**
+   * Drain, first step of shutdown (the database still open): workers stop fetching, each finishes
+   * the job in hand and hands back the rest of its batch (failed with "shutting down": pg-boss
+   * retries them, here or on another replica). Waits at most {@link DRAIN_TIMEOUT_MS}.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stopWorkers();
+  }
+
+  /** Stops the workers as {@link JobQueue.beforeApplicationShutdown} describes (idempotent). */
+  async stopWorkers(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakers) wake();
+    const all = Promise.all([...this.loops]);
+    const timer = new Promise<void>((r) => setTimeout(r, DRAIN_TIMEOUT_MS).unref());
+    await Promise.race([all, timer]);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.stopWorkers();
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-    if (!this.working) return;
-    // pg-boss resolves stop() while a handler may still be running (a peer retrying past the
-    // timeout), and its monitor polls every second until its workers report stopped. Wait for our
-    // handlers, then one more tick, so no pg-boss timer outlives the application.
-    const deadline = Date.now() + 30_000;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1_100));
+    // No pg-boss workers run (see the class comment): stop supervision and close the pool.
+    await this.boss.stop({ graceful: true, wait: true, timeout: 1_000 });
   }
 
   /**
@@ -116,9 +156,10 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Runs `handler` for each job of `name` (one at a time per poll, `batchSize` per fetch). A thrown
-   * error fails the job, which pg-boss retries with backoff. Skipped when workers are disabled.
-   * Each call is one more worker, holding a pg-boss connection while it fetches or completes.
+   * Runs `handler` for each job of `name` (`batchSize` per fetch, one after another; a fetch every
+   * `pollingIntervalSeconds` at most). A thrown error fails that job, which pg-boss retries with
+   * backoff; the others of the batch complete. Skipped when workers are disabled. Each call is one
+   * more worker, holding a pg-boss connection while it fetches or completes.
    * @throws ConfigError when the workers would outnumber `JOB_POOL_SIZE` - 2 (at start, never later)
    */
   async work<T>(
@@ -134,23 +175,94 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
           `(one each, and two for supervision): set JOB_POOL_SIZE to at least ${this.workers + 2}`,
       ]);
     }
-    this.working = true;
-    await this.boss.work<JobEnvelope<T>>(
+    if (this.stopping) return;
+    const loop = this.runWorker(
       name,
-      { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
-      async (jobs) => {
-        this.inFlight++;
-        try {
-          for (const job of jobs) {
-            await RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
-              handler(job.data.payload, { id: job.id }),
-            );
-          }
-        } finally {
-          this.inFlight--;
-        }
-      },
+      handler,
+      options.batchSize ?? 1,
+      (options.pollingIntervalSeconds ?? 0.5) * 1000,
     );
+    this.loops.add(loop);
+    void loop.finally(() => this.loops.delete(loop));
+  }
+
+  /** One worker: fetch, run each job, record its outcome; until {@link JobQueue.stopWorkers}. */
+  private async runWorker<T>(
+    name: string,
+    handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
+    batchSize: number,
+    intervalMs: number,
+  ): Promise<void> {
+    while (!this.stopping) {
+      const started = Date.now();
+      let jobs: PgBoss.Job<JobEnvelope<T>>[] = [];
+      try {
+        jobs = await this.boss.fetch<JobEnvelope<T>>(name, { batchSize });
+      } catch (err) {
+        // pg-boss answers [] itself while the database is away; anything else is logged and retried.
+        this.logger.warn({ queue: name, reason: (err as Error).message }, 'job fetch failed; retrying');
+      }
+      for (let i = 0; i < jobs.length; i++) {
+        const job = jobs[i];
+        if (this.stopping) {
+          for (const rest of jobs.slice(i))
+            await this.settle(name, 'hand back', () =>
+              this.boss.fail(name, rest.id, { message: 'handed back: replica shutting down' }),
+            );
+          break;
+        }
+        try {
+          await RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
+            handler(job.data.payload, { id: job.id }),
+          );
+        } catch (err) {
+          const e = err as Error;
+          await this.settle(name, 'fail', () =>
+            this.boss.fail(name, job.id, { message: e?.message ?? String(err), stack: e?.stack }),
+          );
+          continue;
+        }
+        await this.settle(name, 'complete', () => this.boss.complete(name, job.id));
+      }
+      const wait = intervalMs - (Date.now() - started);
+      if (!this.stopping && wait > 100) await this.pause(wait);
+    }
+  }
+
+  /**
+   * Records a job's outcome, retrying while the database is away (a restart) for up to
+   * {@link SETTLE_TIMEOUT_MS}; after that the job stays active until pg-boss expires and retries it
+   * (handlers are idempotent on the job id, so a repeat is harmless).
+   */
+  private async settle(queue: string, what: string, record: () => Promise<unknown>): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await record();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          this.logger.error({ err, queue }, `could not ${what} a job; pg-boss will expire and retry it`);
+          return;
+        }
+        if (attempt === 0)
+          this.logger.warn({ queue, reason: (err as Error).message }, `job ${what} failed; retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** Sleeps `ms`, or less when {@link JobQueue.stopWorkers} wakes the workers. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
   }
 
   /** Counts of jobs per state in a queue, for readiness and tests. */
