@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { tokenFor } from '@cms/testing';
+import { freePort, tokenFor } from '@cms/testing';
 // Test-only: the real service-requests beside client-security (never a mock).
 import { startServiceRequests, type TestServiceRequests } from '../../service-requests/test/helpers';
 import { startClientSecurity, type TestClientSecurity } from './helpers';
@@ -150,8 +150,15 @@ describe('[X-1] client-security under the access policy, with the real service-r
   };
 
   beforeAll(async () => {
-    sr = await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    // Each asks the other: client-security about sensitivity (X-1), service-requests about security
+    // set-up before it raises a Change Contact/Security Info SR (SD-22).
+    const csPort = String(await freePort());
+    sr = await startServiceRequests({
+      WORKERS_ENABLED: 'false',
+      CLIENT_SECURITY_URL: `http://127.0.0.1:${csPort}`,
+    });
     cs = await startClientSecurity({
+      PORT: csPort,
       SERVICE_REQUESTS_URL: sr.url,
       WORKERS_ENABLED: 'false',
       CHECK_LIMIT_PER_SUBJECT: '1000',

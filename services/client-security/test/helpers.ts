@@ -1,6 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { createTestDatabase, listen, LogCapture, testEnv, TestDatabase, tokenFor } from '@cms/testing';
+import {
+  createTestDatabase,
+  freePort,
+  listen,
+  LogCapture,
+  testEnv,
+  TestDatabase,
+  tokenFor,
+} from '@cms/testing';
 import { createApp } from '../src/app';
 // Test-only: the real service-requests beside client-security (never a mock).
 import { startServiceRequests } from '../../service-requests/test/helpers';
@@ -25,10 +33,15 @@ export async function startClientSecurity(
 ): Promise<TestClientSecurity> {
   // client-security asks service-requests whether a client is nationally sensitive (X-1); unless a
   // test wires its own, a real service-requests on an empty database stands beside it (every
-  // client unknown there: not on any case, so not sensitive).
+  // client unknown there: not on any case, so not sensitive). It asks this client-security in turn
+  // whether a subject has security details before raising a Change Contact/Security Info SR (SD-22).
+  const port = extraEnv.PORT ?? String(await freePort());
   const peer = extraEnv.SERVICE_REQUESTS_URL
     ? null
-    : await startServiceRequests({ WORKERS_ENABLED: 'false' });
+    : await startServiceRequests({
+        WORKERS_ENABLED: 'false',
+        CLIENT_SECURITY_URL: `http://127.0.0.1:${port}`,
+      });
   const db = await createTestDatabase('cs');
   const logs = new LogCapture();
   let running: Awaited<ReturnType<typeof listen>>;
@@ -39,6 +52,7 @@ export async function startClientSecurity(
         SECURITY_PEPPER: TEST_PEPPER,
         ...(peer ? { SERVICE_REQUESTS_URL: peer.url } : {}),
         ...extraEnv,
+        PORT: port,
       }),
       { logDestination: logs },
     );

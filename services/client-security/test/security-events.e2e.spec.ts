@@ -6,6 +6,7 @@ import { createApp as createServiceRequests } from '@cms/service-requests';
 import {
   createTestDatabase,
   eventually,
+  freePort,
   listen,
   LogCapture,
   RunningService,
@@ -64,12 +65,23 @@ describe('client-security → service-requests: a blocked TAM account arranges t
   beforeAll(async () => {
     cw = await tokenFor(['caseworker'], 'cw-events');
     srDb = await createTestDatabase('cs_sr');
+    // service-requests asks this client-security whether the blocked client set up security before it
+    // raises their Change Contact/Security Info SR (SD-22).
+    const csPort = String(await freePort());
     sr = await createServiceRequests(
-      testEnv(srDb.url, { WORKERS_ENABLED: 'false', BANK_DETAILS_KEY: randomBytes(32).toString('base64') }),
+      testEnv(srDb.url, {
+        WORKERS_ENABLED: 'false',
+        BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
+        CLIENT_SECURITY_URL: `http://127.0.0.1:${csPort}`,
+      }),
       { logDestination: new LogCapture() },
     );
     srRunning = await listen(sr);
-    cs = await startClientSecurity({ WORKERS_ENABLED: 'true', SERVICE_REQUESTS_URL: srRunning.url });
+    cs = await startClientSecurity({
+      PORT: csPort,
+      WORKERS_ENABLED: 'true',
+      SERVICE_REQUESTS_URL: srRunning.url,
+    });
     sql = new Client({ connectionString: cs.db.url });
     await sql.connect();
     clientId = (

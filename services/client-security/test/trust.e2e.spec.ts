@@ -219,6 +219,7 @@ describe('client-security asks service-requests, never the caller (issue #12)', 
       const other = await records.client();
       const rep = await records.representative(client);
       await setUpClient(client.clientId).expect(201);
+      await setUpClient(other.clientId).expect(201); // before any SR of theirs (SD-22)
       await setUpRep(rep, client.clientId).expect(201);
       const path = `/representatives/${rep}/security-details/change`;
       const none = await post(cw, path, { pin: '1357913' });
