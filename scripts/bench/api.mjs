@@ -96,9 +96,9 @@ async function baselineServer() {
     const [page, count] = await Promise.all([
       pool.query(
         `SELECT ${CASE_COLUMNS} FROM (SELECT * FROM "case" WHERE nationally_sensitive = false
-            ORDER BY created_at DESC LIMIT $1 OFFSET $2) c
+            ORDER BY created_at DESC, id LIMIT $1 OFFSET $2) c
            LEFT JOIN case_participant p ON p.case_id = c.id LEFT JOIN client cl ON cl.id = p.client_id
-          ORDER BY c.created_at DESC`,
+          ORDER BY c.created_at DESC, c.id`,
         [limit, offset],
       ),
       pool.query(`SELECT count(*)::int AS n FROM "case" WHERE nationally_sensitive = false`),
