@@ -124,7 +124,7 @@ async function baselineServer() {
   // The same rows the service writes for one SR: the SR, its case link and its audit row (the
   // SR's values as the service saved them), in one transaction. The SR's taxonomy, state, queue
   // and SLA are those the service gave the first seeded SR (every seeded and raised SR is a
-  // SECURITY_DETAILS from a PWC), read once here.
+  // PERSONAL_DETAILS_CHANGE of address from a PWC), read once here.
   const {
     rows: [template],
   } = await pool.query(
@@ -357,12 +357,13 @@ async function main() {
   });
   const visible = cases.filter((c) => !c.sensitive);
   const raiseBody = (c, note) => ({
-    type: 'SECURITY_DETAILS',
+    type: 'PERSONAL_DETAILS_CHANGE',
+    path: 'address',
     source: 'PWC',
     reportedBy: { firstName: 'Sarah', lastName: 'Okafor' },
     subject: { clientId: c.pwc, role: 'PWC' },
     caseIds: [c.id],
-    ...(note ? { note: 'Client rang to change their PIN.' } : {}),
+    ...(note ? { note: 'Client rang to report a change of address.' } : {}),
   });
   const srIds = new Array(SRS);
   await inParallel(SRS, 8, async (i) => {
