@@ -35,7 +35,7 @@ describe('Acceptance: Change - Security Details', () => {
         (await expectStatus(cw.cs.get(`/clients/${clientId}/security-details`), 200)).body;
 
       await step(
-        '[SD-1] a case in maintenance; both parents set up a seven-digit PIN and a special password',
+        '[SD-1] [SD-22] a case in maintenance; both parents set up a seven-digit PIN and a special password — no Change Contact/Security Info SR before that',
         async () => {
           family = await givenFamily(system, {
             stage: 'maintenance',
@@ -54,6 +54,18 @@ describe('Acceptance: Change - Security Details', () => {
               mobilePhone: '07700 900456',
             },
           });
+          // SD-22: before set-up the SR is refused and the caseworker is sent to security set-up.
+          const early = await expectStatus(
+            cw.sr.post('/service-requests', {
+              type: 'SECURITY_DETAILS',
+              source: 'NRP',
+              subject: { clientId: daniel().id, role: 'NRP' },
+              caseIds: [family.caseId],
+            }),
+            422,
+          );
+          expect(early.body).toMatchObject({ code: 'SECURITY_DETAILS_NOT_SET_UP', requirementId: 'SD-22' });
+          expect(await desk.ofClient(daniel().id)).toEqual([]);
           const zeroes = await expectStatus(
             cw.cs.post(`/clients/${daniel().id}/security-details`, {
               pin: '0000000',

@@ -282,6 +282,21 @@ export async function givenFamilies(
   const oCisUpdateId = await cisUpdate(oPwc);
   await moveCase(system, kase.id, { stage: 'maintenance' });
 
+  // client-security: both parents set up security first, as Change - Security Details step 1 has it
+  // (SD-22): the paying parent's Change Contact/Security Info SR below can only be raised after.
+  await expectStatus(
+    cw.cs.post(`/clients/${pwc.id}/security-details`, { pin: '4829175', password: 'Blue Heron 42' }),
+    201,
+  );
+  await expectStatus(
+    cw.cs.post(`/clients/${nrp.id}/security-details`, { pin: '5938216', password: 'Lapwing Marsh 3' }),
+    201,
+  );
+  await expectStatus(
+    cw.cs.post(`/clients/${oPwc.id}/security-details`, { pin: '6172839', password: 'Oak Apple 5' }),
+    201,
+  );
+
   // Service requests with notes, letters and an SMS.
   let security = await desk.raise({
     type: 'SECURITY_DETAILS',
@@ -345,19 +360,7 @@ export async function givenFamilies(
   );
   const representative = { id: rep.body.id as string, ...REPRESENTATIVE };
 
-  // client-security: details for both parents and the representative, and one failed check.
-  await expectStatus(
-    cw.cs.post(`/clients/${pwc.id}/security-details`, { pin: '4829175', password: 'Blue Heron 42' }),
-    201,
-  );
-  await expectStatus(
-    cw.cs.post(`/clients/${nrp.id}/security-details`, { pin: '5938216', password: 'Lapwing Marsh 3' }),
-    201,
-  );
-  await expectStatus(
-    cw.cs.post(`/clients/${oPwc.id}/security-details`, { pin: '6172839', password: 'Oak Apple 5' }),
-    201,
-  );
+  // client-security: the representative's own details (the parents' were set up above), and one failed check.
   await expectStatus(
     cw.cs.post(`/representatives/${representative.id}/security-details`, {
       actingForClientId: nrp.id,
