@@ -29,7 +29,8 @@ export async function createServiceApp(
   config: BaseServiceConfig,
   description: ServiceDescription,
 ): Promise<NestFastifyApplication> {
-  await ensureDatabase(config.DATABASE_URL);
+  // With MIGRATIONS_RUN=false the migrations Job has created it (and may be the only one allowed to).
+  if (config.MIGRATIONS_RUN) await ensureDatabase(config.DATABASE_URL);
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: true,

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   getMetadataStorage,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -103,6 +104,19 @@ export class BaseServiceConfig {
   /** Whether to start background workers (queues, sweeps). Off for one-off scripts. */
   @Transform(({ value }) => value === true || value === 'true' || value === '1')
   WORKERS_ENABLED = true;
+
+  /**
+   * Whether this process creates its database if missing and runs the migrations (its own
+   * TypeORM migrations and pg-boss's schema) at start: `true` (default: `npm start`, tests, one
+   * process). `false` where several replicas start at once (Kubernetes, docker-compose): a
+   * migrations Job per release runs `node services/<name>/dist/migrate.js` first, and a service
+   * started with `false` refuses to start while a migration is pending (see migrate.ts).
+   */
+  @Transform(({ value }) =>
+    ['true', '1'].includes(value) ? true : ['false', '0'].includes(value) ? false : value,
+  )
+  @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN = true;
 }
 
 /**

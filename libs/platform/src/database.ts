@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import type { EntitySchema, MixedList } from 'typeorm';
 import { BaseServiceConfig } from './config';
+import { PendingMigrationsCheck } from './migrate';
 import { CONFIG, SERVICE_NAME } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -16,8 +17,9 @@ export interface DatabaseDefinition {
 }
 
 /**
- * TypeORM on the service's own PostgreSQL database. Checked-in migrations run at start;
- * `synchronize` is never used.
+ * TypeORM on the service's own PostgreSQL database. Checked-in migrations run at start, or with
+ * MIGRATIONS_RUN=false by a migrations Job beforehand (migrate.ts: the service then refuses to start
+ * while one is pending); `synchronize` is never used.
  */
 @Module({})
 export class DatabaseModule {
@@ -32,7 +34,7 @@ export class DatabaseModule {
             url: config.DATABASE_URL,
             entities: def.entities,
             migrations: def.migrations,
-            migrationsRun: true,
+            migrationsRun: config.MIGRATIONS_RUN,
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
             uuidExtension: 'pgcrypto' as const,
@@ -41,6 +43,7 @@ export class DatabaseModule {
           }),
         }),
       ],
+      providers: [PendingMigrationsCheck],
       exports: [TypeOrmModule],
     };
   }

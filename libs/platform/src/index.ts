@@ -8,6 +8,7 @@ export * from './problem';
 export * from './auth';
 export * from './peer-http';
 export * from './database';
+export * from './migrate';
 export * from './jobs';
 export * from './audit';
 export * from './audit.view';

@@ -64,7 +64,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       max: config.JOB_POOL_SIZE,
       supervise: config.WORKERS_ENABLED,
       schedule: false,
-      migrate: true,
+      // With MIGRATIONS_RUN=false the migrations Job created the schema; start() only checks its version.
+      migrate: config.MIGRATIONS_RUN,
       application_name: 'pg-boss',
     });
     this.boss.on('error', (err) => {

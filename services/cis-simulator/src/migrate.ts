@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { ConfigError, migrateFromEnv } from '@cms/platform';
+import { ENTITIES, MIGRATIONS } from './app.module';
+
+/**
+ * The migrations Job of cis-simulator (deploy/k8s, docker-compose.yml): `node services/cis-simulator/dist/migrate.js`
+ * with DATABASE_URL set brings its database to this release's schema (TypeORM migrations and
+ * pg-boss's), once per release, before replicas started with MIGRATIONS_RUN=false serve. Exits 0
+ * when done (also when nothing was pending), 1 with the reason otherwise.
+ */
+export function migrate(env: Record<string, string | undefined> = process.env) {
+  return migrateFromEnv('cis-simulator', { entities: ENTITIES, migrations: MIGRATIONS }, env);
+}
+
+if (require.main === module) {
+  migrate().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e instanceof ConfigError ? e.message : e);
+      process.exit(1);
+    },
+  );
+}
