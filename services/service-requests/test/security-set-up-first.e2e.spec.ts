@@ -178,7 +178,7 @@ describe('[SD-22] client-security cannot be reached', () => {
     await sr?.close();
   });
 
-  it('[SD-22] 503 and nothing raised: never raised on a guess; other SR types do not ask', async () => {
+  it('[SD-22] 503 and nothing raised: never raised on a guess; our own checks still answer first; other SR types do not ask', async () => {
     const res = await request(sr.url)
       .post('/service-requests')
       .auth(cw, { type: 'bearer' })
@@ -193,6 +193,21 @@ describe('[SD-22] client-security cannot be reached', () => {
     const db = sr.app.get(DataSource);
     expect(await db.query(`SELECT id FROM service_request`)).toEqual([]);
     expect(await db.query(`SELECT id FROM audit_log WHERE entity_type = 'service-request'`)).toEqual([]);
+
+    // Our own checks come first: a subject not on the case is refused as such (SD-6), never 503.
+    const stranger = await request(sr.url)
+      .post('/service-requests')
+      .auth(cw, { type: 'bearer' })
+      .send({
+        type: 'SECURITY_DETAILS',
+        source: 'NRP',
+        subject: { clientId: family.pwcId, role: 'NRP' },
+        caseIds: [family.caseId],
+      });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.errors).toEqual([
+      expect.objectContaining({ field: 'subject', rule: 'participant', requirementId: 'SD-6' }),
+    ]);
 
     await request(sr.url)
       .post('/service-requests')

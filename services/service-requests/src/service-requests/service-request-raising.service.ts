@@ -9,7 +9,7 @@ import { Client } from '../clients/client.entity';
 import type { CreateServiceRequestDto } from './service-request.dto';
 import { ServiceRequest, SrCaseLink, SrNote } from './service-request.entity';
 import { ServiceRequestReadsService } from './service-request-reads.service';
-import { SecuritySetUpCheck } from './security-set-up.check';
+import { NEEDS_SECURITY_SET_UP, SecuritySetUpCheck } from './security-set-up.check';
 import {
   auditShape,
   RESERVED_AT_CREATION,
@@ -39,7 +39,8 @@ export class ServiceRequestRaisingService {
    * refused (entered at `PUT …/transfer-items`, TD-1/TD-4), and `details.raisedFor` from people.
    * A Change Contact/Security Info SR names its subject, who must have security details set up in
    * client-security (step 1, SD-22; every channel, the Self Service Site too): asked after the local
-   * checks and before anything is written or numbered.
+   * checks and before anything is written or numbered — outside the transaction unless `manager` is
+   * the caller's.
    * @throws DomainValidationError, InsufficientAccessError (a nationally sensitive case, X-1),
    *   DomainError SECURITY_DETAILS_NOT_SET_UP (422, SD-22), PEER_UNAVAILABLE (503: client-security
    *   cannot be reached; nothing raised)
@@ -54,22 +55,30 @@ export class ServiceRequestRaisingService {
       actor.roles.includes('system') ? ['transfer'] : RESERVED_AT_CREATION,
     );
     if (reserved.length) throw new DomainValidationError(reserved);
+    const def = SR_TYPES[dto.type];
+    const path = resolvePath(def, { path: dto.path ?? null, source: dto.source });
+    if (!path) {
+      throw new DomainValidationError([
+        {
+          field: 'path',
+          rule: 'isIn',
+          message: `path must be one of ${def.paths.map((p) => p.key).join(', ')} for ${dto.type}`,
+        },
+      ]);
+    }
+    const askSecurity = dto.type === NEEDS_SECURITY_SET_UP;
+    if (askSecurity && !manager) {
+      // SD-22: local checks first, then client-security, before a transaction holds a connection for
+      // the length of a peer call (up to its retries when client-security is down: 503).
+      await loadLinkedCases(this.db.manager, dto.caseIds, dto.subject);
+      await this.securitySetUp.assertSetUp(dto.type, dto.subject);
+    }
     const run = <T>(fn: (m: EntityManager) => Promise<T>) =>
       manager ? fn(manager) : this.db.transaction(fn);
     const id = await run(async (m) => {
-      const def = SR_TYPES[dto.type];
-      const path = resolvePath(def, { path: dto.path ?? null, source: dto.source });
-      if (!path) {
-        throw new DomainValidationError([
-          {
-            field: 'path',
-            rule: 'isIn',
-            message: `path must be one of ${def.paths.map((p) => p.key).join(', ')} for ${dto.type}`,
-          },
-        ]);
-      }
       const cases = await loadLinkedCases(m, dto.caseIds, dto.subject);
-      await this.securitySetUp.assertSetUp(dto.type, dto.subject);
+      // Inside a caller's transaction (a security event, SD-2): asked there, before anything is written.
+      if (askSecurity && manager) await this.securitySetUp.assertSetUp(dto.type, dto.subject);
       const sensitive = cases.some((c) => c.nationallySensitive);
       const initial = def.paths.find((p) => p.key === path)!.initial;
       const [srNumber] = await nextSrNumbers(m, 1);
