@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import type { EntitySchema, MixedList } from 'typeorm';
-import { BaseServiceConfig } from './config';
-import { PendingMigrationsCheck } from './migrate';
+import { BaseServiceConfig, ConfigError } from './config';
+import { openDataSource } from './migrate';
 import { CONFIG, SERVICE_NAME } from './tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -35,15 +35,17 @@ export class DatabaseModule {
             entities: def.entities,
             migrations: def.migrations,
             migrationsRun: config.MIGRATIONS_RUN,
+            // Pending migrations with MIGRATIONS_RUN=false: refused at once, not retried.
+            toRetry: (err: unknown) => !(err instanceof ConfigError),
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
             uuidExtension: 'pgcrypto' as const,
             applicationName: serviceName,
             extra: { max: config.DATABASE_POOL_SIZE },
           }),
+          dataSourceFactory: openDataSource,
         }),
       ],
-      providers: [PendingMigrationsCheck],
       exports: [TypeOrmModule],
     };
   }

@@ -1,10 +1,8 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
-import { BaseServiceConfig, ConfigError } from './config';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ConfigError } from './config';
 import { DatabaseDefinition, ensureDatabase } from './database';
-import { CONFIG, SERVICE_NAME } from './tokens';
 
 /**
  * Advisory lock key held while one process migrates a database, so that two migration runs of the
@@ -97,30 +95,29 @@ export async function pendingMigrations(dataSource: DataSource): Promise<string[
 }
 
 /**
- * At start with MIGRATIONS_RUN=false: refuses to start (a {@link ConfigError} naming the pending
- * migrations) while this release's migrations Job has not run, so that a new replica never serves
+ * Opens a service's DataSource (the DatabaseModule's `dataSourceFactory`, before any other part of
+ * the service starts): with `migrationsRun` (MIGRATIONS_RUN=true) TypeORM runs the pending
+ * migrations; without it (MIGRATIONS_RUN=false) a {@link ConfigError} naming the pending migrations
+ * refuses the start while this release's migrations Job has not run, so a new replica never serves
  * on an old schema. Kubernetes then restarts the pod with back-off until the Job has finished, and a
- * rolling update waits, the old replicas serving meanwhile. Does nothing with MIGRATIONS_RUN=true
- * (the migrations ran at start).
+ * rolling update waits, the old replicas serving meanwhile.
  */
-@Injectable()
-export class PendingMigrationsCheck implements OnModuleInit {
-  constructor(
-    @Inject(CONFIG) private readonly config: BaseServiceConfig,
-    @Inject(SERVICE_NAME) private readonly serviceName: string,
-    private readonly dataSource: DataSource,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    if (this.config.MIGRATIONS_RUN) return;
-    const pending = await pendingMigrations(this.dataSource);
-    if (pending.length)
-      throw new ConfigError([
-        `MIGRATIONS_RUN=false and ${pending.length} migration(s) are pending (${pending.join(', ')}): ` +
-          `run this release's migrations first (node services/${this.serviceName}/dist/migrate.js, ` +
-          `the Job ${this.serviceName}-migrate in deploy/k8s)`,
-      ]);
-  }
+export async function openDataSource(options?: DataSourceOptions): Promise<DataSource> {
+  if (!options) throw new Error('openDataSource needs the DataSource options');
+  const dataSource = await new DataSource(options).initialize();
+  if (options.migrationsRun) return dataSource;
+  const pending = await pendingMigrations(dataSource).catch(async (e: unknown) => {
+    await dataSource.destroy();
+    throw e;
+  });
+  if (!pending.length) return dataSource;
+  await dataSource.destroy();
+  const name = String((options as { applicationName?: string }).applicationName ?? '<name>');
+  throw new ConfigError([
+    `MIGRATIONS_RUN=false and ${pending.length} migration(s) are pending (${pending.join(', ')}): ` +
+      `run this release's migrations first (node services/${name}/dist/migrate.js, ` +
+      `the Job ${name}-migrate in deploy/k8s)`,
+  ]);
 }
 
 /**
