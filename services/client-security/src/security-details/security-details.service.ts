@@ -238,7 +238,7 @@ export class SecurityDetailsService {
 
     const itemsSupplied = (['pin', 'password'] as const).filter((k) => dto[k] !== undefined);
     for (let attempt = 0; ; attempt++) {
-      const subject = await this.db.manager.findOneBy(SecuritySubject, { subjectId: ref.id });
+      const { subject, credential } = await this.checkState(ref.id);
       this.assertSetUp(ref, subject);
       if (subject.blockedAt) {
         await recordAudit(this.db.manager, {
@@ -253,10 +253,8 @@ export class SecurityDetailsService {
       if (ref.type === 'client' && dto.channel === 'self-service' && !subject.tamAccount) {
         throw new NoTamAccountError();
       }
-      const credential = await this.db.manager.findOneByOrFail(SecurityCredential, {
-        subjectId: ref.id,
-        version: subject.currentVersion,
-      });
+      if (!credential)
+        throw new Error(`security subject ${ref.id} has no credential version ${subject.currentVersion}`);
       const passed = await this.matches(credential, dto);
       const outcome = await this.db.transaction((m) =>
         this.recordCheck(m, ref, credential.version, passed, dto.channel, itemsSupplied),
@@ -452,6 +450,46 @@ export class SecurityDetailsService {
     });
   }
 
+  /**
+   * What a check reads, in one query (no ORM): the subject's state and its current credential's
+   * hashes (null only if the data is broken). Issue 17: a check is otherwise all argon2id.
+   */
+  private async checkState(subjectId: string): Promise<{
+    subject: SecuritySubject | null;
+    credential: Pick<
+      SecurityCredential,
+      'version' | 'pinHash' | 'passwordHash' | 'passwordFoldedHash'
+    > | null;
+  }> {
+    const [row] = await this.db.query<
+      (SubjectStateRow & {
+        pin_hash: string | null;
+        password_hash: string | null;
+        password_folded_hash: string | null;
+      })[]
+    >(
+      `SELECT s.subject_type, s.tam_account, s.consecutive_failures, s.blocked_at, s.current_version,
+              c.pin_hash, c.password_hash, c.password_folded_hash
+         FROM security_subject s
+         LEFT JOIN security_credential c ON c.subject_id = s.subject_id AND c.version = s.current_version
+        WHERE s.subject_id = $1`,
+      [subjectId],
+    );
+    if (!row) return { subject: null, credential: null };
+    return {
+      subject: subjectFrom(subjectId, row),
+      credential:
+        row.pin_hash === null
+          ? null
+          : {
+              version: row.current_version,
+              pinHash: row.pin_hash,
+              passwordHash: row.password_hash!,
+              passwordFoldedHash: row.password_folded_hash!,
+            },
+    };
+  }
+
   /** Records one verified check under the subject's row lock; 'stale' when the details changed meanwhile. */
   private async recordCheck(
     m: EntityManager,
@@ -461,7 +499,13 @@ export class SecurityDetailsService {
     channel: SecurityCheckDto['channel'],
     itemsSupplied: string[],
   ): Promise<SecurityCheckResultView | 'stale'> {
-    const subject = await this.lock(m, ref.id);
+    // The row lock and the update in plain SQL: the same statements TypeORM wrote, without its query building.
+    const [locked] = await m.query<SubjectStateRow[]>(
+      `SELECT subject_type, tam_account, consecutive_failures, blocked_at, current_version
+         FROM security_subject WHERE subject_id = $1 FOR UPDATE`,
+      [ref.id],
+    );
+    const subject = locked ? subjectFrom(ref.id, locked) : null;
     this.assertSetUp(ref, subject);
     if (subject.blockedAt) throw new AccountBlockedError(ref.type, 'check', subject.blockedAt);
     if (subject.currentVersion !== verifiedVersion) return 'stale';
@@ -469,16 +513,12 @@ export class SecurityDetailsService {
     const failuresBefore = subject.consecutiveFailures;
     const failures = passed ? 0 : failuresBefore + 1;
     const blocks = failures >= FAILURES_BEFORE_BLOCK;
-    await m.update(
-      SecuritySubject,
-      { subjectId: ref.id },
-      {
-        consecutiveFailures: failures,
-        lastCheckAt: now,
-        lastCheckResult: passed ? 'pass' : 'fail',
-        updatedAt: now,
-        ...(blocks ? { blockedAt: now } : {}),
-      },
+    await m.query(
+      `UPDATE security_subject
+          SET consecutive_failures = $2, last_check_at = $3, last_check_result = $4, updated_at = $3,
+              blocked_at = CASE WHEN $5::boolean THEN $3 ELSE blocked_at END
+        WHERE subject_id = $1`,
+      [ref.id, failures, now, passed ? 'pass' : 'fail', blocks],
     );
     await recordAudit(m, {
       entityType: ref.type,
@@ -526,7 +566,10 @@ export class SecurityDetailsService {
   }
 
   /** Verifies every supplied item (all of them, so timing does not tell which failed). */
-  private async matches(credential: SecurityCredential, dto: SecurityCheckDto): Promise<boolean> {
+  private async matches(
+    credential: Pick<SecurityCredential, 'pinHash' | 'passwordHash' | 'passwordFoldedHash'>,
+    dto: SecurityCheckDto,
+  ): Promise<boolean> {
     const checks: Promise<boolean>[] = [];
     if (dto.pin !== undefined) checks.push(this.hasher.verify(credential.pinHash, dto.pin));
     if (dto.password !== undefined) {
@@ -600,4 +643,25 @@ export class SecurityDetailsService {
     if (ref.type === 'client' && !subject.tamAccount) throw new NoTamAccountError();
     if (subject.blockedAt) throw new AccountBlockedError(ref.type, 'change', subject.blockedAt);
   }
+}
+
+/** The columns of `security_subject` a check reads and decides on. */
+interface SubjectStateRow {
+  subject_type: SubjectType;
+  tam_account: boolean;
+  consecutive_failures: number;
+  blocked_at: Date | null;
+  current_version: number;
+}
+
+/** A SecuritySubject with the fields a check uses (the rest left unset), from its row. */
+function subjectFrom(subjectId: string, row: SubjectStateRow): SecuritySubject {
+  return Object.assign(new SecuritySubject(), {
+    subjectId,
+    subjectType: row.subject_type,
+    tamAccount: row.tam_account,
+    consecutiveFailures: row.consecutive_failures,
+    blockedAt: row.blocked_at,
+    currentVersion: row.current_version,
+  });
 }
