@@ -41,7 +41,9 @@ export class DatabaseModule {
             synchronize: false,
             uuidExtension: 'pgcrypto' as const,
             applicationName: serviceName,
-            extra: { max: config.DATABASE_POOL_SIZE },
+            // A connection not obtained within 5 s (a database failing over, or every connection
+            // busy) is an error the problem filter answers 503 with Retry-After (#16), not a hang.
+            extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5000 },
           }),
           dataSourceFactory: openDataSource,
         }),

@@ -17,15 +17,26 @@ import { Access } from './access/access.decorator';
 import { Public, Roles } from './auth';
 import { CLOCK } from './tokens';
 
-/** Liveness and readiness (@nestjs/terminus): ready means the database answers. */
+/**
+ * Liveness and readiness (@nestjs/terminus): ready means the database answers and the replica is not
+ * draining. Not ready is 503 problem+json with Retry-After (while the database restarts, and from
+ * the moment a SIGTERM starts the drain, so that load balancers stop sending new work first).
+ */
 @ApiTags('health')
 @Controller('health')
 @Public('liveness and readiness for the platform; no data')
 export class HealthController {
+  private draining = false;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
   ) {}
+
+  /** Marks this replica as draining (SIGTERM): `/health/ready` answers 503 from now on. */
+  drain(): void {
+    this.draining = true;
+  }
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up and its event loop answers.' })
@@ -38,6 +49,8 @@ export class HealthController {
   @ApiOperation({ summary: 'The service can do work: its database answers.' })
   @HealthCheck()
   ready() {
+    if (this.draining)
+      throw new DomainError('DRAINING', 'unavailable', 'This replica is shutting down; use another one.');
     return this.health.check([() => this.db.pingCheck('database', { timeout: 1500 })]);
   }
 }
