@@ -20,7 +20,13 @@ import { SecurityCredential, SecuritySubject } from './security-details/security
 import { SubjectFacts } from './security-details/subject-facts';
 import { SecurityEvents } from './security-events/security-events';
 
-export const ENTITIES = [AuditRecord, SecuritySubject, SecurityCredential, RateLimitBucket, IdempotencyRecord];
+export const ENTITIES = [
+  AuditRecord,
+  SecuritySubject,
+  SecurityCredential,
+  RateLimitBucket,
+  IdempotencyRecord,
+];
 export const MIGRATIONS = [
   SecurityDetails1763900000000,
   AuditOnBehalfOf1764900000000,

@@ -18,6 +18,8 @@ import { ServiceRequests1763800000001 } from './migrations/1763800000001-service
 import { ClientRepresentatives1763800000002 } from './migrations/1763800000002-client-representatives';
 import { SrForeignKeys1764900000001 } from './migrations/1764900000001-sr-foreign-keys';
 import { ClientSensitiveFlag1765000000000 } from './migrations/1765000000000-client-sensitive-flag';
+import { SrSecurityStepIntent1765200000301 } from './migrations/1765200000301-sr-security-step-intent';
+import { SecurityStepIntent } from './security-details/security-step-intent.entity';
 import { ClientRepresentative } from './representatives/representative.entity';
 import { RepresentativesModule } from './representatives/representatives.module';
 import { SecurityDetailsModule } from './security-details/security-details.module';
@@ -41,6 +43,7 @@ export const ENTITIES = [
   SrActivityStep,
   SrNote,
   ClientRepresentative,
+  SecurityStepIntent,
 ];
 export const MIGRATIONS = [
   CasesAndClients1763800000000,
@@ -49,6 +52,7 @@ export const MIGRATIONS = [
   AuditOnBehalfOf1764900000000,
   SrForeignKeys1764900000001,
   ClientSensitiveFlag1765000000000,
+  SrSecurityStepIntent1765200000301,
 ];
 
 /**

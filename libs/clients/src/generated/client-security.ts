@@ -214,7 +214,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service can do work: its database answers. */
+        /** The service can do work: its database answers and it is not draining (else 503 with Retry-After). */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -786,7 +786,10 @@ export interface operations {
     ClientSecurityController_setUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII characters, per caller. */
+                "idempotency-key"?: string;
+            };
             path: {
                 clientId: string;
             };
@@ -940,7 +943,10 @@ export interface operations {
     ClientSecurityController_change: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII characters, per caller. */
+                "idempotency-key"?: string;
+            };
             path: {
                 clientId: string;
             };
@@ -1107,7 +1113,10 @@ export interface operations {
     ClientSecurityController_unblock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII characters, per caller. */
+                "idempotency-key"?: string;
+            };
             path: {
                 clientId: string;
             };
@@ -1252,7 +1261,10 @@ export interface operations {
     RepresentativeSecurityController_setUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII characters, per caller. */
+                "idempotency-key"?: string;
+            };
             path: {
                 representativeId: string;
             };
@@ -1406,7 +1418,10 @@ export interface operations {
     RepresentativeSecurityController_change: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII characters, per caller. */
+                "idempotency-key"?: string;
+            };
             path: {
                 representativeId: string;
             };
@@ -1573,7 +1588,10 @@ export interface operations {
     RepresentativeSecurityController_unblock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII characters, per caller. */
+                "idempotency-key"?: string;
+            };
             path: {
                 representativeId: string;
             };

@@ -322,7 +322,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check whether the TAM account is blocked and, if so, Unblock User (SD-11; steps 8–9). */
+        /** Check whether the TAM account is blocked and, if so, Unblock User (SD-11; steps 8–9). No lock is held while client-security is asked: 503 SECURITY_STEP_PENDING when its answer did not arrive (the SR lists the step in `pendingSteps`); send the same request again to complete it, once. */
         post: operations["SecurityDetailsController_tamAccountCheck"];
         delete?: never;
         options?: never;
@@ -339,7 +339,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the client’s PIN and/or special password in client-security (SD-14; steps 11–13). */
+        /** Change the client’s PIN and/or special password in client-security (SD-14; steps 11–13). No lock is held while client-security is asked: 503 SECURITY_STEP_PENDING when its answer did not arrive (the SR lists the step in `pendingSteps`); send the same request again, with the same details, to complete it once (other details meanwhile: 422 IDEMPOTENCY_KEY_REUSED). */
         post: operations["SecurityDetailsController_update"];
         delete?: never;
         options?: never;
@@ -938,6 +938,14 @@ export interface components {
             /** Format: date-time */
             recordedAt: string | null;
         };
+        PendingStepView: {
+            /** @example update-security-details */
+            step: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @example cw-1 */
+            requestedBy: string;
+        };
         NoteView: {
             text: string;
             author: string;
@@ -1011,6 +1019,8 @@ export interface components {
             cisUpdateEnabled: boolean;
             sla: components["schemas"]["SlaView"];
             activityPlan: components["schemas"]["ActivityStepView"][];
+            /** @description Steps asked of client-security whose outcome is not known yet (Change - Security Details): send the same request again to complete them */
+            pendingSteps: components["schemas"]["PendingStepView"][];
             notes: components["schemas"]["NoteView"][];
             allowedTransitions: components["schemas"]["AllowedTransitionView"][];
             version: number;
@@ -3352,6 +3362,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     SecurityDetailsController_update: {
@@ -3433,6 +3452,15 @@ export interface operations {
             };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A dependency (a peer service or CIS) is unavailable. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,13 +29,16 @@ export const ACTORS = ['caseworker', 'sensitive-access', 'system'] as const;
  */
 const IdempotencyKeyHeader = () =>
   ApiHeader({
-    name: 'Idempotency-Key',
+    name: 'idempotency-key',
     required: false,
     description:
       'Makes a retry safe: the same key with the same request gets the first answer and changes nothing again; ' +
       'the same key with a different request is refused (422, IDEMPOTENCY_KEY_REUSED). 1–255 visible ASCII ' +
       'characters, per caller.',
-    schema: { type: 'string', example: 'sr:9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d:update-security-details:4:1' },
+    schema: {
+      type: 'string',
+      example: 'sr:9a1d3c55-0b7e-4f6a-8c2d-5e4f3a2b1c0d:update-security-details:4:1',
+    },
   });
 
 /** Minimal reply surface used to add `Retry-After` to a 429. */

@@ -42,7 +42,8 @@ export class UpdateSecurityDetailsDto {
 
 /**
  * Change - Security Details, worked from the SR (SecurityDetailsService): the TAM account check and
- * unblock (steps 8–9, SD-11), then the PIN and/or password change (steps 11–13, SD-14).
+ * unblock (steps 8–9, SD-11), then the PIN and/or password change (steps 11–13, SD-14). Each is an
+ * intent committed before client-security is called and an outcome recorded after (issue #18).
  */
 @ApiTags('security-details')
 @Controller('service-requests/:id/security-details')
@@ -54,10 +55,13 @@ export class SecurityDetailsController {
   @HttpCode(200)
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({
-    summary: 'Check whether the TAM account is blocked and, if so, Unblock User (SD-11; steps 8–9).',
+    summary:
+      'Check whether the TAM account is blocked and, if so, Unblock User (SD-11; steps 8–9). No lock is held while ' +
+      'client-security is asked: 503 SECURITY_STEP_PENDING when its answer did not arrive (the SR lists the step in ' +
+      '`pendingSteps`); send the same request again to complete it, once.',
   })
   @ApiOkResponse({ type: ServiceRequestView })
-  @ApiProblems(404, 409, 422)
+  @ApiProblems(404, 409, 422, 503)
   tamAccountCheck(
     @Param('id', UuidParamPipe) id: string,
     @Body() dto: TamAccountCheckDto,
@@ -71,10 +75,14 @@ export class SecurityDetailsController {
   @HttpCode(200)
   @Roles('caseworker', 'sensitive-access')
   @ApiOperation({
-    summary: 'Change the client’s PIN and/or special password in client-security (SD-14; steps 11–13).',
+    summary:
+      'Change the client’s PIN and/or special password in client-security (SD-14; steps 11–13). No lock is held ' +
+      'while client-security is asked: 503 SECURITY_STEP_PENDING when its answer did not arrive (the SR lists the ' +
+      'step in `pendingSteps`); send the same request again, with the same details, to complete it once (other ' +
+      'details meanwhile: 422 IDEMPOTENCY_KEY_REUSED).',
   })
   @ApiOkResponse({ type: ServiceRequestView })
-  @ApiProblems(404, 409, 422)
+  @ApiProblems(404, 409, 422, 503)
   update(
     @Param('id', UuidParamPipe) id: string,
     @Body() dto: UpdateSecurityDetailsDto,

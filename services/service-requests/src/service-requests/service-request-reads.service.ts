@@ -65,13 +65,15 @@ export class ServiceRequestReadsService {
       allowed: allowedTransitions(snapshot, actor, now),
       cisUpdateEnabled: isCisUpdateEnabled(snapshot),
       editable: isEditable(snapshot),
+      pendingSteps: loaded.pendingSteps,
     });
   }
 }
 
 /**
- * Loads the activity plans, notes, case links and case stages of `srs` in three queries, whatever
- * their number. Sequential in a transaction (one connection runs one query at a time).
+ * Loads the activity plans, notes, case links and case stages of `srs`, and their steps pending in
+ * client-security, in four queries, whatever their number. Sequential in a transaction (one
+ * connection runs one query at a time).
  */
 export async function attachLoaded(m: EntityManager, srs: ServiceRequest[]): Promise<Loaded[]> {
   if (!srs.length) return [];
@@ -85,9 +87,15 @@ export async function attachLoaded(m: EntityManager, srs: ServiceRequest[]): Pro
         WHERE l.sr_id = ANY($1::uuid[])`,
       [ids],
     );
-  const [allSteps, allNotes, allLinks] = m.queryRunner
-    ? [await steps(), await notes(), await links()]
-    : await Promise.all([steps(), notes(), links()]);
+  const pending = () =>
+    m.query<{ sr_id: string; step: string; requested_at: Date; requested_by: string }[]>(
+      `SELECT sr_id, step, requested_at, requested_by FROM sr_security_step_intent
+        WHERE state = 'pending' AND sr_id = ANY($1::uuid[]) ORDER BY requested_at`,
+      [ids],
+    );
+  const [allSteps, allNotes, allLinks, allPending] = m.queryRunner
+    ? [await steps(), await notes(), await links(), await pending()]
+    : await Promise.all([steps(), notes(), links(), pending()]);
   const bySr = <T>(rows: T[], srId: (row: T) => string) => {
     const map = new Map<string, T[]>(ids.map((id) => [id, []]));
     rows.forEach((row) => map.get(srId(row))?.push(row));
@@ -96,6 +104,7 @@ export async function attachLoaded(m: EntityManager, srs: ServiceRequest[]): Pro
   const stepsOf = bySr(allSteps, (st) => st.srId);
   const notesOf = bySr(allNotes, (n) => n.srId);
   const linksOf = bySr(allLinks, (l) => l.sr_id);
+  const pendingOf = bySr(allPending, (p) => p.sr_id);
   return srs.map((sr) => {
     const linked = linksOf.get(sr.id)!;
     return {
@@ -104,6 +113,9 @@ export async function attachLoaded(m: EntityManager, srs: ServiceRequest[]): Pro
       notes: notesOf.get(sr.id)!,
       caseIds: linked.map((l) => l.case_id),
       stage: stageOf(linked),
+      pendingSteps: pendingOf
+        .get(sr.id)!
+        .map((p) => ({ step: p.step, requestedAt: p.requested_at, requestedBy: p.requested_by })),
     };
   });
 }

@@ -23,6 +23,15 @@ export interface Loaded {
   notes: SrNote[];
   caseIds: string[];
   stage: string | null;
+  /** Steps asked of another service whose answer is not in yet (issue #18); none when absent. */
+  pendingSteps?: PendingStep[];
+}
+
+/** A step asked of another service (client-security) and not settled yet: the SR shows it as pending. */
+export interface PendingStep {
+  step: string;
+  requestedAt: Date;
+  requestedBy: string;
 }
 
 /** One activity outcome as recorded (for audit records). */

@@ -12,6 +12,17 @@ export class ActivityStepView {
   @ApiField({ type: 'date-time', nullable: true }) recordedAt: Date | null;
 }
 
+/**
+ * A step of the activity plan asked of client-security whose answer is not in yet (issue #18): the
+ * request was recorded and committed, the outcome was not; the same request sent again completes it
+ * exactly once (the same Idempotency-Key).
+ */
+export class PendingStepView {
+  @ApiProperty({ example: 'update-security-details' }) step: string;
+  @ApiProperty() requestedAt: Date;
+  @ApiProperty({ example: 'cw-1' }) requestedBy: string;
+}
+
 export class NoteView {
   @ApiProperty() text: string;
   @ApiProperty() author: string;
@@ -88,6 +99,13 @@ export class ServiceRequestView {
   @ApiProperty({ description: '"Update CIS" is enabled (SU-4)' }) cisUpdateEnabled: boolean;
   @ApiProperty({ type: SlaView }) sla: SlaView;
   @ApiProperty({ type: [ActivityStepView] }) activityPlan: ActivityStepView[];
+  @ApiProperty({
+    type: [PendingStepView],
+    description:
+      'Steps asked of client-security whose outcome is not known yet (Change - Security Details): send the same ' +
+      'request again to complete them',
+  })
+  pendingSteps: PendingStepView[];
   @ApiProperty({ type: [NoteView] }) notes: NoteView[];
   @ApiProperty({ type: [AllowedTransitionView] }) allowedTransitions: AllowedTransitionView[];
   @ApiProperty() version: number;
@@ -122,6 +140,7 @@ export function toView(
     allowed: OfferedTransition[];
     cisUpdateEnabled: boolean;
     editable: boolean;
+    pendingSteps?: PendingStepView[];
   },
 ): ServiceRequestView {
   return {
@@ -162,6 +181,11 @@ export function toView(
       reason: s.reason,
       recordedBy: s.recordedBy,
       recordedAt: s.recordedAt,
+    })),
+    pendingSteps: (extra.pendingSteps ?? []).map((p) => ({
+      step: p.step,
+      requestedAt: p.requestedAt,
+      requestedBy: p.requestedBy,
     })),
     notes: extra.notes.map((n) => ({ text: n.text, author: n.author, createdAt: n.createdAt })),
     allowedTransitions: extra.allowed.map((t) => ({
