@@ -12,4 +12,7 @@ ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app /app
 USER node
-CMD ["sh", "-c", "node services/${SERVICE}/dist/main.js"]
+# exec: node is PID 1 and gets SIGTERM itself (docker stop, compose) and drains; a shell in between
+# would not pass it on. Kubernetes runs `node services/<name>/dist/main.js` directly (deploy/k8s),
+# and the migrations one-shots `node services/<name>/dist/migrate.js`.
+CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]
