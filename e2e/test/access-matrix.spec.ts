@@ -144,7 +144,10 @@ describe('[X-1] access matrix: every operation of every service against a nation
     const body = c.body ? c.body(op.example) : write ? {} : undefined;
     const requestId = randomUUID();
     const agent = request(system.urls[key]);
-    let req = agent[op.method](url).set('idempotency-key', randomUUID()).set('x-request-id', requestId);
+    let req = system
+      .checked(key, agent[op.method](url))
+      .set('idempotency-key', randomUUID())
+      .set('x-request-id', requestId);
     if (caller) req = req.auth(system.tokens[caller], { type: 'bearer' });
     if (body !== undefined) req = req.set('content-type', 'application/json').send(JSON.stringify(body));
     const res = await req;
@@ -398,8 +401,8 @@ describe('[X-1] access matrix: every operation of every service against a nation
         new Map(
           (
             (
-              await request(system.urls.sr)
-                .get('/work-queues')
+              await system
+                .checked('sr', request(system.urls.sr).get('/work-queues'))
                 .auth(system.tokens[caller], { type: 'bearer' })
             ).body as {
               queue: string;
@@ -480,7 +483,9 @@ describe('[X-1] access matrix: every operation of every service against a nation
       for (const v of views) {
         const call = (caller: Caller) => {
           const agent = request(system.urls[v.key]);
-          const req = agent[v.method](v.url).auth(system.tokens[caller], { type: 'bearer' });
+          const req = system
+            .checked(v.key, agent[v.method](v.url))
+            .auth(system.tokens[caller], { type: 'bearer' });
           return v.body ? req.send(v.body) : req;
         };
         const what = `${SERVICE_NAMES[v.key]} ${v.method.toUpperCase()} ${v.url}`;

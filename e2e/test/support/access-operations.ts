@@ -441,7 +441,7 @@ export const CLASSIFICATION: Record<ServiceKey, Record<string, Classification>> 
       calls: (f) => [
         {
           params: { representativeId: f.representative.id },
-          body: with_({ subjectType: 'representative', serviceRequestId: f.srs.security.id }),
+          body: with_({ subjectType: 'client-representative', serviceRequestId: f.srs.security.id }),
         },
       ],
     },

@@ -2,7 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Role } from '@cms/domain';
-import { createTestDatabase, freePort, LogCapture, testEnv, tokenFor, type TestDatabase } from '@cms/testing';
+import {
+  ContractLog,
+  createTestDatabase,
+  freePort,
+  LogCapture,
+  OpenApiContract,
+  testEnv,
+  tokenFor,
+  type CheckOptions,
+  type OpenApiDocument,
+  type TestDatabase,
+} from '@cms/testing';
 import request from 'supertest';
 // Test code only: the five real services, loaded from their sources (never mocked).
 import { createApp as createCisInterface } from '../../../services/cis-interface/src/app';
@@ -70,7 +81,17 @@ export interface AcceptanceSystem {
   advanceClocks(by: { days?: number; hours?: number }, services?: readonly ServiceKey[]): Promise<void>;
   /** A service's clock (CLOCK_MODE=adjustable), read over its API. */
   now(service: ServiceKey): Promise<Date>;
-  /** Closes every app, then drops every database. */
+  /**
+   * Every exchange made through {@link as} (and those a test hands to {@link checked}) checked
+   * against the serving service's OpenAPI document (issue #14); {@link close} fails on a violation.
+   */
+  contract: ContractLog;
+  /** Has `test`'s request and response checked against `service`'s document as well. */
+  checked(service: ServiceKey, test: request.Test, options?: CheckOptions): request.Test;
+  /**
+   * Closes every app, then drops every database; then prints how many exchanges were validated
+   * against the documents and throws, listing them, if any broke its document.
+   */
   close(): Promise<void>;
 }
 
@@ -84,8 +105,41 @@ type CreateApp = (
   opts?: { logDestination?: NodeJS.WritableStream },
 ) => Promise<NestFastifyApplication>;
 
-function http(base: string, token: string): Http {
-  const withAuth = (t: request.Test) => t.auth(token, { type: 'bearer' });
+/**
+ * Checks `test`'s exchange against `service`'s document in `log` when the answer arrives (the
+ * request as finally sent: method, URL, body and media type).
+ */
+function checkExchange(
+  log: ContractLog,
+  service: ServiceKey,
+  test: request.Test,
+  options: CheckOptions = {},
+): request.Test {
+  test.on('response', (res: request.Response) => {
+    const sent = test as unknown as { method: string; url: string; _data?: unknown; get(h: string): string };
+    const url = new URL(sent.url);
+    log.record(
+      service,
+      {
+        method: sent.method,
+        url: url.pathname + url.search,
+        request:
+          sent._data === undefined
+            ? undefined
+            : typeof sent._data === 'string'
+              ? { contentType: sent.get('content-type'), text: sent._data }
+              : { contentType: sent.get('content-type') ?? 'application/json', body: sent._data },
+        status: res.status,
+        response: { contentType: res.headers['content-type'], body: res.body, text: res.text },
+      },
+      options,
+    );
+  });
+  return test;
+}
+
+function http(base: string, token: string, check: (t: request.Test) => request.Test): Http {
+  const withAuth = (t: request.Test) => check(t).auth(token, { type: 'bearer' });
   return {
     get: (path) => withAuth(request(base).get(path)),
     post: (path, body) => withAuth(request(base).post(path)).send(body ?? {}),
@@ -211,8 +265,21 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
   const subjects = Object.fromEntries(
     (Object.keys(CALLER_ROLES) as Caller[]).map((c) => [c, CALLER_ROLES[c].subject]),
   ) as Record<Caller, string>;
+  // Each service's contract is the document it serves (docs/api is the same, by openapi.mjs --check).
+  const contract = new ContractLog(
+    Object.fromEntries(
+      await Promise.all(
+        SERVICES.map(async (k) => {
+          const doc = (await request(urls[k]).get('/docs-json').expect(200)).body as OpenApiDocument;
+          return [k, new OpenApiContract(doc, SERVICE_NAMES[k])] as const;
+        }),
+      ),
+    ),
+  );
   const as = (caller: Caller): Session =>
-    Object.fromEntries(SERVICES.map((k) => [k, http(urls[k], tokens[caller])])) as Session;
+    Object.fromEntries(
+      SERVICES.map((k) => [k, http(urls[k], tokens[caller], (t) => checkExchange(contract, k, t))]),
+    ) as Session;
   const sys = as('system');
 
   return {
@@ -227,6 +294,12 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
     async now(service) {
       return new Date((await sys[service].get('/internal/clock').expect(200)).body.now);
     },
-    close: closeAll,
+    contract,
+    checked: (service, test, options) => checkExchange(contract, service, test, options),
+    async close() {
+      await closeAll();
+      console.log(contract.summary());
+      contract.assertClean();
+    },
   };
 }

@@ -244,3 +244,4 @@ export async function startRestartable<A extends TestableApp>(
   };
   return running;
 }
+export * from './openapi-contract';

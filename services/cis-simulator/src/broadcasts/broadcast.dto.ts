@@ -57,6 +57,8 @@ export class CisBroadcastBatchDto implements CisBroadcastBatch {
 /** Body of `POST /admin/broadcasts/run`. */
 export class RunBroadcastDto {
   @ApiPropertyOptional({
+    type: String,
+    format: 'date',
     example: '2026-11-20',
     description:
       'The UK day whose changes to broadcast; it must be due (24 hours after it ended). Without it, every due day ' +
@@ -85,7 +87,7 @@ export class RunExclusionsView {
 
 /** One day's broadcast run. */
 export class BroadcastRunView {
-  @ApiProperty({ example: '2026-11-20' }) day: IsoDate;
+  @ApiProperty({ type: String, format: 'date', example: '2026-11-20' }) day: IsoDate;
   @ApiProperty({ example: '2026-11-22T00:00:00.000Z', description: 'When the day became due (BR-2)' })
   dueAt: Date;
   @ApiProperty({ example: '2026-11-22T00:00:05.000Z' }) ranAt: Date;
@@ -105,7 +107,12 @@ export class BroadcastRunView {
 /** Answer of `POST /admin/broadcasts/run`. */
 export class RunResultView {
   @ApiProperty({ example: '2026-11-22T09:00:00.000Z', description: 'The simulator’s clock' }) now: Date;
-  @ApiProperty({ example: '2026-11-20', description: 'The latest day whose broadcast is due now' })
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    example: '2026-11-20',
+    description: 'The latest day whose broadcast is due now',
+  })
   lastDueDay: IsoDate;
   @ApiProperty({ type: [BroadcastRunView] }) runs: BroadcastRunView[];
 }
@@ -124,7 +131,7 @@ export class DeliveryAttemptView {
 /** A batch and its delivery state. */
 export class BatchSummaryView {
   @ApiProperty({ format: 'uuid' }) batchId: string;
-  @ApiProperty({ example: '2026-11-20' }) day: IsoDate;
+  @ApiProperty({ type: String, format: 'date', example: '2026-11-20' }) day: IsoDate;
   @ApiProperty({ example: '2026-11-22T00:00:05.000Z' }) generatedAt: Date;
   @ApiProperty({ example: 3 }) transactionCount: number;
   @ApiProperty({ enum: BATCH_STATUSES, example: 'acknowledged' }) status: BatchStatus;

@@ -27,7 +27,12 @@ export class ChangeView {
   origin: ChangeOrigin;
   @ApiProperty(cisChangeSchema) payload: CisChange;
   @ApiProperty({ example: '2026-11-20T10:15:00.000Z' }) recordedAt: Date;
-  @ApiProperty({ example: '2026-11-20', description: 'UK day recorded: the broadcast day (BR-2)' })
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    example: '2026-11-20',
+    description: 'UK day recorded: the broadcast day (BR-2)',
+  })
   broadcastDay: IsoDate;
   @ApiProperty({ example: '2026-11-22T00:00:00.000Z', description: 'When its day’s broadcast is due (BR-2)' })
   broadcastDueAt: Date;

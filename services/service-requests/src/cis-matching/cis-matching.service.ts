@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Actor, CIS_CHANGE_TYPE_INFO, DomainValidationError } from '@cms/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  type BatchResult,
-  ServiceRequestBatchService,
-} from '../service-requests/service-request-batch.service';
+import { ServiceRequestBatchService } from '../service-requests/service-request-batch.service';
 import type { BatchServiceRequestItemDto } from '../service-requests/service-request.dto';
+import type { BatchResultView } from '../service-requests/service-request.view';
 import type {
   MatchAndRaiseResultView,
   MatchResponseView,
@@ -101,7 +99,7 @@ export class CisMatchingService {
           },
         });
       });
-      let raised: BatchResult[] = [];
+      let raised: BatchResultView[] = [];
       try {
         raised = toRaise.length
           ? await this.batch.createBatch(

@@ -68,7 +68,10 @@ export class RepresentativeView {
   @ApiProperty() relationship: string;
   @ApiField({ type: 'string', nullable: true }) phone: string | null;
   @ApiProperty() addedAt: Date;
+  @ApiProperty({ type: String, example: 'cw-1001', description: 'The user who added them' }) addedBy: string;
   @ApiField({ type: 'date-time', nullable: true }) removedAt: Date | null;
+  @ApiField({ type: 'string', nullable: true, description: 'The user who removed them' }) removedBy:
+    string | null;
 }
 
 /** A client's representatives as contacts on their case (SD-15; RepresentativesService). */

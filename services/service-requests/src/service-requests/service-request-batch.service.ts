@@ -19,18 +19,9 @@ import { detailsOf } from '../clients/clients.service';
 import { insertCaseLinks, insertNotes, insertServiceRequests } from './bulk-insert';
 import type { BatchServiceRequestItemDto } from './service-request.dto';
 import { ServiceRequest } from './service-request.entity';
+import type { BatchResultView } from './service-request.view';
 import { nextSrNumbers } from './service-request-raising.service';
 import { applyNext, auditShape, reroute, snapshotOf, stageOf, taxonomy } from './service-request.state';
-
-/** What `POST /service-requests/batch` answers per item. */
-export interface BatchResult {
-  idempotencyKey: string;
-  id: string;
-  srNumber: string;
-  created: boolean;
-  queue: string;
-  status: string;
-}
 
 /**
  * The batch import: many SRs raised for another system (CIS broadcasts, Sensitive Check) in one
@@ -53,7 +44,7 @@ export class ServiceRequestBatchService {
     items: BatchServiceRequestItemDto[],
     actor: Actor,
     manager?: EntityManager,
-  ): Promise<BatchResult[]> {
+  ): Promise<BatchResultView[]> {
     const keys = items.map((i) => i.idempotencyKey);
     if (new Set(keys).size !== keys.length) {
       throw new DomainValidationError([

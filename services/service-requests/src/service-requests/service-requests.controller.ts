@@ -12,7 +12,7 @@ import {
   UpdateServiceRequestDto,
 } from './service-request.dto';
 import { BatchResultsView, ServiceRequestView } from './service-request.view';
-import { BatchResult, ServiceRequestBatchService } from './service-request-batch.service';
+import { ServiceRequestBatchService } from './service-request-batch.service';
 import { ServiceRequestEditsService } from './service-request-edits.service';
 import { ServiceRequestOutcomesService } from './service-request-outcomes.service';
 import { ServiceRequestRaisingService } from './service-request-raising.service';
@@ -62,10 +62,7 @@ export class ServiceRequestsController {
     type: BatchResultsView,
     description: 'One result per item, in order; `created: false` when the key was seen before.',
   })
-  async batch(
-    @Body() dto: BatchServiceRequestsDto,
-    @CurrentActor() actor: Actor,
-  ): Promise<{ results: BatchResult[] }> {
+  async batch(@Body() dto: BatchServiceRequestsDto, @CurrentActor() actor: Actor): Promise<BatchResultsView> {
     return { results: await this.batchImport.createBatch(dto.items, actor) };
   }
 
