@@ -47,8 +47,25 @@ export function summariseProfile(profile) {
     const frame = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(libs|services)\//, '$1/')}:${lineNumber + 1}` : ''}`;
     byFrame.set(frame, (byFrame.get(frame) ?? 0) + ms);
   }
+  // Inclusive time of our own functions (libs and services): each sample counts once for every
+  // distinct such function on its stack.
+  const parent = new Map();
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map();
+  for (const [id, ms] of self) {
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const { functionName, url, lineNumber } = byId.get(cur).callFrame;
+      const g = groupOf(url);
+      if (!g || !(g.startsWith('@cms/') || g.startsWith('service:'))) continue;
+      const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(libs|services)\//, '$1/')}:${lineNumber + 1}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
+    }
+  }
   const sorted = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
-  return { totalMs, idleMs, byGroup: sorted(byGroup), top: sorted(byFrame) };
+  return { totalMs, idleMs, byGroup: sorted(byGroup), top: sorted(byFrame), ours: sorted(inclusive) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -70,5 +87,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`${pct(ms)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${g}`);
   console.log(`\ntop ${TOP} frames by self time:`);
   for (const [f, ms] of s.top.slice(0, TOP))
+    console.log(`${pct(ms)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${f}`);
+  console.log(`\ntop ${TOP} of our functions (libs, services) by inclusive time:`);
+  for (const [f, ms] of s.ours.slice(0, TOP))
     console.log(`${pct(ms)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${f}`);
 }
