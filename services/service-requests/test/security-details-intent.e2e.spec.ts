@@ -1,7 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { freePort, tokenFor, eventually } from '@cms/testing';
+import { randomBytes } from 'node:crypto';
+import { freePort, listen, testEnv, tokenFor, eventually } from '@cms/testing';
+import { createApp } from '../src/app';
 // Test-only: the real client-security service, started beside service-requests (never a mock).
 import { startClientSecurity, TestClientSecurity } from '../../client-security/test/helpers';
 import { startServiceRequests, TestServiceRequests } from './helpers';
@@ -85,29 +87,41 @@ describe('Change - Security Details: no lock across the client-security call; a 
   let cs: TestClientSecurity;
   let hop: FaultyHop;
   let cw: string;
+  let srPort: number;
+  /** service-requests started again on the same database and port (the crash test), closed last. */
+  let restarted: { close(): Promise<void> } | undefined;
+  /** The running service-requests' database (the first app's, then the restarted one's). */
+  let srDb: () => DataSource;
+  let hopUrl: string;
   const secrets = new Set<string>();
   const api = () => request(sr.url);
   const pin = (p: string) => (secrets.add(p), p);
 
   beforeAll(async () => {
-    const [srPort, csPort, hopPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    let csPort: number, hopPort: number;
+    [srPort, csPort, hopPort] = await Promise.all([freePort(), freePort(), freePort()]);
     hop = new FaultyHop(`http://127.0.0.1:${csPort}`);
+    hopUrl = `http://127.0.0.1:${hopPort}`;
     await hop.listen(hopPort);
     [sr, cs] = await Promise.all([
       startServiceRequests({
         PORT: String(srPort),
-        CLIENT_SECURITY_URL: `http://127.0.0.1:${hopPort}`,
+        CLIENT_SECURITY_URL: hopUrl,
         WORKERS_ENABLED: 'false',
         HTTP_TIMEOUT_MS: '10000',
       }),
       startClientSecurity({ PORT: String(csPort), SERVICE_REQUESTS_URL: `http://127.0.0.1:${srPort}` }),
     ]);
     cw = await tokenFor(['caseworker'], 'cw-1');
+    srDb = () => sr.app.get(DataSource);
   });
   afterAll(async () => {
     await hop?.close();
     await cs?.close();
-    await sr?.close();
+    if (restarted) {
+      await restarted.close();
+      await sr.db.drop();
+    } else await sr?.close();
   });
   beforeEach(() => {
     hop.fault = 'pass';
@@ -199,11 +213,9 @@ describe('Change - Security Details: no lock across the client-security call; a 
       ]);
       expect(stepOf(read.body, 'update-security-details')).toBe(null);
       // No connection of service-requests sits in an open transaction.
-      const idle = await sr.app
-        .get(DataSource)
-        .query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-        );
+      const idle = await srDb().query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
       expect(idle[0].n).toBe(0);
     } finally {
       release();
@@ -324,9 +336,38 @@ describe('Change - Security Details: no lock across the client-security call; a 
     expect((await csAudit(clientId)).filter((a) => a === 'account-unblocked')).toHaveLength(1);
   });
 
+  it('[SD-14] service-requests stops after client-security applied and before the outcome: restarted, the retry completes once', async () => {
+    const { clientId, s } = await securitySr();
+    hop.fault = 'lose-answer';
+    expect((await update(s.id, { version: s.version, pin: pin('3920571') })).status).toBe(503);
+    expect(await versions(clientId)).toEqual([2, 1]);
+    // The process goes away; nothing of the step survives but what was committed (the intent).
+    await sr.app.close();
+    const app = await createApp(
+      testEnv(sr.db.url, {
+        BANK_DETAILS_KEY: randomBytes(32).toString('base64'),
+        PORT: String(srPort),
+        CLIENT_SECURITY_URL: hopUrl,
+        WORKERS_ENABLED: 'false',
+      }),
+    );
+    restarted = await listen(app);
+    srDb = () => app.get(DataSource);
+    hop.fault = 'pass';
+    expect((await getSr(s.id)).pendingSteps.map((p: { step: string }) => p.step)).toEqual([
+      'update-security-details',
+    ]);
+    const retried = await update(s.id, { version: s.version, pin: '3920571' });
+    expect(retried.status).toBe(200);
+    expect(stepOf(retried.body, 'update-security-details')).toBe('Updated');
+    expect(await versions(clientId)).toEqual([2, 1]);
+    expect((await csAudit(clientId)).filter((a) => a === 'security-details-changed')).toHaveLength(1);
+  });
+
   it('secrets are in no intent row, audit record or job of service-requests', async () => {
-    const db = sr.app.get(DataSource);
+    const db = srDb();
     const intents = await db.query(`SELECT * FROM sr_security_step_intent`);
+    expect(intents.map((i: { state: string }) => i.state)).not.toContain('pending');
     expect(intents.length).toBeGreaterThan(0);
     const stored = JSON.stringify([
       intents,
