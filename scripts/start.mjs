@@ -152,6 +152,8 @@ const env = {
   ...secrets,
   NODE_PATH: nodePath(root),
   CLOCK_MODE: 'adjustable',
+  // One clock for every service and the simulator, kept across restarts (`npm run clock -- +7d`).
+  CLOCK_FILE: process.env.CLOCK_FILE ?? path.join(dataDir, 'clock.json'),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   SERVICE_REQUESTS_URL: 'http://127.0.0.1:3001',
   CIS_INTERFACE_URL: 'http://127.0.0.1:3002',

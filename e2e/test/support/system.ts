@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Role } from '@cms/domain';
@@ -77,8 +80,15 @@ export interface AcceptanceSystem {
   subjects: Record<Caller, string>;
   /** Calls as `caller`: `system.as('caseworker').sr.get('/cases')`. */
   as(caller: Caller): Session;
-  /** Moves the adjustable clocks of `services` (default: all five) forward together. */
+  /**
+   * Moves the system's one clock forward (#12): every service shares it through
+   * {@link clockFile}, so it is moved once, on the first of `services` (default: service-requests).
+   */
   advanceClocks(by: { days?: number; hours?: number }, services?: readonly ServiceKey[]): Promise<void>;
+  /** The CLOCK_FILE every service of this system shares (a temporary file, removed by close). */
+  clockFile: string;
+  /** Closes `service` and starts it again on the same database, port and CLOCK_FILE. */
+  restart(service: ServiceKey): Promise<void>;
   /** A service's clock (CLOCK_MODE=adjustable), read over its API. */
   now(service: ServiceKey): Promise<Date>;
   /**
@@ -159,7 +169,8 @@ async function shut(app: NestFastifyApplication): Promise<void> {
 
 /**
  * Starts all five services in this process, each on a fresh database (createTestDatabase) and a
- * port from freePort(), wired to each other by URL, with adjustable clocks (testEnv), the CIS
+ * port from freePort(), wired to each other by URL, with one adjustable clock shared through a
+ * temporary CLOCK_FILE (testEnv), the CIS
  * simulator's broadcast scheduler off (tests run broadcasts on demand) and service-requests'
  * wait-expiry sweep left to the tests (`POST /internal/follow-ups/run`). Needs TEST_DATABASE_URL.
  */
@@ -226,11 +237,15 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
 
   const started: Partial<Record<ServiceKey, RunningService>> = {};
   const databases: TestDatabase[] = [];
-  const boot = async (k: ServiceKey) => {
-    const db = await createTestDatabase(`e2e_${k}`);
-    databases.push(db);
+  // One clock for the whole system (#12): every service reads and moves the same file.
+  const clockDir = mkdtempSync(path.join(tmpdir(), 'cms-e2e-clock-'));
+  const clockFile = path.join(clockDir, 'clock.json');
+  const boot = async (k: ServiceKey, existing?: TestDatabase) => {
+    const db = existing ?? (await createTestDatabase(`e2e_${k}`));
+    if (!existing) databases.push(db);
     const logs = new LogCapture();
-    const app = await creators[k](testEnv(db.url, { ...envs[k], ...opts.env?.[k], PORT: String(ports[k]) }), {
+    const env = { CLOCK_FILE: clockFile, ...envs[k], ...opts.env?.[k], PORT: String(ports[k]) };
+    const app = await creators[k](testEnv(db.url, env), {
       logDestination: logs,
     });
     try {
@@ -246,9 +261,10 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
     // Apps first (their workers and pools end), then the databases.
     await Promise.allSettled(Object.values(started).map((s) => shut(s!.app)));
     await Promise.allSettled(databases.map((d) => d.drop()));
+    rmSync(clockDir, { recursive: true, force: true });
   };
 
-  const results = await Promise.allSettled(SERVICES.map(boot));
+  const results = await Promise.allSettled(SERVICES.map((k) => boot(k)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await closeAll();
@@ -289,7 +305,13 @@ async function startOnce(opts: SystemOptions): Promise<AcceptanceSystem> {
     subjects,
     as,
     async advanceClocks(by, services = SERVICES) {
-      await Promise.all(services.map((k) => sys[k].post('/internal/clock/advance', by).expect(200)));
+      await sys[services[0] ?? 'sr'].post('/internal/clock/advance', by).expect(200);
+    },
+    clockFile,
+    async restart(service) {
+      const running = started[service]!;
+      await shut(running.app);
+      await boot(service, running.db);
     },
     async now(service) {
       return new Date((await sys[service].get('/internal/clock').expect(200)).body.now);

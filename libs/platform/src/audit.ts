@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { businessNow } from './clock-timestamps';
 import { RequestContext } from './request-context';
 
 /**
@@ -68,7 +69,9 @@ export interface AuditEntry {
  * Writes audit records with `manager`, so they commit or roll back with the change they describe.
  * Many entries go in one INSERT of one array per column (unnest): linear in the number of entries,
  * where TypeORM's insert builder is quadratic (a broadcast chunk audits 500 SRs at once).
- * `occurred_at` is the transaction's time. Roles never contain a comma (they are ROLES values).
+ * `occurred_at` is the service's injected clock (#12: the same clock that dates the change; the
+ * database's `now()` only where no service clock is tied to `manager`, as in one-off scripts).
+ * Roles never contain a comma (they are ROLES values).
  */
 export async function recordAudit(manager: EntityManager, ...entries: AuditEntry[]): Promise<void> {
   if (!entries.length) return;
@@ -78,9 +81,9 @@ export async function recordAudit(manager: EntityManager, ...entries: AuditEntry
   const json = (v: object | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
   await manager.query(
     `INSERT INTO audit_log (actor_id, actor_roles, source, entity_type, entity_id, action, before, after, request_id,
-                            on_behalf_of)
+                            on_behalf_of, occurred_at)
      SELECT u.actor_id, string_to_array(u.roles, ','), u.source, u.entity_type, u.entity_id, u.action,
-            u.before, u.after, $9::text, $10::text
+            u.before, u.after, $9::text, $10::text, COALESCE($11::timestamptz, now())
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
          AS u(actor_id, roles, source, entity_type, entity_id, action, before, after)`,
     [
@@ -94,6 +97,7 @@ export async function recordAudit(manager: EntityManager, ...entries: AuditEntry
       entries.map((e) => json(e.after)),
       requestId,
       onBehalfOf,
+      businessNow(manager) ?? null,
     ],
   );
 }

@@ -86,9 +86,19 @@ export class BaseServiceConfig {
   @IsString()
   SERVICE_TOKEN?: string;
 
-  /** `adjustable` lets tests and demos move this service's clock forward via /internal/clock. */
+  /** `adjustable` lets tests and demos move the clock forward via /internal/clock (one machine only). */
   @IsIn(['system', 'adjustable'])
   CLOCK_MODE: 'system' | 'adjustable' = 'system';
+
+  /**
+   * With CLOCK_MODE=adjustable: the file holding the clock's offset that every service on this
+   * machine shares (moving it on one moves all, and it survives restarts; `npm start` uses
+   * `.data/clock.json`). Absent: this service's own clock, in memory. Ignored with CLOCK_MODE=system.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  CLOCK_FILE?: string;
 
   @Type(() => Number)
   @IsInt()

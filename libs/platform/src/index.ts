@@ -11,6 +11,7 @@ export * from './database';
 export * from './migrate';
 export * from './jobs';
 export * from './audit';
+export * from './clock-timestamps';
 export * from './audit.view';
 export * from './problem.view';
 export * from './ops.controller';

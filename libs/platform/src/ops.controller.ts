@@ -125,8 +125,10 @@ export class AdvanceClockDto {
 }
 
 /**
- * This service's clock, for tests and demos (CLOCK_MODE=adjustable): read it, or move it forward
- * so that waits of 7 or 14 days and the 24-hour SLA pass without sleeping.
+ * The clock, for tests and demos (CLOCK_MODE=adjustable): read it, or move it forward so that
+ * waits of 7 or 14 days and the 24-hour SLA pass without sleeping. With CLOCK_FILE (npm start, the
+ * e2e system) every service and the simulator share one clock: a move on any service's endpoint
+ * moves them all at once and survives restarts. Never backwards.
  */
 @ApiTags('internal')
 @Controller('internal/clock')
@@ -157,14 +159,17 @@ export class ClockController {
         'This service runs on the system clock (CLOCK_MODE=system).',
       );
     }
-    if (body.to) {
-      const to = new Date(body.to);
-      if (to < this.clock.now())
+    try {
+      if (body.to) this.clock.set(new Date(body.to));
+      else
+        this.clock.advance(
+          ((body.days ?? 0) * 24 * 60 + (body.hours ?? 0) * 60 + (body.minutes ?? 0)) * 60_000,
+        );
+    } catch (e) {
+      // set() checks "not in the past" against the shared clock in the same step as the move.
+      if (e instanceof RangeError)
         throw new DomainError('CLOCK_BACKWARDS', 'validation', 'The clock only moves forward.');
-      this.clock.set(to);
-    } else {
-      const ms = ((body.days ?? 0) * 24 * 60 + (body.hours ?? 0) * 60 + (body.minutes ?? 0)) * 60_000;
-      this.clock.advance(ms);
+      throw e;
     }
     return this.now();
   }

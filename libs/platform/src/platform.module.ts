@@ -1,7 +1,8 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AdjustableClock, SystemClock } from '@cms/domain';
+import { type Clock, createClock } from '@cms/domain';
+import { DataSource } from 'typeorm';
 import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
 import { Type } from '@nestjs/common';
@@ -13,6 +14,7 @@ import {
   AccessRouteAudit,
 } from './access/access.guard';
 import { AuthGuard, TokenVerifier } from './auth';
+import { ClockTimestamps, useClockFor } from './clock-timestamps';
 import { BaseServiceConfig } from './config';
 import { DatabaseDefinition, DatabaseModule } from './database';
 import { JobQueue } from './jobs';
@@ -39,7 +41,8 @@ export interface PlatformOptions {
 /**
  * The plumbing every service shares: validated config, JSON logs with request ids and redaction,
  * TypeORM with migrations, bearer-token auth with roles, problem+json errors, validation,
- * health, metrics, an injectable clock, durable jobs and the peer HTTP client.
+ * health, metrics, an injectable clock (shared through CLOCK_FILE in adjustable mode, and dating
+ * every row and audit record written), durable jobs and the peer HTTP client.
  */
 @Global()
 @Module({})
@@ -59,9 +62,13 @@ export class PlatformModule implements NestModule {
         { provide: SERVICE_NAME, useValue: serviceName },
         { provide: PINO, useValue: createPino(serviceName, config.LOG_LEVEL, options.logDestination) },
         PinoNestLogger,
+        // One clock for the whole system in adjustable mode when CLOCK_FILE names the shared file.
+        { provide: CLOCK, useValue: createClock(config.CLOCK_MODE, config.CLOCK_FILE) },
+        // Every row written through TypeORM and every audit record dated by that clock (#12).
         {
-          provide: CLOCK,
-          useValue: config.CLOCK_MODE === 'adjustable' ? new AdjustableClock() : new SystemClock(),
+          provide: ClockTimestamps,
+          inject: [DataSource, CLOCK],
+          useFactory: (dataSource: DataSource, clock: Clock) => useClockFor(dataSource, clock),
         },
         { provide: Registry, useFactory: () => new Registry() },
         TokenVerifier,

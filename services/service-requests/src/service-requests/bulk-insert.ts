@@ -1,3 +1,4 @@
+import { businessNow } from '@cms/platform';
 import type { EntityManager } from 'typeorm';
 import type { ServiceRequest } from './service-request.entity';
 
@@ -80,14 +81,15 @@ export async function insertCaseLinks(
   ]);
 }
 
-/** Appends notes in one statement (sr_note is append-only; created_at is the transaction's time). */
+/** Appends notes in one statement (sr_note is append-only; created_at is the service's clock, #12). */
 export async function insertNotes(
   m: EntityManager,
   notes: readonly { srId: string; text: string; author: string }[],
 ): Promise<void> {
   if (!notes.length) return;
   await m.query(
-    `INSERT INTO sr_note (sr_id, text, author) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
-    [notes.map((n) => n.srId), notes.map((n) => n.text), notes.map((n) => n.author)],
+    `INSERT INTO sr_note (sr_id, text, author, created_at)
+     SELECT u.*, COALESCE($4::timestamptz, now()) FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u`,
+    [notes.map((n) => n.srId), notes.map((n) => n.text), notes.map((n) => n.author), businessNow(m) ?? null],
   );
 }
