@@ -57,7 +57,7 @@ export class BroadcastTransactionDoc {
   @ApiProperty({ enum: INTEREST_TYPES, isArray: true, example: ['NRP_GENERAL'] }) interestTypes: string[];
 }
 
-/** Body of `POST /broadcasts`: one daily broadcast batch from CIS (BR-1, BR-2). */
+/** Body of `POST /broadcasts`: one daily broadcast batch from CIS (BR-1, BR-2). Documentation: the body is checked by the compiled schema of BroadcastBatchPipe (broadcast-batch.input.ts), which says the same. */
 export class BroadcastBatchDto {
   @ApiProperty({
     format: 'uuid',

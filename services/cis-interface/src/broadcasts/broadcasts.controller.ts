@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Access, ApiProblems, Roles, UuidParamPipe } from '@cms/platform';
 import {
   BatchListQuery,
@@ -10,6 +17,7 @@ import {
   BroadcastTransactionPageView,
   TransactionPageQuery,
 } from './broadcast.dto';
+import { type BroadcastBatchInput, BroadcastBatchPipe } from './broadcast-batch.input';
 import { BroadcastsService } from './broadcasts.service';
 
 const STAFF = ['caseworker', 'team-leader', 'sensitive-access', 'system'] as const;
@@ -29,9 +37,10 @@ export class BroadcastsController {
       "CIS's daily broadcast batch: stored with every transaction before it is acknowledged, then matched and raised in the background (BR-1..BR-9). A batch or transaction id received before raises nothing new.",
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The batch id' })
+  @ApiBody({ type: BroadcastBatchDto })
   @ApiAcceptedResponse({ type: BroadcastAcceptedView })
   receive(
-    @Body() dto: BroadcastBatchDto,
+    @Body(BroadcastBatchPipe) dto: BroadcastBatchInput,
     @Headers('idempotency-key') key?: string,
   ): Promise<BroadcastAcceptedView> {
     return this.broadcasts.receive(dto, key);

@@ -9,7 +9,6 @@ import { BROADCAST_CHUNK_QUEUE, type BroadcastChunkJob } from '../jobs';
 import { decideIntake, itemDayKey, parseTransaction } from './broadcast-rules';
 import {
   type BroadcastAcceptedView,
-  type BroadcastBatchDto,
   type BroadcastBatchListView,
   type BroadcastBatchView,
   type BroadcastTransactionPageView,
@@ -20,6 +19,7 @@ import {
   type TransactionPageQuery,
 } from './broadcast.dto';
 import { BroadcastBatch, BroadcastTransaction, type TransactionOutcome } from './broadcast.entity';
+import type { BroadcastBatchInput } from './broadcast-batch.input';
 
 /** A UUID derived from `text` (stable job ids: the same batch chunk is one job). */
 export function uuidFrom(text: string): string {
@@ -51,7 +51,10 @@ export class BroadcastsService {
    * transaction; a batch id received before changes nothing but its receipt count.
    * @throws DomainValidationError when the Idempotency-Key is not the batch id
    */
-  async receive(dto: BroadcastBatchDto, idempotencyKey: string | undefined): Promise<BroadcastAcceptedView> {
+  async receive(
+    dto: BroadcastBatchInput,
+    idempotencyKey: string | undefined,
+  ): Promise<BroadcastAcceptedView> {
     if (idempotencyKey !== undefined && idempotencyKey.toLowerCase() !== dto.batchId.toLowerCase()) {
       throw new DomainValidationError([
         {
