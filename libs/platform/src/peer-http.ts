@@ -12,11 +12,15 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 /** How a peer call retries: attempts after the first, the first backoff, its cap, and the whole budget. */
 export interface PeerRetryPolicy {
-  /** Retries after the first attempt while the peer answers 503 (it is up, and says when to come back). */
+  /**
+   * Retries after the first attempt while the peer answers a 503 of its own momentary unavailability
+   * ({@link TRANSIENT_PEER_CODES}: it is up, and says when to come back).
+   */
   maxRetries: number;
   /**
-   * Retries after connection errors, time-outs and other 5xx (the peer may be down or broken: a few
-   * quick tries, so that a caller whose peer is gone hears so in well under a second).
+   * Retries after connection errors, time-outs and other 5xx, other 503s included (the peer may be
+   * down or broken, or already retried what failed behind it: a few quick tries, so that a caller
+   * whose peer is gone hears so in well under a second).
    */
   maxOtherRetries: number;
   /** First backoff in ms when the peer gives no `Retry-After` (doubling, with jitter). */
@@ -31,8 +35,9 @@ export interface PeerRetryPolicy {
 }
 
 /**
- * The default {@link PeerRetryPolicy}: 503s retried up to 8 times within 10 s (a database restart or
- * failover takes a few seconds), anything else 3 times; waits of 100 ms doubling to 2 s.
+ * The default {@link PeerRetryPolicy}: a peer's momentary 503s retried up to 8 times within 10 s (a
+ * database restart or failover takes a few seconds), anything else 3 times; waits of 100 ms
+ * doubling to 2 s.
  */
 export const PEER_RETRY: PeerRetryPolicy = {
   maxRetries: 8,
@@ -42,9 +47,35 @@ export const PEER_RETRY: PeerRetryPolicy = {
   budgetMs: 10_000,
 };
 
+/**
+ * Problem codes of a 503 that says the peer itself is unavailable for a moment (its database
+ * restarting, or the replica draining): worth waiting for. Other 503s (e.g. `CIS_UNAVAILABLE`, a
+ * peer's own peer down) were already retried by the peer, so they get only the quick retries.
+ */
+export const TRANSIENT_PEER_CODES: ReadonlySet<string> = new Set([
+  'DATABASE_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'DRAINING',
+]);
+
 class RetryableResponse extends Error {
-  constructor(readonly response: Response) {
+  constructor(
+    readonly response: Response,
+    /** A 503 of the peer's own, momentary unavailability ({@link TRANSIENT_PEER_CODES}). */
+    readonly transient: boolean,
+  ) {
     super(`peer answered ${response.status}`);
+  }
+}
+
+/** True for a 503 whose problem code is in {@link TRANSIENT_PEER_CODES}, or that has no code (a proxy's). */
+async function isTransientUnavailable(res: Response): Promise<boolean> {
+  if (res.status !== 503) return false;
+  try {
+    const code = ((await res.clone().json()) as { code?: unknown } | null)?.code;
+    return typeof code !== 'string' || TRANSIENT_PEER_CODES.has(code);
+  } catch {
+    return true; // no JSON body: a load balancer's or proxy's 503
   }
 }
 
@@ -64,8 +95,9 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
  * The one way a service calls a peer over HTTP: a `fetch` that adds the service token and the
  * current request id, times out, and retries on connection errors and 5xx — only for idempotent
  * methods or requests carrying an `Idempotency-Key` — waiting what the peer's `Retry-After` asks
- * (a 503 while its database restarts or it drains) or else backing off exponentially, within the
- * budget of {@link PEER_RETRY}. When the budget is spent the last answer is returned as it is.
+ * for a 503 while its database restarts or it drains ({@link TRANSIENT_PEER_CODES}), else backing
+ * off exponentially, within the budget of {@link PEER_RETRY}. When the budget is spent the last
+ * answer is returned as it is.
  */
 @Injectable()
 export class PeerHttp {
@@ -108,7 +140,9 @@ export class PeerHttp {
     // backoff with equal jitter; undefined when that wait would end past the budget (no retry).
     const waitFor = (e: unknown): number | undefined => {
       const asked =
-        e instanceof RetryableResponse ? retryAfterMs(e.response.headers.get('retry-after')) : undefined;
+        e instanceof RetryableResponse && e.transient
+          ? retryAfterMs(e.response.headers.get('retry-after'))
+          : undefined;
       const backoff = Math.min(rp.maxDelayMs, rp.initialDelayMs * 2 ** retries);
       const wait = Math.min(rp.maxDelayMs, asked ?? backoff / 2 + (Math.random() * backoff) / 2);
       return Date.now() - started + wait <= rp.budgetMs ? wait : undefined;
@@ -117,7 +151,7 @@ export class PeerHttp {
     const policy = retry(
       handleWhen((e) => {
         if (!retryable || !(e instanceof RetryableResponse || isConnectionError(e))) return false;
-        const unavailable = e instanceof RetryableResponse && e.response.status === 503;
+        const unavailable = e instanceof RetryableResponse && e.transient;
         if (!unavailable && otherRetries >= rp.maxOtherRetries) return false;
         const wait = waitFor(e);
         if (wait === undefined) return false;
@@ -146,7 +180,7 @@ export class PeerHttp {
         const res = await fetch(req, { signal: AbortSignal.timeout(timeoutMs) });
         if (RETRYABLE_STATUS.has(res.status) && retryable) {
           previous = res;
-          throw new RetryableResponse(res);
+          throw new RetryableResponse(res, await isTransientUnavailable(res));
         }
         return res;
       });

@@ -17,7 +17,9 @@ interface Peer {
 }
 
 /** A peer answering `answers[i]` to its i-th request (the last one from then on). */
-async function peer(answers: Array<{ status: number; headers?: Record<string, string> }>): Promise<Peer> {
+async function peer(
+  answers: Array<{ status: number; headers?: Record<string, string>; code?: string }>,
+): Promise<Peer> {
   const t0 = Date.now();
   const calls: Peer['calls'] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -30,7 +32,7 @@ async function peer(answers: Array<{ status: number; headers?: Record<string, st
       });
       const a = answers[Math.min(calls.length - 1, answers.length - 1)];
       res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
-      res.end(JSON.stringify({ status: a.status }));
+      res.end(JSON.stringify({ status: a.status, ...(a.code ? { code: a.code } : {}) }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -55,7 +57,7 @@ const http = () =>
     'peer-http-test',
   );
 
-const UNAVAILABLE = { status: 503, headers: { 'retry-after': '1' } };
+const UNAVAILABLE = { status: 503, headers: { 'retry-after': '1' }, code: 'DATABASE_UNAVAILABLE' };
 
 describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', () => {
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -116,6 +118,19 @@ describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', 
       expect(res.headers.get('retry-after')).toBe('1');
       expect(Date.now() - t0).toBeLessThan(2500 + 500);
       expect(p.calls).toHaveLength(3); // at 0, ~1 s, ~2 s; a fourth at ~3 s would pass the budget
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a 503 the peer passes on from behind it (CIS down) gets only the quick retries: it already retried', async () => {
+    const p = await peer([{ status: 503, headers: { 'retry-after': '5' }, code: 'CIS_UNAVAILABLE' }]);
+    try {
+      const t0 = Date.now();
+      const res = await http().fetch(`${p.url}/retrievals/1`);
+      expect(res.status).toBe(503);
+      expect(p.calls).toHaveLength(4); // the first and 3 retries
+      expect(Date.now() - t0).toBeLessThan(2500); // backoff of 100 ms doubling, not the 5 s asked
     } finally {
       await p.close();
     }
