@@ -29,7 +29,9 @@
 //     its best run. Any non-2xx answer, socket error or time-out fails the run.
 // Usage: node scripts/bench/api.mjs [--cases 300] [--srs 600] [--connections 50] [--seconds 10]
 //          [--warmup 2] [--rounds 1] [--only case,sr,case-list,raise] [--log-level info] [--profile DIR]
-//          [--no-build] [--smoke]
+//          [--service-root DIR] [--no-build] [--smoke]
+// --service-root DIR: run the service from DIR/services/service-requests/dist (another checkout,
+// built there, e.g. `git archive <commit>` with the libraries and the service built): before/after.
 // --profile DIR: the service writes a V8 CPU profile (service-requests.cpuprofile) there when it
 // stops; `node scripts/bench/lib/cpu-profile-top.mjs DIR/service-requests.cpuprofile` reads it.
 // --smoke: tiny sizes (24 cases, 24 SRs, 8 connections, 1 s per run, 0.5 s warm-up): shows the
@@ -215,6 +217,9 @@ async function main() {
   const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
   const LOG_LEVEL = String(opt('log-level', 'info'));
   const SCENARIOS = String(opt('only', 'case,sr,case-list,raise')).split(',');
+  // Another checkout's build of the service (e.g. an earlier commit's, built there), to measure a
+  // change before and after on the same machine at the same time.
+  const SERVICE_ROOT = path.resolve(String(opt('service-root', root)));
   const profileAt = argv.indexOf('--profile');
   const PROFILE_DIR = profileAt >= 0 ? path.resolve(argv[profileAt + 1]) : null;
   const KNOWN = ['case', 'sr', 'case-list', 'raise'];
@@ -285,7 +290,7 @@ async function main() {
     : [];
   const service = await startServer(
     'service-requests',
-    [...profile, path.join(root, 'services/service-requests/dist/main.js')],
+    [...profile, path.join(SERVICE_ROOT, 'services/service-requests/dist/main.js')],
     {
       DATABASE_URL: dbUrlOf(dbNames.sr),
       AUTH_JWT_SECRET: SECRET,
@@ -544,7 +549,8 @@ async function main() {
     );
   console.log(
     `(${CONNECTIONS} connections, best of ${ROUNDS} run${ROUNDS > 1 ? 's' : ''} of ${SECONDS} s each after ${WARMUP} s warm-up; ${os.cpus().length} cores, Node.js ${process.versions.node}; ` +
-      `${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL'}; service LOG_LEVEL ${LOG_LEVEL})`,
+      `${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL'}; service LOG_LEVEL ${LOG_LEVEL}` +
+      `${SERVICE_ROOT === root ? '' : `; service from ${SERVICE_ROOT}`})`,
   );
   if (PROFILE_DIR) console.log(`CPU profile: ${path.join(PROFILE_DIR, 'service-requests.cpuprofile')}`);
 }
