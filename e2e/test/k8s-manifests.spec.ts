@@ -374,8 +374,9 @@ describe('deploy/k8s agrees with the services', () => {
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: s });
     expect(hpa.spec.minReplicas).toBe(d.spec.replicas);
     expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
-    // A voluntary disruption never takes every replica.
+    // A voluntary disruption never takes every replica, and a replica not ready never blocks one.
     expect(pdb.spec.maxUnavailable).toBeLessThan(hpa.spec.minReplicas);
+    expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
     // CPU utilisation is measured against the request, which must be set.
     expect(hpa.spec.metrics[0].resource.name).toBe('cpu');
     expect(container(s).resources.requests.cpu).toBeDefined();
