@@ -135,19 +135,79 @@ const PROBLEM_SCHEMA = {
         required: ['field', 'rule', 'message'],
       },
     },
+    // RFC 9457 extension members, each sent only by the refusals named in its description.
+    what: { type: 'string', example: 'Client', description: 'NOT_FOUND: the kind of record not found' },
+    id: { type: 'string', example: '0b9d2c1e-6f4a-4c1b-9a77-1d2e3f4a5b6c', description: 'The id not found' },
+    expectedVersion: { type: 'integer', example: 3, description: 'STALE_VERSION: the version sent' },
+    currentVersion: { type: 'integer', example: 4, description: 'STALE_VERSION: the version held now' },
+    requiredRoles: {
+      type: 'array',
+      items: { type: 'string' },
+      example: ['system'],
+      description: '403: any of these roles would be allowed',
+    },
+    field: {
+      type: 'string',
+      example: 'serviceRequestId',
+      description: 'The field whose value refers to `id`',
+    },
+    updateId: { type: 'string', description: 'cis-interface: the update recorded (SU-5, SU-6)' },
+    retrievalId: { type: 'string', description: 'cis-interface: the retrieval recorded as failed (RD-5)' },
+    outcome: { type: 'string', example: 'failed', description: 'cis-interface: what was recorded (RD-5)' },
+    operation: { type: 'string', description: 'cis-interface: the CIS operation that failed' },
+    attempts: { type: 'integer', example: 3, description: 'cis-interface: calls made to CIS' },
+    retryAfterSeconds: { type: 'integer', example: 30, description: 'When to try again (429, 503)' },
+    scope: { type: 'string', description: 'client-security: the rate limit exceeded (429)' },
+    blockedAt: {
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+      description: 'client-security: when the account was blocked (SD-2, SD-11)',
+    },
+    existingId: { type: 'string', description: 'correspondence: the letter already issued for the key' },
+    serviceRequestId: { type: 'string', description: 'correspondence: the SR not approved (TD-6)' },
+    from: { type: 'string', description: 'correspondence: the current status' },
+    to: { type: 'string', description: 'correspondence: the status asked for' },
+    allowed: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'correspondence: the statuses it can change to',
+    },
+    rejection: {
+      type: 'string',
+      example: 'TECHNICAL_ERROR',
+      description: 'cis-simulator: the CIS rejection',
+    },
+    supersededByNino: { type: 'string', description: 'cis-simulator: the NINO that replaced this one' },
+    dueAt: { type: 'string', format: 'date-time', description: 'cis-simulator: when the day is due (BR-2)' },
+    peer: {
+      type: 'string',
+      example: '127.0.0.1:3001',
+      description: 'The peer service that failed (502, 503)',
+    },
   },
   required: ['type', 'title', 'status', 'detail', 'code'],
 };
 
-/** The documents' licence: the code is the Department's, not published for reuse. */
-const LICENSE = { name: 'Proprietary (Crown copyright, DWP); not licensed for reuse' };
+/**
+ * The documents' licence, as the repository declares it: no licence (package.json is private and
+ * names none; there is no LICENSE file), so nothing is granted.
+ */
+const LICENSE = { name: 'UNLICENSED (no licence declared; private repository)' };
 
 const STANDARD_ERRORS: Record<string, string> = {
   '400':
     'Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed.',
   '401': 'No valid bearer token.',
   '403': 'The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access").',
+  '414': 'The URL (a path parameter) is too long. Nothing was changed.',
   '500': 'Unexpected error; details are logged against the request id, never returned.',
+};
+
+/** Refusals of a request body, which any operation that reads one may answer. */
+const BODY_ERRORS: Record<string, string> = {
+  '413': 'The request body is larger than the limit. Nothing was changed.',
+  '415': 'The request body is not JSON (Content-Type). Nothing was changed.',
 };
 
 /** OpenAPI 3.0 has no `null` type: a schema that accepts only null (3.0.3's reading of `nullable`). */
@@ -206,15 +266,16 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription, port?
     ProblemDetails: PROBLEM_SCHEMA as never,
   };
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const op of Object.values(item) as Array<{
-      responses?: Record<string, unknown>;
-      security?: unknown[];
-    }>) {
+    for (const [method, op] of Object.entries(item) as Array<
+      [string, { responses?: Record<string, unknown>; security?: unknown[] }]
+    >) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       const isPublic = path.startsWith('/health') || (Array.isArray(op.security) && op.security.length === 0);
       if (isPublic) op.security = [];
       op.responses = op.responses ?? {};
-      for (const [status, text] of Object.entries(STANDARD_ERRORS)) {
+      const takesBody = method === 'post' || method === 'put' || method === 'patch';
+      const errors = takesBody ? { ...STANDARD_ERRORS, ...BODY_ERRORS } : STANDARD_ERRORS;
+      for (const [status, text] of Object.entries(errors)) {
         if (isPublic && (status === '401' || status === '403')) continue;
         const existing = op.responses[status] as { description?: string; content?: unknown } | undefined;
         op.responses[status] = {

@@ -917,6 +917,7 @@ export interface components {
              */
             recordedAt: string;
             /**
+             * Format: date
              * @description UK day recorded: the broadcast day (BR-2)
              * @example 2026-11-20
              */
@@ -1267,6 +1268,7 @@ export interface components {
         };
         RunBroadcastDto: {
             /**
+             * Format: date
              * @description The UK day whose changes to broadcast; it must be due (24 hours after it ended). Without it, every due day not broadcast yet is run.
              * @example 2026-11-20
              */
@@ -1295,7 +1297,10 @@ export interface components {
             personDeleted: number;
         };
         BroadcastRunView: {
-            /** @example 2026-11-20 */
+            /**
+             * Format: date
+             * @example 2026-11-20
+             */
             day: string;
             /**
              * Format: date-time
@@ -1330,6 +1335,7 @@ export interface components {
              */
             now: string;
             /**
+             * Format: date
              * @description The latest day whose broadcast is due now
              * @example 2026-11-20
              */
@@ -1362,7 +1368,10 @@ export interface components {
         BatchSummaryView: {
             /** Format: uuid */
             batchId: string;
-            /** @example 2026-11-20 */
+            /**
+             * Format: date
+             * @example 2026-11-20
+             */
             day: string;
             /**
              * Format: date-time
@@ -1456,7 +1465,10 @@ export interface components {
         BatchDetailView: {
             /** Format: uuid */
             batchId: string;
-            /** @example 2026-11-20 */
+            /**
+             * Format: date
+             * @example 2026-11-20
+             */
             day: string;
             /**
              * Format: date-time
@@ -1613,6 +1625,93 @@ export interface components {
                 message: string;
                 requirementId?: string;
             }[];
+            /**
+             * @description NOT_FOUND: the kind of record not found
+             * @example Client
+             */
+            what?: string;
+            /**
+             * @description The id not found
+             * @example 0b9d2c1e-6f4a-4c1b-9a77-1d2e3f4a5b6c
+             */
+            id?: string;
+            /**
+             * @description STALE_VERSION: the version sent
+             * @example 3
+             */
+            expectedVersion?: number;
+            /**
+             * @description STALE_VERSION: the version held now
+             * @example 4
+             */
+            currentVersion?: number;
+            /**
+             * @description 403: any of these roles would be allowed
+             * @example [
+             *       "system"
+             *     ]
+             */
+            requiredRoles?: string[];
+            /**
+             * @description The field whose value refers to `id`
+             * @example serviceRequestId
+             */
+            field?: string;
+            /** @description cis-interface: the update recorded (SU-5, SU-6) */
+            updateId?: string;
+            /** @description cis-interface: the retrieval recorded as failed (RD-5) */
+            retrievalId?: string;
+            /**
+             * @description cis-interface: what was recorded (RD-5)
+             * @example failed
+             */
+            outcome?: string;
+            /** @description cis-interface: the CIS operation that failed */
+            operation?: string;
+            /**
+             * @description cis-interface: calls made to CIS
+             * @example 3
+             */
+            attempts?: number;
+            /**
+             * @description When to try again (429, 503)
+             * @example 30
+             */
+            retryAfterSeconds?: number;
+            /** @description client-security: the rate limit exceeded (429) */
+            scope?: string;
+            /**
+             * Format: date-time
+             * @description client-security: when the account was blocked (SD-2, SD-11)
+             */
+            blockedAt?: string | null;
+            /** @description correspondence: the letter already issued for the key */
+            existingId?: string;
+            /** @description correspondence: the SR not approved (TD-6) */
+            serviceRequestId?: string;
+            /** @description correspondence: the current status */
+            from?: string;
+            /** @description correspondence: the status asked for */
+            to?: string;
+            /** @description correspondence: the statuses it can change to */
+            allowed?: string[];
+            /**
+             * @description cis-simulator: the CIS rejection
+             * @example TECHNICAL_ERROR
+             */
+            rejection?: string;
+            /** @description cis-simulator: the NINO that replaced this one */
+            supersededByNino?: string;
+            /**
+             * Format: date-time
+             * @description cis-simulator: when the day is due (BR-2)
+             */
+            dueAt?: string;
+            /**
+             * @description The peer service that failed (502, 503)
+             * @example 127.0.0.1:3001
+             */
+            peer?: string;
         };
     };
     responses: never;
@@ -1683,6 +1782,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1776,6 +1902,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1853,6 +2006,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1914,6 +2094,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2002,6 +2209,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2066,6 +2300,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2141,6 +2384,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2209,6 +2479,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2270,6 +2567,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2346,6 +2670,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -2407,6 +2758,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2482,6 +2860,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -2543,6 +2948,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2618,6 +3050,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -2679,6 +3138,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2752,6 +3220,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2800,6 +3277,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2866,6 +3352,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2914,6 +3427,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3005,6 +3545,15 @@ export interface operations {
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3178,6 +3727,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -3308,6 +3866,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -3361,6 +3928,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -214,7 +214,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The service can do work: its database answers and it is not draining (else 503 with Retry-After). */
+        /** The service can do work: its database answers. */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -707,6 +707,93 @@ export interface components {
                 message: string;
                 requirementId?: string;
             }[];
+            /**
+             * @description NOT_FOUND: the kind of record not found
+             * @example Client
+             */
+            what?: string;
+            /**
+             * @description The id not found
+             * @example 0b9d2c1e-6f4a-4c1b-9a77-1d2e3f4a5b6c
+             */
+            id?: string;
+            /**
+             * @description STALE_VERSION: the version sent
+             * @example 3
+             */
+            expectedVersion?: number;
+            /**
+             * @description STALE_VERSION: the version held now
+             * @example 4
+             */
+            currentVersion?: number;
+            /**
+             * @description 403: any of these roles would be allowed
+             * @example [
+             *       "system"
+             *     ]
+             */
+            requiredRoles?: string[];
+            /**
+             * @description The field whose value refers to `id`
+             * @example serviceRequestId
+             */
+            field?: string;
+            /** @description cis-interface: the update recorded (SU-5, SU-6) */
+            updateId?: string;
+            /** @description cis-interface: the retrieval recorded as failed (RD-5) */
+            retrievalId?: string;
+            /**
+             * @description cis-interface: what was recorded (RD-5)
+             * @example failed
+             */
+            outcome?: string;
+            /** @description cis-interface: the CIS operation that failed */
+            operation?: string;
+            /**
+             * @description cis-interface: calls made to CIS
+             * @example 3
+             */
+            attempts?: number;
+            /**
+             * @description When to try again (429, 503)
+             * @example 30
+             */
+            retryAfterSeconds?: number;
+            /** @description client-security: the rate limit exceeded (429) */
+            scope?: string;
+            /**
+             * Format: date-time
+             * @description client-security: when the account was blocked (SD-2, SD-11)
+             */
+            blockedAt?: string | null;
+            /** @description correspondence: the letter already issued for the key */
+            existingId?: string;
+            /** @description correspondence: the SR not approved (TD-6) */
+            serviceRequestId?: string;
+            /** @description correspondence: the current status */
+            from?: string;
+            /** @description correspondence: the status asked for */
+            to?: string;
+            /** @description correspondence: the statuses it can change to */
+            allowed?: string[];
+            /**
+             * @description cis-simulator: the CIS rejection
+             * @example TECHNICAL_ERROR
+             */
+            rejection?: string;
+            /** @description cis-simulator: the NINO that replaced this one */
+            supersededByNino?: string;
+            /**
+             * Format: date-time
+             * @description cis-simulator: when the day is due (BR-2)
+             */
+            dueAt?: string;
+            /**
+             * @description The peer service that failed (502, 503)
+             * @example 127.0.0.1:3001
+             */
+            peer?: string;
         };
     };
     responses: never;
@@ -756,6 +843,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -854,6 +950,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -913,6 +1036,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1002,6 +1134,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1074,6 +1233,33 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1172,6 +1358,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1231,6 +1444,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1329,6 +1551,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1388,6 +1637,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1477,6 +1735,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1549,6 +1834,33 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1647,6 +1959,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1710,6 +2049,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1801,6 +2149,15 @@ export interface operations {
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1974,6 +2331,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2104,6 +2470,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2157,6 +2532,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -885,6 +885,93 @@ export interface components {
                 message: string;
                 requirementId?: string;
             }[];
+            /**
+             * @description NOT_FOUND: the kind of record not found
+             * @example Client
+             */
+            what?: string;
+            /**
+             * @description The id not found
+             * @example 0b9d2c1e-6f4a-4c1b-9a77-1d2e3f4a5b6c
+             */
+            id?: string;
+            /**
+             * @description STALE_VERSION: the version sent
+             * @example 3
+             */
+            expectedVersion?: number;
+            /**
+             * @description STALE_VERSION: the version held now
+             * @example 4
+             */
+            currentVersion?: number;
+            /**
+             * @description 403: any of these roles would be allowed
+             * @example [
+             *       "system"
+             *     ]
+             */
+            requiredRoles?: string[];
+            /**
+             * @description The field whose value refers to `id`
+             * @example serviceRequestId
+             */
+            field?: string;
+            /** @description cis-interface: the update recorded (SU-5, SU-6) */
+            updateId?: string;
+            /** @description cis-interface: the retrieval recorded as failed (RD-5) */
+            retrievalId?: string;
+            /**
+             * @description cis-interface: what was recorded (RD-5)
+             * @example failed
+             */
+            outcome?: string;
+            /** @description cis-interface: the CIS operation that failed */
+            operation?: string;
+            /**
+             * @description cis-interface: calls made to CIS
+             * @example 3
+             */
+            attempts?: number;
+            /**
+             * @description When to try again (429, 503)
+             * @example 30
+             */
+            retryAfterSeconds?: number;
+            /** @description client-security: the rate limit exceeded (429) */
+            scope?: string;
+            /**
+             * Format: date-time
+             * @description client-security: when the account was blocked (SD-2, SD-11)
+             */
+            blockedAt?: string | null;
+            /** @description correspondence: the letter already issued for the key */
+            existingId?: string;
+            /** @description correspondence: the SR not approved (TD-6) */
+            serviceRequestId?: string;
+            /** @description correspondence: the current status */
+            from?: string;
+            /** @description correspondence: the status asked for */
+            to?: string;
+            /** @description correspondence: the statuses it can change to */
+            allowed?: string[];
+            /**
+             * @description cis-simulator: the CIS rejection
+             * @example TECHNICAL_ERROR
+             */
+            rejection?: string;
+            /** @description cis-simulator: the NINO that replaced this one */
+            supersededByNino?: string;
+            /**
+             * Format: date-time
+             * @description cis-simulator: when the day is due (BR-2)
+             */
+            dueAt?: string;
+            /**
+             * @description The peer service that failed (502, 503)
+             * @example 127.0.0.1:3001
+             */
+            peer?: string;
         };
     };
     responses: never;
@@ -935,6 +1022,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1004,6 +1100,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1085,6 +1190,33 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1176,6 +1308,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1252,6 +1393,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1320,6 +1470,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1408,6 +1585,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1514,6 +1718,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1591,6 +1822,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1677,6 +1917,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1750,6 +2017,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1850,6 +2126,15 @@ export interface operations {
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2023,6 +2308,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2153,6 +2447,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2206,6 +2509,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

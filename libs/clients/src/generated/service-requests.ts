@@ -741,8 +741,15 @@ export interface components {
             phone: string | null;
             /** Format: date-time */
             addedAt: string;
+            /**
+             * @description The user who added them
+             * @example cw-1001
+             */
+            addedBy: string;
             /** Format: date-time */
             removedAt: string | null;
+            /** @description The user who removed them */
+            removedBy: string | null;
         };
         AddRepresentativeDto: {
             /**
@@ -1479,6 +1486,93 @@ export interface components {
                 message: string;
                 requirementId?: string;
             }[];
+            /**
+             * @description NOT_FOUND: the kind of record not found
+             * @example Client
+             */
+            what?: string;
+            /**
+             * @description The id not found
+             * @example 0b9d2c1e-6f4a-4c1b-9a77-1d2e3f4a5b6c
+             */
+            id?: string;
+            /**
+             * @description STALE_VERSION: the version sent
+             * @example 3
+             */
+            expectedVersion?: number;
+            /**
+             * @description STALE_VERSION: the version held now
+             * @example 4
+             */
+            currentVersion?: number;
+            /**
+             * @description 403: any of these roles would be allowed
+             * @example [
+             *       "system"
+             *     ]
+             */
+            requiredRoles?: string[];
+            /**
+             * @description The field whose value refers to `id`
+             * @example serviceRequestId
+             */
+            field?: string;
+            /** @description cis-interface: the update recorded (SU-5, SU-6) */
+            updateId?: string;
+            /** @description cis-interface: the retrieval recorded as failed (RD-5) */
+            retrievalId?: string;
+            /**
+             * @description cis-interface: what was recorded (RD-5)
+             * @example failed
+             */
+            outcome?: string;
+            /** @description cis-interface: the CIS operation that failed */
+            operation?: string;
+            /**
+             * @description cis-interface: calls made to CIS
+             * @example 3
+             */
+            attempts?: number;
+            /**
+             * @description When to try again (429, 503)
+             * @example 30
+             */
+            retryAfterSeconds?: number;
+            /** @description client-security: the rate limit exceeded (429) */
+            scope?: string;
+            /**
+             * Format: date-time
+             * @description client-security: when the account was blocked (SD-2, SD-11)
+             */
+            blockedAt?: string | null;
+            /** @description correspondence: the letter already issued for the key */
+            existingId?: string;
+            /** @description correspondence: the SR not approved (TD-6) */
+            serviceRequestId?: string;
+            /** @description correspondence: the current status */
+            from?: string;
+            /** @description correspondence: the status asked for */
+            to?: string;
+            /** @description correspondence: the statuses it can change to */
+            allowed?: string[];
+            /**
+             * @description cis-simulator: the CIS rejection
+             * @example TECHNICAL_ERROR
+             */
+            rejection?: string;
+            /** @description cis-simulator: the NINO that replaced this one */
+            supersededByNino?: string;
+            /**
+             * Format: date-time
+             * @description cis-simulator: when the day is due (BR-2)
+             */
+            dueAt?: string;
+            /**
+             * @description The peer service that failed (502, 503)
+             * @example 127.0.0.1:3001
+             */
+            peer?: string;
         };
     };
     responses: never;
@@ -1540,6 +1634,33 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1616,6 +1737,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1675,6 +1823,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1761,6 +1918,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -1840,6 +2024,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -1912,6 +2123,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2000,6 +2238,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2059,6 +2324,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2129,6 +2403,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2215,6 +2516,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -2284,6 +2594,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2337,6 +2656,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2404,6 +2750,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2491,6 +2846,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2551,6 +2933,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2603,6 +2994,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2688,6 +3106,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -2747,6 +3192,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2826,6 +3280,33 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2930,6 +3411,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -3019,6 +3527,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -3091,6 +3626,33 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3186,6 +3748,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -3265,6 +3854,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -3337,6 +3953,33 @@ export interface operations {
             };
             /** @description Conflict: a stale version or a duplicate. Nothing was changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3441,6 +4084,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
             422: {
                 headers: {
@@ -3507,6 +4177,15 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3584,6 +4263,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -3637,6 +4325,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3704,6 +4419,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -3752,6 +4494,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3820,6 +4589,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -3872,6 +4650,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3963,6 +4768,15 @@ export interface operations {
             };
             /** @description Invalid input: malformed JSON, a wrong type, an unknown field or a broken rule. Nothing was changed. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4136,6 +4950,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -4266,6 +5089,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected error; details are logged against the request id, never returned. */
             500: {
                 headers: {
@@ -4319,6 +5151,33 @@ export interface operations {
             };
             /** @description The caller lacks the role needed, or the case is nationally sensitive ("Insufficient Access"). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than the limit. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The URL (a path parameter) is too long. Nothing was changed. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is not JSON (Content-Type). Nothing was changed. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
