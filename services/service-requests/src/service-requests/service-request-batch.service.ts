@@ -54,11 +54,30 @@ export class ServiceRequestBatchService {
     const run = <T>(fn: (m: EntityManager) => Promise<T>) =>
       manager ? fn(manager) : this.db.transaction(fn);
     return run(async (m) => {
-      const existing = await m.find(ServiceRequest, { where: { idempotencyKey: In(keys) } });
-      const byKey = new Map(existing.map((sr) => [sr.idempotencyKey!, sr]));
+      // Plain SQL for the two wide reads (issue 17: TypeORM's In() of 500 and its hydration of every
+      // column cost more than the queries): only what is answered or decided on.
+      const existing = await m.query<
+        { idempotency_key: string; id: string; sr_number: string; queue: string; status: string }[]
+      >(
+        `SELECT idempotency_key, id, sr_number, queue, status FROM service_request WHERE idempotency_key = ANY($1::text[])`,
+        [keys],
+      );
+      const byKey = new Map(
+        existing.map((r) => [
+          r.idempotency_key,
+          { id: r.id, srNumber: r.sr_number, queue: r.queue, status: r.status },
+        ]),
+      );
       const fresh = items.filter((i) => !byKey.has(i.idempotencyKey));
       const caseIds = [...new Set(fresh.flatMap((i) => i.caseIds))];
-      const cases = caseIds.length ? await m.find(Case, { where: { id: In(caseIds) } }) : [];
+      const cases: Pick<Case, 'id' | 'stage' | 'nationallySensitive'>[] = caseIds.length
+        ? (
+            await m.query<{ id: string; stage: Case['stage']; nationally_sensitive: boolean }[]>(
+              `SELECT id, stage, nationally_sensitive FROM "case" WHERE id = ANY($1::uuid[])`,
+              [caseIds],
+            )
+          ).map((c) => ({ id: c.id, stage: c.stage, nationallySensitive: c.nationally_sensitive }))
+        : [];
       const caseById = new Map(cases.map((c) => [c.id, c]));
       const clientIds = [...new Set(fresh.map((i) => i.subject.clientId))];
       const clients = clientIds.length ? await m.find(Client, { where: { id: In(clientIds) } }) : [];
