@@ -12,10 +12,11 @@ import { startServiceRequests, TestServiceRequests } from './helpers';
  * What the network between service-requests and client-security does to a write (POST); reads pass.
  * - `pass`: forwarded, answered.
  * - `hold`: forwarded only when released (a slow peer).
+ * - `hold-answer`: forwarded and applied at once, answered only when released.
  * - `lose-answer`: forwarded and applied by client-security, but the answer is lost (502 instead).
  * - `drop`: the connection is dropped before client-security sees the request.
  */
-type Fault = 'pass' | 'hold' | 'lose-answer' | 'drop';
+type Fault = 'pass' | 'hold' | 'hold-answer' | 'lose-answer' | 'drop';
 
 /** A real HTTP hop in front of the real client-security that can fail the way networks do. */
 class FaultyHop {
@@ -49,6 +50,7 @@ class FaultyHop {
             body: isWrite ? Buffer.concat(chunks) : undefined,
           });
           const body = Buffer.from(await upstream.arrayBuffer());
+          if (fault === 'hold-answer') await new Promise<void>((resolve) => this.releaseHeld.push(resolve));
           if (fault === 'lose-answer') {
             res.writeHead(502, { 'content-type': 'text/plain' });
             return void res.end('bad gateway');
@@ -334,6 +336,36 @@ describe('Change - Security Details: no lock across the client-security call; a 
     expect(retried.status).toBe(200);
     expect(stepOf(retried.body, 'tam-account-check')).toBe('Unblocked');
     expect((await csAudit(clientId)).filter((a) => a === 'account-unblocked')).toHaveLength(1);
+  });
+
+  it('[SD-14] the SR is cancelled while client-security applies the change: the step is settled (not pending for ever), audited, and the rules refuse the outcome', async () => {
+    const { clientId, s } = await securitySr();
+    hop.fault = 'hold-answer';
+    const updating = update(s.id, { version: s.version, pin: pin('2846013') }).then((r) => r);
+    const release = await hop.held();
+    try {
+      await api()
+        .post(`/service-requests/${s.id}/transitions`)
+        .auth(cw, { type: 'bearer' })
+        .timeout(3000)
+        .send({
+          version: s.version,
+          to: { status: 'Cancelled', subStatus: null },
+          resolutionCode: 'Withdrawn',
+          reason: 'Withdrawn by the client.',
+        })
+        .expect(200);
+    } finally {
+      release();
+    }
+    const answered = await updating;
+    expect(answered.status).toBe(422);
+    expect(answered.body.code).toBe('SR_CLOSED');
+    const after = await getSr(s.id);
+    expect(after.status).toBe('Cancelled');
+    expect(after.pendingSteps).toEqual([]);
+    expect(await versions(clientId)).toEqual([2, 1]);
+    expect(await srAudit(s.id)).toEqual(expect.arrayContaining(['security-step-applied-not-recorded']));
   });
 
   it('[SD-14] service-requests stops after client-security applied and before the outcome: restarted, the retry completes once', async () => {

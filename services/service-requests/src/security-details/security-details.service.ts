@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { clientSecurityClient } from '@cms/clients';
 import { Actor, Clock, DomainError, DomainValidationError, StaleVersionError } from '@cms/domain';
 import { CLOCK, CONFIG, PeerHttp, recordAudit, unwrapPeer } from '@cms/platform';
-import { assertRecordableOutcome } from '@cms/sr-rules';
+import { assertRecordableOutcome, SrRuleError } from '@cms/sr-rules';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ServiceRequestsConfig } from '../config';
 import { ServiceRequestOutcomesService } from '../service-requests/service-request-outcomes.service';
@@ -279,7 +279,10 @@ export class SecurityDetailsService {
   /**
    * Transaction 2: settles a pending intent once (a concurrent twin may have settled it already).
    * Applied: the outcome through the SR's one checked outcome path (the SR's version moves, audited
-   * as before). Refused: the intent only, audited; the SR is unchanged.
+   * as before); when the SR rules no longer take it (the SR was closed or approved meanwhile), the
+   * intent is still settled as completed, audited as applied but not recorded, and the rules'
+   * refusal is thrown after COMMIT (no step left pending for ever). Refused: the intent only,
+   * audited; the SR is unchanged. @throws SrRuleError (applied, not recordable)
    */
   private async settle(
     id: string,
@@ -288,23 +291,34 @@ export class SecurityDetailsService {
     step: PeerStep,
     result: { applied: true } | { applied: false; refusal: DomainError },
   ): Promise<void> {
+    let notRecordable: SrRuleError | null = null;
     await this.db.transaction(async (m) => {
       const loaded = await this.reads.load(m, id, true);
       const intent = await m.findOneByOrFail(SecurityStepIntent, { id: intentId });
       if (intent.state !== 'pending') return;
       const now = this.clock.now();
       if (result.applied) {
-        await this.outcomes.recordProcedureOutcome(m, loaded, step.step, step.outcome, actor, step.reason);
+        try {
+          // The rules are asked before anything is written: a refusal leaves the transaction usable.
+          await this.outcomes.recordProcedureOutcome(m, loaded, step.step, step.outcome, actor, step.reason);
+        } catch (e) {
+          if (!(e instanceof SrRuleError)) throw e;
+          notRecordable = e;
+        }
         await recordAudit(m, {
           entityType: 'service-request',
           entityId: id,
-          action: step.audit.action,
-          after: { ...step.audit.after, idempotencyKey: intent.idempotencyKey },
+          action: notRecordable ? 'security-step-applied-not-recorded' : step.audit.action,
+          after: {
+            ...step.audit.after,
+            idempotencyKey: intent.idempotencyKey,
+            ...(notRecordable ? { step: step.step, code: notRecordable.code } : {}),
+          },
         });
         await m.update(
           SecurityStepIntent,
           { id: intentId },
-          { state: 'completed', outcome: step.outcome, settledAt: now },
+          { state: 'completed', outcome: notRecordable ? null : step.outcome, settledAt: now },
         );
       } else {
         await recordAudit(m, {
@@ -320,6 +334,7 @@ export class SecurityDetailsService {
         );
       }
     });
+    if (notRecordable) throw notRecordable;
   }
 
   /**

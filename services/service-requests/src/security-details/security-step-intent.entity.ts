@@ -64,7 +64,10 @@ export class SecurityStepIntent {
   @Column({ type: 'jsonb' })
   request: IntentRequest;
 
-  /** The outcome recorded on the step once completed (`Updated`, `Unblocked`). */
+  /**
+   * The outcome recorded on the step once completed (`Updated`, `Unblocked`); null when
+   * client-security applied it but the SR no longer took an outcome (closed meanwhile, audited).
+   */
   @Column({ type: 'text', nullable: true })
   outcome: string | null;
 
