@@ -21,6 +21,13 @@ class ThingsController {
   list() {
     return [];
   }
+
+  @Get('broken')
+  @Roles('caseworker')
+  @Access.noSubject('test route')
+  broken() {
+    throw new Error('boom 12345678');
+  }
 }
 
 (server ? describe : describe.skip)('request log lines', () => {
@@ -115,5 +122,23 @@ class ThingsController {
     });
     expect(Object.keys(done[0].req as object).sort()).toEqual(['id', 'method', 'url']);
     expect(JSON.stringify(done[0])).not.toMatch(/AB123456C|Bearer|authorization/i);
+  });
+
+  it('a 5xx is logged once, as request errored with its status', async () => {
+    const base = await app.getUrl();
+    const token = await signDevToken(SECRET, 'cw-1', ['caseworker']);
+    lines.length = 0;
+    const res = await fetch(`${base}/things/broken`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(500);
+    await new Promise((r) => setTimeout(r, 100));
+    const done = lines.filter((l) => l.msg === 'request errored' || l.msg === 'request completed');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({
+      msg: 'request errored',
+      req: { method: 'GET', url: '/things/broken' },
+      res: { statusCode: 500 },
+      responseTime: expect.any(Number),
+      err: { message: 'failed with status code 500' },
+    });
   });
 });
