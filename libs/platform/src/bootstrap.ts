@@ -164,6 +164,15 @@ const PROBLEM_SCHEMA = {
       nullable: true,
       description: 'client-security: when the account was blocked (SD-2, SD-11)',
     },
+    allowedNext: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { status: { type: 'string' }, subStatus: { type: 'string', nullable: true } },
+        required: ['status', 'subStatus'],
+      },
+      description: 'service-requests: the states the SR may move to (NO_SUCH_TRANSITION, SR_READ_ONLY)',
+    },
     existingId: { type: 'string', description: 'correspondence: the letter already issued for the key' },
     serviceRequestId: { type: 'string', description: 'correspondence: the SR not approved (TD-6)' },
     from: { type: 'string', description: 'correspondence: the current status' },

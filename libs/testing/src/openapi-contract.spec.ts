@@ -145,6 +145,12 @@ describe('OpenApiContract: exchanges checked against an OpenAPI 3.0 document', (
         { request: false, template: '/pets/{id}' },
       );
     expect(fuzzed(404)).toEqual([]);
+    const dots = contract.check(
+      { method: 'GET', url: '/pets/%2e%2e', status: 404, response: { contentType: json, body: {} } },
+      { request: false, template: '/pets/{id}' },
+    );
+    expect(dots).toEqual([]);
+    expect(contract.match('get', '/pets/%2E%2E')).toBeNull();
     expect(fuzzed(200)).toEqual([expect.objectContaining({ part: 'response', operation: 'GET /pets/{id}' })]);
     expect(fuzzed(409)).toEqual([expect.objectContaining({ part: 'status' })]);
   });

@@ -261,6 +261,12 @@ export class OpenApiContract {
     for (const route of this.routes) {
       if (route.method !== m || (template !== undefined && route.template !== template)) continue;
       const found = route.pattern.exec(path);
+      // A dot segment (`%2e%2e`) is resolved away by the server's URL normalisation (RFC 3986 5.2.4):
+      // such a path never reaches this operation.
+      if (found && found.slice(1).some((v) => ['.', '..'].includes(decoded(v)))) {
+        if (template !== undefined) return { route, values: {}, routed: false };
+        continue;
+      }
       if (found)
         return {
           route,

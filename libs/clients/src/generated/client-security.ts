@@ -767,6 +767,11 @@ export interface components {
              * @description client-security: when the account was blocked (SD-2, SD-11)
              */
             blockedAt?: string | null;
+            /** @description service-requests: the states the SR may move to (NO_SUCH_TRANSITION, SR_READ_ONLY) */
+            allowedNext?: {
+                status: string;
+                subStatus: string | null;
+            }[];
             /** @description correspondence: the letter already issued for the key */
             existingId?: string;
             /** @description correspondence: the SR not approved (TD-6) */

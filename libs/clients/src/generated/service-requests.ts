@@ -1546,6 +1546,11 @@ export interface components {
              * @description client-security: when the account was blocked (SD-2, SD-11)
              */
             blockedAt?: string | null;
+            /** @description service-requests: the states the SR may move to (NO_SUCH_TRANSITION, SR_READ_ONLY) */
+            allowedNext?: {
+                status: string;
+                subStatus: string | null;
+            }[];
             /** @description correspondence: the letter already issued for the key */
             existingId?: string;
             /** @description correspondence: the SR not approved (TD-6) */
@@ -3874,6 +3879,15 @@ export interface operations {
             };
             /** @description The request body is not JSON (Content-Type). Nothing was changed. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The procedure does not allow this now (e.g. an illegal SR transition). Nothing was changed. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,7 +40,7 @@ export class SecurityEventsController {
       'client-security reports a blocked TAM account (SD-2, SD-3): raises the security details SR with a call back note.',
   })
   @ApiOkResponse({ type: SecurityEventResultView })
-  @ApiProblems(404)
+  @ApiProblems(404, 422)
   receive(
     @Body() dto: SecurityEventDto,
     @CurrentActor() actor: Actor,
