@@ -12,6 +12,8 @@
 // Usage: node scripts/bench/broadcast.mjs [--clients 50000] [--transactions 100000] [--claims 0.02]
 //        (--claims: share of paying parents whose first change is a benefit claim)
 //        [--workers 4] [--chunk 500] [--no-build] [--no-doc]
+//        [--batch-size 250000] (more transactions than this go as several batches, one after another;
+//        250,000 is the most cis-interface takes in one)
 //        [--profile DIR] (each service writes a V8 CPU profile there when it stops: where the time goes)
 //        [--smoke] (tiny sizes: 200 clients, 400 transactions, 2 workers, chunks of 100; never writes
 //        the docs; figures printed, no thresholds; fails on any failed or unmatched transaction.
@@ -137,7 +139,60 @@ function startService(key, service, env) {
     stdio: ['ignore', process.env.BENCH_LOGS === key ? 'inherit' : 'ignore', 'inherit'],
   });
   children.push(child);
+  pids[service] = child.pid;
 }
+/** Process id of each service started, by service name. */
+const pids = {};
+
+/**
+ * CPU seconds (user + system) process `pid` has used so far, from /proc (Linux); null elsewhere.
+ * On a shared machine wall time says little, CPU time per process is what each part costs.
+ */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+/** CPU seconds so far of each service, of this benchmark, and of the PostgreSQL backends serving the benchmark's databases. */
+async function cpuNow() {
+  const backends = (
+    await query(server, `SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[])`, [
+      Object.values(names),
+    ])
+  ).rows.map((r) => r.pid);
+  const usage = process.cpuUsage();
+  return {
+    services: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
+    bench: (usage.user + usage.system) / 1e6,
+    backends: new Map(backends.map((pid) => [pid, cpuSeconds(pid)])),
+  };
+}
+/** CPU seconds spent between two `cpuNow()` readings, by part; null figures when /proc is not there. */
+function cpuSpent(before, after) {
+  const services = Object.fromEntries(
+    Object.entries(after.services).map(([k, v]) => [
+      k,
+      v === null || before.services[k] === null ? null : v - before.services[k],
+    ]),
+  );
+  let postgres = 0;
+  for (const [pid, v] of after.backends) if (v !== null) postgres += v - (before.backends.get(pid) ?? 0);
+  const parts = {
+    ...services,
+    PostgreSQL: after.backends.size ? postgres : null,
+    benchmark: after.bench - before.bench,
+  };
+  const known = Object.values(parts).filter((v) => v !== null);
+  return { parts, total: known.reduce((a, b) => a + b, 0) };
+}
+const cpuLine = (spent) =>
+  Object.entries(spent.parts)
+    .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(1)}`)
+    .join(', ') + `; total ${spent.total.toFixed(1)}`;
 async function ready(key, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -268,8 +323,23 @@ const transactions = Array.from({ length: TRANSACTIONS }, (_, n) => {
   };
 });
 const letters = transactions.filter((t) => t.changeType === 'NRP_BENEFIT_CLAIM').length;
-const batchId = randomUUID();
-const body = JSON.stringify({ batchId, generatedAt: new Date().toISOString(), transactions });
+// A day's batch holds at most 250,000 transactions (cis-interface's limit): more are sent as
+// several batches, one after another, as CIS would send more than one delivery.
+const MAX_BATCH = arg('batch-size', 250_000);
+const batches = [];
+for (let from = 0; from < TRANSACTIONS; from += MAX_BATCH) {
+  const batchId = randomUUID();
+  batches.push({
+    batchId,
+    body: JSON.stringify({
+      batchId,
+      generatedAt: new Date().toISOString(),
+      transactions: transactions.slice(from, from + MAX_BATCH),
+    }),
+  });
+}
+transactions.length = 0;
+const bodyBytes = batches.reduce((n, b) => n + b.body.length, 0);
 const token = await new SignJWT({ roles: ['system'] })
   .setProtectedHeader({ alg: 'HS256' })
   .setSubject('cis')
@@ -283,23 +353,33 @@ const headers = { authorization: `Bearer ${token}`, 'content-type': 'application
 // 1. End to end: intake → every SR raised or letter issued.
 const loadBefore = os.loadavg()[0];
 log(
-  `POST /broadcasts: ${TRANSACTIONS} transactions (${(body.length / 1e6).toFixed(1)} MB), ${letters} benefit claims`,
+  `POST /broadcasts: ${TRANSACTIONS} transactions (${(bodyBytes / 1e6).toFixed(1)} MB${batches.length > 1 ? ` in ${batches.length} batches` : ''}), ${letters} benefit claims`,
 );
+const cpuBefore = await cpuNow();
 t0 = performance.now();
-const res = await fetch(`${base('ci')}/broadcasts`, {
-  method: 'POST',
-  headers: { ...headers, 'idempotency-key': batchId },
-  body,
-});
-if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
+for (const { batchId, body } of batches) {
+  const res = await fetch(`${base('ci')}/broadcasts`, {
+    method: 'POST',
+    headers: { ...headers, 'idempotency-key': batchId },
+    body,
+  });
+  if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
+}
 const intakeSeconds = (performance.now() - t0) / 1000;
 log(`acknowledged (stored) after ${intakeSeconds.toFixed(1)} s`);
-let batch;
+/** The batches' counts by outcome, summed, and whether every batch is processed. */
+const batch = { counts: {}, status: 'accepted' };
 let srSeconds = null;
-const deadline = Date.now() + (SMOKE ? 2 : 60) * 60_000;
+const deadline = Date.now() + (SMOKE ? 2 : 120) * 60_000;
 for (;;) {
-  batch = await (await fetch(`${base('ci')}/broadcasts/${batchId}`, { headers })).json();
-  const c = batch.counts ?? {};
+  const views = await Promise.all(
+    batches.map(async (b) => (await fetch(`${base('ci')}/broadcasts/${b.batchId}`, { headers })).json()),
+  );
+  batch.counts = {};
+  for (const v of views)
+    for (const [k, n] of Object.entries(v.counts ?? {})) batch.counts[k] = (batch.counts[k] ?? 0) + n;
+  batch.status = views.every((v) => v.status === 'processed') ? 'processed' : 'accepted';
+  const c = batch.counts;
   if (
     srSeconds === null &&
     c['sr-raised'] + c.unmatched + c.failed + c['duplicate-ignored'] >= TRANSACTIONS - letters
@@ -311,6 +391,18 @@ for (;;) {
 }
 const e2eSeconds = (performance.now() - t0) / 1000;
 const loadAfter = os.loadavg()[0];
+const cpu = cpuSpent(cpuBefore, await cpuNow());
+/** Peak resident set size (VmHWM, MiB) of each service since it started, from /proc (Linux). */
+const peakRss = Object.fromEntries(
+  Object.entries(pids).map(([name, pid]) => {
+    try {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return [name, kb ? Number(kb) / 1024 : null];
+    } catch {
+      return [name, null];
+    }
+  }),
+);
 if (batch.status !== 'processed') throw new Error(`not processed in time: ${JSON.stringify(batch.counts)}`);
 const txRate = TRANSACTIONS / e2eSeconds;
 const srCount = Number(
@@ -321,10 +413,21 @@ console.log(
   `end to end: ${TRANSACTIONS} transactions in ${e2eSeconds.toFixed(1)} s = ${Math.round(txRate)} transactions/s (intake ${intakeSeconds.toFixed(1)} s; every SR raised after ${srSeconds.toFixed(1)} s, the last of ${letters} letters after ${e2eSeconds.toFixed(1)} s)`,
 );
 
+console.log(
+  `peak RSS: ${Object.entries(peakRss)
+    .map(([k, v]) => `${k} ${v === null ? '?' : `${Math.round(v)} MiB`}`)
+    .join(', ')}`,
+);
+console.log(
+  `CPU seconds, POST to processed (${os.cpus().length} cores × ${e2eSeconds.toFixed(1)} s = ${(os.cpus().length * e2eSeconds).toFixed(1)} available; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}): ${cpuLine(cpu)} = ${((cpu.total * 1000) / TRANSACTIONS).toFixed(2)} ms a transaction`,
+);
+
 // ---------------------------------------------------------------------------------------------
 // 2. The floor: raw multi-row INSERT of as many SR rows, on the same database server.
 const raw = new pg.Client({ connectionString: dbUrl(names.sr) });
 await raw.connect();
+const rawBackend = (await raw.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+const rawCpuBefore = [cpuSeconds(rawBackend), process.cpuUsage()];
 const ROWS_PER_INSERT = 1000;
 const cols = [
   'sr_number',
@@ -367,6 +470,13 @@ for (let done = 0; done < TRANSACTIONS; done += ROWS_PER_INSERT) {
 }
 const rawSeconds = (performance.now() - t0) / 1000;
 const rawRate = TRANSACTIONS / rawSeconds;
+const rawBackendCpu = cpuSeconds(rawBackend);
+const rawBenchCpu = process.cpuUsage(rawCpuBefore[1]);
+/** CPU seconds of the raw INSERTs: its PostgreSQL backend and this process building the statements. */
+const rawCpu =
+  rawBackendCpu === null
+    ? null
+    : rawBackendCpu - rawCpuBefore[0] + (rawBenchCpu.user + rawBenchCpu.system) / 1e6;
 await raw.end();
 console.log(
   `raw multi-row INSERT (${ROWS_PER_INSERT} rows a statement): ${TRANSACTIONS} SR rows in ${rawSeconds.toFixed(1)} s = ${Math.round(rawRate)} rows/s`,
@@ -374,6 +484,10 @@ console.log(
 console.log(
   `ratio end to end / raw INSERT: ${(txRate / rawRate).toFixed(3)} (${(rawRate / txRate).toFixed(1)}× slower)`,
 );
+if (rawCpu !== null)
+  console.log(
+    `CPU ratio (load-independent): raw INSERT ${rawCpu.toFixed(1)} CPU s / end to end ${cpu.total.toFixed(1)} CPU s = ${(rawCpu / cpu.total).toFixed(3)}`,
+  );
 
 await stopAll();
 for (const n of Object.values(names)) await query(server, `DROP DATABASE ${n} WITH (FORCE)`);
@@ -402,10 +516,10 @@ average ${loadBefore.toFixed(1)} at the POST and ${loadAfter.toFixed(1)} at the 
 ${CLIENTS.toLocaleString('en-GB')} clients on ${caseCount.toLocaleString('en-GB')} maintenance cases, each with a CIS interest (bulk-inserted with SQL:
 set-up only). One day's batch of ${TRANSACTIONS.toLocaleString('en-GB')} transactions, two different items per client (BR-4),
 ${letters.toLocaleString('en-GB')} of them paying parents' benefit claims (BR-8), POSTed to \`/broadcasts\` as CIS does. Timed from
-the POST until the batch is \`processed\`: stored before the 202 with its chunk jobs, matched with
-live cases (\`POST /cis-matches\`, ${CHUNK} references a call), SRs raised through
-\`POST /service-requests/batch\` (${CHUNK} a call, ${WORKERS} chunk workers; every SR with its case link and audit row), MOPF
-letters issued through correspondence (PDF rendered, print outbox), every outcome recorded.
+the POST until the batch is \`processed\`: stored before the 202 with its chunk jobs, each chunk matched
+with live cases and its SRs raised in one call and one transaction of service-requests
+(\`POST /cis-matches/raise\`, ${CHUNK} transactions a call, ${WORKERS} chunk workers; every SR with its case link and
+audit row), MOPF letters issued through correspondence (PDF rendered, print outbox), every outcome recorded.
 
 | measure | result |
 | --- | --- |
@@ -415,6 +529,11 @@ letters issued through correspondence (PDF rendered, print outbox), every outcom
 | of which: the last MOPF letter issued (${letters.toLocaleString('en-GB')} letters, PDF rendered by correspondence) | after ${e2eSeconds.toFixed(1)} s |
 | raw multi-row INSERT of as many SR rows, same server (${ROWS_PER_INSERT} rows a statement, one connection) | ${Math.round(rawRate).toLocaleString('en-GB')} rows/s (${rawSeconds.toFixed(1)} s) |
 | ratio end to end / raw INSERT | ${(txRate / rawRate).toFixed(3)} (${(rawRate / txRate).toFixed(1)}× the floor) |
+| CPU seconds, POST to processed, by process | ${cpuLine(cpu)} (${((cpu.total * 1000) / TRANSACTIONS).toFixed(2)} ms a transaction) |
+| CPU ratio, raw INSERT / end to end (load-independent) | ${rawCpu === null ? '–' : (rawCpu / cpu.total).toFixed(3)} |
+| peak RSS | ${Object.entries(peakRss)
+    .map(([k, v]) => `${k} ${v === null ? '?' : `${Math.round(v)} MiB`}`)
+    .join(', ')} |
 
 Where the time goes: the next section (chunk and intake timings are logged at debug,
 \`BENCH_LOGS=ci BENCH_LOG_LEVEL=debug\`; \`--profile DIR\` writes each service's CPU profile).

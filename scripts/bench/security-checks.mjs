@@ -25,7 +25,7 @@
 // so no Change Contact/Security Info SR is needed.
 // Usage: node scripts/bench/security-checks.mjs [--clients 200] [--callers 50] [--seconds 15]
 //          [--max-checks 100000] [--configs 4:default,4:4,2:default] [--raw-seconds 3]
-//          [--no-build] [--record] [--smoke]
+//          [--no-build] [--record] [--smoke] [--profile DIR]
 // --smoke: tiny sizes (12 clients, 4 callers, 2 s, one configuration, 0.5 s per raw rate) to show
 // the benchmark still runs; figures printed, no thresholds, never recorded. Explicit flags win.
 // --record replaces the "Security checks (client-security)" section of docs/benchmarks.md.
@@ -59,6 +59,8 @@ const CONFIGS = String(opt('configs', '4:default,4:4,2:default', '4:default'))
     return { threadpool: Number(uv), hashConcurrency: hc === 'default' ? null : Number(hc) };
   })
   .filter((c) => c.threadpool >= 1 && c.threadpool <= 64 && (c.hashConcurrency ?? 1) >= 1);
+/** --profile DIR: each service writes a V8 CPU profile there when it stops (where the time goes). */
+const PROFILE_DIR = argv.includes('--profile') ? path.resolve(opt('profile', null)) : null;
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const PEPPER = 'bench-pepper-0123456789abcdef0123456789';
 const HOST = '127.0.0.1'; // loopback only
@@ -111,6 +113,8 @@ const raw = { threads: [], rates: {} };
     secret,
   });
   for (let i = 0; i < 2; i++) await argon2.verify(stored, '1234567', { secret }); // warm up
+  let rawVerifies = 0;
+  const rawCpuStart = process.cpuUsage();
   for (const threads of [1, 2]) {
     let n = 0;
     const t = performance.now();
@@ -125,14 +129,32 @@ const raw = { threads: [], rates: {} };
     );
     raw.rates[threads] = n / ((performance.now() - t) / 1000);
     raw.threads.push(threads);
+    rawVerifies += n;
   }
+  const rawCpu = process.cpuUsage(rawCpuStart);
+  /** CPU seconds one verification costs (all threads of this process): what a check cannot do without. */
+  raw.cpuPerVerify = (rawCpu.user + rawCpu.system) / 1e6 / rawVerifies;
   raw.best = Math.max(...Object.values(raw.rates));
   raw.load = os.loadavg()[0];
   console.log(
     `raw argon2id verify (m=${memoryCost} KiB, t=${timeCost}, p=${parallelism}, with secret), ${RAW_SECONDS} s each: ` +
       raw.threads.map((th) => `${th} thread${th > 1 ? 's' : ''} ${raw.rates[th].toFixed(1)}/s`).join(', ') +
-      `; load average ${raw.load.toFixed(1)}`,
+      `; ${(raw.cpuPerVerify * 1000).toFixed(1)} CPU ms a verification; load average ${raw.load.toFixed(1)}`,
   );
+}
+
+/**
+ * CPU seconds (user + system) process `pid` has used so far, from /proc (Linux); null elsewhere.
+ * On a shared machine wall time says little; CPU time per process is what each part costs.
+ */
+function cpuSeconds(pid, file = `/proc/${pid}/stat`) {
+  try {
+    const stat = readFileSync(file, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
 }
 
 // Each service on its own database, as in production; a failure part-way leaves nothing behind.
@@ -152,7 +174,10 @@ const sign = (sub, roles) => benchToken(SECRET, sub, roles);
 /** Starts a built service as a child process; resolves to { base, stop } once it is ready. */
 async function startBuilt(service, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'services', service, 'dist/main.js')], {
+  const profile = PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${service}-${port}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'services', service, 'dist/main.js')], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -181,6 +206,7 @@ async function startBuilt(service, env) {
   }
   return {
     base,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -299,6 +325,28 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
       throw new Error(`warm-up check ${res.status} ${JSON.stringify(res.body)}`);
   }
 
+  /** CPU seconds so far of client-security, service-requests, this process and the PostgreSQL backends of their databases. */
+  const cpuNow = async () => {
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    const backends = (
+      await c.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[]) AND pid <> pg_backend_pid()`,
+        [Object.values(dbNames)],
+      )
+    ).rows.map((r) => r.pid);
+    await c.end();
+    const u = process.cpuUsage();
+    return {
+      'client-security': cpuSeconds(svc.pid),
+      // Its main thread alone: the JavaScript of a check, everything but the hashing (libuv's threadpool).
+      main: cpuSeconds(svc.pid, `/proc/${svc.pid}/task/${svc.pid}/stat`),
+      'service-requests': cpuSeconds(serviceRequests.pid),
+      benchmark: (u.user + u.system) / 1e6,
+      backends: new Map(backends.map((pid) => [pid, cpuSeconds(pid)])),
+    };
+  };
+  const cpuBefore = await cpuNow();
   const loadBefore = os.loadavg()[0];
   const latencies = [];
   const statuses = new Map();
@@ -345,6 +393,16 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
   const elapsed = (performance.now() - started) / 1000;
   running = false;
   await sampler;
+  const cpuAfter = await cpuNow();
+  const cpu = {};
+  for (const k of ['client-security', 'service-requests', 'benchmark'])
+    cpu[k] = cpuAfter[k] === null || cpuBefore[k] === null ? null : cpuAfter[k] - cpuBefore[k];
+  cpu.PostgreSQL = 0;
+  for (const [pid, v] of cpuAfter.backends)
+    if (v !== null) cpu.PostgreSQL += v - (cpuBefore.backends.get(pid) ?? 0);
+  const cpuTotal = Object.values(cpu).reduce((a, v) => a + (v ?? 0), 0);
+  const mainThread =
+    cpuAfter.main === null || cpuBefore.main === null ? null : cpuAfter.main - cpuBefore.main;
   await svc.stop();
 
   latencies.sort((a, b) => a - b);
@@ -365,6 +423,11 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
     healthSamples: health.length,
     load: `${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`,
     statuses: Object.fromEntries(statuses),
+    cpu,
+    cpuTotal,
+    // Load-independent: the CPU the verifications need (raw cost each) over all the CPU spent on the checks.
+    cpuRatio: (verifications * raw.cpuPerVerify) / cpuTotal,
+    mainThreadMsPerCheck: mainThread === null ? null : (mainThread / latencies.length) * 1000,
   };
   results.push(row);
   console.log(
@@ -374,6 +437,15 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
       `/health/live p50 ${ms(row.healthP50)}, p99 ${ms(row.healthP99)}, max ${ms(row.healthMax)} (${row.healthSamples} samples); ` +
       `load average ${row.load}; ` +
       `answers ${JSON.stringify(row.statuses)}`,
+  );
+  console.log(
+    `   CPU seconds in the burst: ${Object.entries(cpu)
+      .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(1)}`)
+      .join(
+        ', ',
+      )}; total ${cpuTotal.toFixed(1)} = ${((cpuTotal / latencies.length) * 1000).toFixed(1)} ms a check; ` +
+      `argon2 share (verifications × raw CPU each / total) ${row.cpuRatio.toFixed(2)}; ` +
+      `client-security's main thread ${row.mainThreadMsPerCheck === null ? '?' : row.mainThreadMsPerCheck.toFixed(1)} CPU ms a check (all but the hashing)`,
   );
 }
 await serviceRequests.stop();
