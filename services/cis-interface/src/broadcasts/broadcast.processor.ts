@@ -54,8 +54,13 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // pg-boss fetches at most once every 0.5 s per worker (it waits out the polling interval after a
+    // fetch that took less): one chunk a fetch would cap 4 workers at 8 chunks (4,000 transactions)
+    // a second whatever the cores can do, so each fetch takes two, processed one after the other.
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
-      await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job));
+      await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job), {
+        batchSize: 2,
+      });
     }
     // pg-boss polls each worker at most every 0.5 s: letters are fetched ten at a time.
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
