@@ -24,3 +24,4 @@ export * from './input-hardening';
 export * from './access/policy';
 export * from './access/access.decorator';
 export * from './access/access.guard';
+export * from './tracing';

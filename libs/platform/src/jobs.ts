@@ -5,12 +5,14 @@ import {
   Logger,
   OnApplicationShutdown,
   OnModuleInit,
+  Optional,
 } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { BaseServiceConfig, ConfigError } from './config';
 import { isTransientDatabaseError } from './problem';
-import { CONFIG } from './tokens';
+import { CONFIG, SERVICE_NAME } from './tokens';
 import { RequestContext } from './request-context';
 
 /** Retry policy of a queue: attempts after the first, and the first delay in seconds (doubling). */
@@ -23,7 +25,21 @@ export interface QueuePolicy {
 export interface JobEnvelope<T> {
   payload: T;
   requestId?: string;
+  /**
+   * The W3C trace context of the job's cause (`traceparent`, `tracestate`) when tracing is on: the
+   * worker's span is its child, so a job and the calls it makes are part of the cause's trace.
+   */
+  trace?: Record<string, string>;
 }
+
+/** The current trace context as W3C headers, or undefined when there is none (tracing off). */
+function traceCarrier(): Record<string, string> | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ? carrier : undefined;
+}
+
+const tracer = trace.getTracer('@cms/platform/jobs');
 
 /** How long a stopping replica lets its running jobs finish before handing the rest back (ms). */
 const DRAIN_TIMEOUT_MS = 20_000;
@@ -57,7 +73,10 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   private readonly queues = new Map<string, QueuePolicy>();
   private declaring: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(CONFIG) private readonly config: BaseServiceConfig) {
+  constructor(
+    @Inject(CONFIG) private readonly config: BaseServiceConfig,
+    @Optional() @Inject(SERVICE_NAME) private readonly serviceName?: string,
+  ) {
     this.boss = new PgBoss({
       connectionString: config.DATABASE_URL,
       schema: 'pgboss',
@@ -143,7 +162,11 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         return { rows: result.records as unknown[] };
       },
     };
-    const envelope: JobEnvelope<T> = { payload, requestId: RequestContext.requestId() };
+    const envelope: JobEnvelope<T> = {
+      payload,
+      requestId: RequestContext.requestId(),
+      trace: traceCarrier(),
+    };
     const jobId = await this.boss.send(name, envelope, { db, ...(id ? { id } : {}) });
     // pg-boss answers null when the queue does not exist: never lose a cross-service effect silently.
     if (jobId === null && !id)
@@ -153,7 +176,12 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
 
   /** Sends a job outside any transaction. */
   async send<T extends object>(name: string, payload: T, id?: string): Promise<string | null> {
-    return this.boss.send(name, { payload, requestId: RequestContext.requestId() }, id ? { id } : {});
+    const envelope: JobEnvelope<T> = {
+      payload,
+      requestId: RequestContext.requestId(),
+      trace: traceCarrier(),
+    };
+    return this.boss.send(name, envelope, id ? { id } : {});
   }
 
   /**
@@ -213,9 +241,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
           break;
         }
         try {
-          await RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
-            handler(job.data.payload, { id: job.id }),
-          );
+          await this.handle(name, job, handler);
         } catch (err) {
           const e = err as Error;
           await this.settle(name, 'fail', () =>
@@ -228,6 +254,39 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       const wait = intervalMs - (Date.now() - started);
       if (!this.stopping && wait > 100) await this.pause(wait);
     }
+  }
+
+  /**
+   * Runs one job's handler in its request context and in a span `job <queue>` (kind consumer)
+   * whose parent is the trace context stored with the job: a no-op span when tracing is off.
+   * @throws what the handler throws (the span records it)
+   */
+  private handle<T>(
+    name: string,
+    job: PgBoss.Job<JobEnvelope<T>>,
+    handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
+  ): Promise<void> {
+    const parent = job.data.trace ? propagation.extract(ROOT_CONTEXT, job.data.trace) : ROOT_CONTEXT;
+    const attributes = {
+      'messaging.system': 'pg-boss',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': name,
+      'messaging.message.id': job.id,
+      ...(this.serviceName ? { 'cms.service': this.serviceName } : {}),
+    };
+    return tracer.startActiveSpan(`job ${name}`, { kind: SpanKind.CONSUMER, attributes }, parent, (span) =>
+      RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
+        handler(job.data.payload, { id: job.id }),
+      ).then(
+        () => span.end(),
+        (err: unknown) => {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+          span.end();
+          throw err;
+        },
+      ),
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, LoggerService, NestMiddleware } from '@nestjs/common';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Logger as Pino, LoggerOptions } from 'pino';
 import { redactDeep, scrubText } from './redact';
 import { acceptRequestId, RequestContext } from './request-context';
@@ -17,7 +18,8 @@ export function requestIdOf(req: RawRequest): string {
 }
 
 /**
- * pino options: JSON lines named by service, each with the current request id, with sensitive
+ * pino options: JSON lines named by service, each with the current request id (and trace and span
+ * ids when a span is active), with sensitive
  * keys redacted and sensitive patterns scrubbed from every string (brief non-negotiable 4).
  */
 export function pinoOptions(serviceName: string, level: string): LoggerOptions {
@@ -27,7 +29,10 @@ export function pinoOptions(serviceName: string, level: string): LoggerOptions {
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: () => {
       const ctx = RequestContext.get();
-      return ctx ? { requestId: ctx.requestId, actor: ctx.actor?.id } : {};
+      // The active span's ids (tracing on, see tracing.ts), to find a line's trace and back.
+      const span = trace.getActiveSpan()?.spanContext();
+      const ids = span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+      return ctx ? { requestId: ctx.requestId, actor: ctx.actor?.id, ...ids } : ids;
     },
     formatters: {
       level: (label) => ({ level: label }),

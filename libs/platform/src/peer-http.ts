@@ -97,7 +97,9 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
  * methods or requests carrying an `Idempotency-Key` — waiting what the peer's `Retry-After` asks
  * for a 503 while its database restarts or it drains ({@link TRANSIENT_PEER_CODES}), else backing
  * off exponentially, within the budget of {@link PEER_RETRY}. When the budget is spent the last
- * answer is returned as it is.
+ * answer is returned as it is. With tracing on (tracing.ts), each attempt is a client span of the
+ * current trace and carries its W3C `traceparent`, added by the undici instrumentation that every
+ * global `fetch` goes through (e2e/test/tracing.spec.ts proves it).
  */
 @Injectable()
 export class PeerHttp {

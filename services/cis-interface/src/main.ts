@@ -1,7 +1,14 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, runService } from '@cms/platform';
-import { createApp } from './app';
-import { CisInterfaceConfig } from './config';
+import { startTracing } from '@cms/platform/dist/tracing';
+
+// Tracing first (on when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations patch http, pg and
+// Nest only as they are required, so nothing else may have loaded them yet.
+startTracing('cis-interface');
+
+// Required, not imported: imports would be hoisted above startTracing.
+const { ConfigError, loadConfig, runService } = require('@cms/platform') as typeof import('@cms/platform');
+const { createApp } = require('./app') as typeof import('./app');
+const { CisInterfaceConfig } = require('./config') as typeof import('./config');
 
 async function main(): Promise<void> {
   const config = loadConfig(CisInterfaceConfig, process.env);
