@@ -32,7 +32,7 @@ export interface Tracing {
 
 /** Options of {@link startTracing}. */
 export interface TracingOptions {
-  /** Environment to read `OTEL_*` from (default `process.env`). */
+  /** Environment that decides whether tracing is on, and the service name (default `process.env`); the exporter reads `process.env`. */
   env?: NodeJS.ProcessEnv;
   /**
    * Span processors to use instead of the OTLP exporter (tests: an in-memory exporter behind a
@@ -65,7 +65,8 @@ export function startTracing(serviceName: string, options: TracingOptions = {}):
   const env = options.env ?? process.env;
   if (!options.spanProcessors && !tracingEnabled(env)) return undefined;
   // Loaded here, not at the top: a service with tracing off never loads the SDK.
-  const { NodeSDK, tracing } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeSDK, tracing, core } =
+    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
   const { HttpInstrumentation } =
@@ -74,9 +75,6 @@ export function startTracing(serviceName: string, options: TracingOptions = {}):
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { PgInstrumentation } =
     require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const { W3CTraceContextPropagator } = (
-    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node')
-  ).core;
 
   const spanProcessors = options.spanProcessors ?? [
     new tracing.BatchSpanProcessor(new ScrubbingExporter(new OTLPTraceExporter())),
@@ -92,7 +90,7 @@ export function startTracing(serviceName: string, options: TracingOptions = {}):
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || serviceName,
     spanProcessors,
-    textMapPropagator: new W3CTraceContextPropagator(),
+    textMapPropagator: new core.W3CTraceContextPropagator(),
     // Traces only: metrics are Prometheus' (/metrics), logs pino's (stdout).
     metricReaders: [],
     logRecordProcessors: [],

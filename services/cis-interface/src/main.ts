@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startTracing } from '@cms/platform/dist/tracing';
 
-// Tracing first (on when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations patch http, pg and
-// Nest only as they are required, so nothing else may have loaded them yet.
+// Tracing first (on when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations patch http and pg
+// only as they are required, so nothing may have loaded them yet (Nest and the app load pg).
 startTracing('cis-interface');
 
 // Required, not imported: imports would be hoisted above startTracing.
