@@ -26,7 +26,7 @@ export interface Tracing {
    * e2e/test/support/tracing-setup.ts).
    */
   readonly instrumentations: readonly object[];
-  /** Flushes the spans not yet exported and stops the SDK (at most a few seconds). */
+  /** Flushes the spans not yet exported, unpatches what was instrumented and stops the SDK. */
   shutdown(): Promise<void>;
 }
 
@@ -101,6 +101,8 @@ export function startTracing(serviceName: string, options: TracingOptions = {}):
     instrumentations,
     shutdown: async () => {
       started = undefined;
+      // Unpatched too (the SDK leaves them on): http, pg and undici's channels are the process's own.
+      for (const instrumentation of instrumentations) instrumentation.disable();
       await sdk.shutdown();
     },
   };
