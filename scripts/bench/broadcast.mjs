@@ -160,15 +160,16 @@ function cpuSeconds(pid) {
 /** CPU seconds so far of each service, of this benchmark, and of the PostgreSQL backends serving the benchmark's databases. */
 async function cpuNow() {
   const backends = (
-    await query(server, `SELECT pid FROM pg_stat_activity WHERE datname = ANY($1::text[])`, [
+    await query(server, `SELECT pid, datname FROM pg_stat_activity WHERE datname = ANY($1::text[])`, [
       Object.values(names),
     ])
-  ).rows.map((r) => r.pid);
+  ).rows;
   const usage = process.cpuUsage();
   return {
     services: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
     bench: (usage.user + usage.system) / 1e6,
-    backends: new Map(backends.map((pid) => [pid, cpuSeconds(pid)])),
+    backends: new Map(backends.map((b) => [b.pid, cpuSeconds(b.pid)])),
+    databases: new Map(backends.map((b) => [b.pid, b.datname])),
   };
 }
 /** CPU seconds spent between two `cpuNow()` readings, by part; null figures when /proc is not there. */
@@ -180,19 +181,30 @@ function cpuSpent(before, after) {
     ]),
   );
   let postgres = 0;
-  for (const [pid, v] of after.backends) if (v !== null) postgres += v - (before.backends.get(pid) ?? 0);
+  const byDatabase = {};
+  for (const [pid, v] of after.backends) {
+    if (v === null) continue;
+    const spent = v - (before.backends.get(pid) ?? 0);
+    postgres += spent;
+    const key = Object.keys(names).find((k) => names[k] === after.databases.get(pid));
+    byDatabase[key] = (byDatabase[key] ?? 0) + spent;
+  }
   const parts = {
     ...services,
     PostgreSQL: after.backends.size ? postgres : null,
     benchmark: after.bench - before.bench,
   };
   const known = Object.values(parts).filter((v) => v !== null);
-  return { parts, total: known.reduce((a, b) => a + b, 0) };
+  return { parts, total: known.reduce((a, b) => a + b, 0), byDatabase };
 }
 const cpuLine = (spent) =>
   Object.entries(spent.parts)
     .map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(1)}`)
-    .join(', ') + `; total ${spent.total.toFixed(1)}`;
+    .join(', ') +
+  ` (PostgreSQL by database: ${Object.entries(spent.byDatabase)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ')})` +
+  `; total ${spent.total.toFixed(1)}`;
 async function ready(key, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
