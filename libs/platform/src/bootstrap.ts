@@ -351,12 +351,14 @@ export async function drainService(app: NestFastifyApplication, delayMs: number)
 /**
  * Entry point of a service process: listens on PORT/HOST and drains on SIGINT/SIGTERM
  * ({@link drainService}), then exits 0; 1 if the drain fails or takes longer than 60 s beyond
- * SHUTDOWN_DELAY_MS ({@link shutdownDelayMs}).
+ * SHUTDOWN_DELAY_MS ({@link shutdownDelayMs}). `afterDrain` runs once the drain is done and before
+ * the exit (main.ts flushes the last trace spans with it); its failure is logged, not fatal.
  */
 export async function runService(
   app: NestFastifyApplication,
   config: BaseServiceConfig,
   name: string,
+  afterDrain: () => Promise<void> = async () => {},
 ): Promise<void> {
   const delayMs = shutdownDelayMs();
   await app.listen(config.PORT, config.HOST);
@@ -374,6 +376,10 @@ export async function runService(
       process.exit(1);
     }, delayMs + 60_000).unref();
     drainService(app, delayMs)
+      // e.g. the last spans flushed to the trace collector (main.ts passes tracing.shutdown)
+      .then(() =>
+        afterDrain().catch((err: unknown) => logger.warn({ err }, `${name}: after-drain step failed`)),
+      )
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, `${name} failed to drain`);

@@ -3,7 +3,7 @@ import { startTracing } from '@cms/platform/dist/tracing';
 
 // Tracing first (on when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations patch http and pg
 // only as they are required, so nothing may have loaded them yet (Nest and the app load pg).
-startTracing('correspondence');
+const tracing = startTracing('correspondence');
 
 // Required, not imported: imports would be hoisted above startTracing.
 const { ConfigError, loadConfig, runService } = require('@cms/platform') as typeof import('@cms/platform');
@@ -13,7 +13,7 @@ const { CorrespondenceConfig } = require('./config') as typeof import('./config'
 async function main(): Promise<void> {
   const config = loadConfig(CorrespondenceConfig, process.env);
   const app = await createApp(process.env);
-  await runService(app, config, 'correspondence');
+  await runService(app, config, 'correspondence', async () => tracing?.shutdown());
 }
 
 main().catch((e: unknown) => {
