@@ -366,9 +366,12 @@ function startProxy(k) {
       const body = Buffer.concat(chunks);
       const tried = new Set();
       const attempt = () => {
-        const live = replicas[k].filter((r) => r.alive && !tried.has(r));
-        // Round robin over the replicas not known dead; a refused connection marks one dead.
-        const candidates = live.length ? live : replicas[k].filter((r) => !tried.has(r));
+        // Round robin over the replicas that have not refused a connection in the last second. The
+        // proxy knows nothing of the processes: it learns that one is gone (or not listening yet)
+        // from a refused connection, as a load balancer does, and tries the next one.
+        const untried = replicas[k].filter((r) => !tried.has(r));
+        const listening = untried.filter((r) => !(r.refusedUntil > Date.now()));
+        const candidates = listening.length ? listening : untried;
         if (!candidates.length) {
           proxyStats.failed++;
           res.writeHead(502, { 'content-type': 'text/plain' }).end('no replica answered');
@@ -392,6 +395,7 @@ function startProxy(k) {
         );
         up.on('error', (e) => {
           if (e.code === 'ECONNREFUSED') {
+            r.refusedUntil = Date.now() + 1000;
             proxyStats.retried++;
             return attempt();
           }
@@ -546,6 +550,15 @@ const pool = async (items, n, fn) => {
       while (queue.length) await fn(queue.shift());
     }),
   );
+};
+const waitUntil = async (what, fn, ms = 120_000) => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}`);
+    await sleep(500);
+  }
 };
 const clockNow = async () => new Date((await call('sr', 'GET', '/internal/clock')).now);
 
@@ -707,7 +720,13 @@ for (;;) {
   await sleep(200);
 }
 const killedAt = doneOf(b);
-for (const k of ['sr', 'ci', 'cs', 'co']) replicas[k].find((r) => r.name === 'b').child.kill('SIGKILL');
+const victims = ['sr', 'ci', 'cs', 'co'].map((k) => replicas[k].find((r) => r.name === 'b'));
+for (const r of victims) r.child.kill('SIGKILL');
+await waitUntil('the killed replicas gone', async () => victims.every((r) => !r.alive), 10_000);
+check(
+  b.status !== 'processed' && victims.every((r) => r.exit === 'SIGKILL'),
+  `one replica of each of the four services ended by SIGKILL while the broadcast was being processed (${killedAt} of ${TRANSACTIONS} done)`,
+);
 log(
   `SIGKILL: replica b of service-requests, cis-interface, client-security, correspondence (broadcast ${killedAt}/${TRANSACTIONS} done, status ${b.status})`,
 );
@@ -722,15 +741,6 @@ await Promise.all(['sr', 'ci', 'cs', 'co'].map((k) => startReplica(k, 'c')));
 log('replacement replicas c started and ready');
 
 // CMSL9800/9801 need a caseworker's review before they are sent (X-3): wait for every CMSL9801, then review all.
-const waitUntil = async (what, fn, ms = 120_000) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}`);
-    await sleep(500);
-  }
-};
 await waitUntil(
   'every CMSL9801 issued (SD-10)',
   async () =>
