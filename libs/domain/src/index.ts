@@ -10,4 +10,5 @@ export * from './cases';
 export * from './correspondence';
 export * from './service-request';
 export * from './cis-compare';
+export * from './cis-matching';
 export * from './transfer';

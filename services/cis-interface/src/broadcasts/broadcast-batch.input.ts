@@ -1,6 +1,6 @@
 import { type PipeTransform } from '@nestjs/common';
-import Ajv, { type ErrorObject } from 'ajv';
 import { DomainValidationError, type FieldProblem } from '@cms/domain';
+import { compileBodyCheck } from '@cms/platform';
 import { MAX_BATCH_TRANSACTIONS } from './broadcast.dto';
 
 /** Body of `POST /broadcasts` as checked on receipt; each transaction is then checked on its own (parseTransaction). */
@@ -34,35 +34,16 @@ export const BROADCAST_BATCH_SCHEMA = {
 
 // One generated function for a day's batch: class-transformer copied every one of its 100,000
 // transactions (~0.7 s of CPU) before class-validator looked at the three fields it checks.
-const validate = new Ajv({ allErrors: true, strict: true }).compile<BroadcastBatchInput>(
-  BROADCAST_BATCH_SCHEMA,
-);
-
-/** `/transactions/3` → `transactions[3]`; a missing or unknown property is named too. */
-function fieldOf(e: ErrorObject): string {
-  const segments = e.instancePath.split('/').slice(1);
-  const named =
-    (e.params as { missingProperty?: string }).missingProperty ??
-    (e.params as { additionalProperty?: string }).additionalProperty;
-  if (named !== undefined) segments.push(named);
-  return segments.reduce((f, s) => (/^\d+$/.test(s) ? `${f}[${s}]` : f ? `${f}.${s}` : s), '');
-}
+const checkShape = compileBodyCheck<BroadcastBatchInput>(BROADCAST_BATCH_SCHEMA);
 
 /**
  * Checks the body of `POST /broadcasts` with the compiled schema, and that `generatedAt` is a real
  * date. Pure. @returns the problems (empty when the body is good), one per field
  */
 export function broadcastBatchProblems(body: unknown): FieldProblem[] {
-  if (!validate(body)) {
-    const problems = new Map<string, FieldProblem>();
-    for (const e of validate.errors ?? []) {
-      const field = fieldOf(e) || 'body';
-      if (!problems.has(field))
-        problems.set(field, { field, rule: e.keyword, message: e.message ?? 'is not valid' });
-    }
-    return [...problems.values()];
-  }
-  return Number.isNaN(Date.parse(body.generatedAt))
+  const shape = checkShape(body);
+  if (!shape.ok) return shape.problems;
+  return Number.isNaN(Date.parse(shape.value.generatedAt))
     ? [{ field: 'generatedAt', rule: 'date-time', message: 'generatedAt must be an ISO 8601 date and time.' }]
     : [];
 }

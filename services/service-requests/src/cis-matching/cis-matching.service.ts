@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type Actor, CIS_CHANGE_TYPE_INFO, DomainValidationError } from '@cms/domain';
+import { type Actor, CIS_CHANGE_TYPE_INFO, DomainValidationError, matchTransaction } from '@cms/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { ServiceRequestBatchService } from '../service-requests/service-request-batch.service';
 import type { BatchServiceRequestItemDto } from '../service-requests/service-request.dto';
@@ -11,7 +11,6 @@ import type {
   MatchView,
   ReferenceDto,
 } from './cis-matching.controller';
-import { matchTransaction } from './cis-match-rules';
 import type { MatchAndRaiseItem } from './match-and-raise.input';
 
 /**

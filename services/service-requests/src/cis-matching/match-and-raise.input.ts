@@ -1,5 +1,4 @@
 import { type PipeTransform } from '@nestjs/common';
-import Ajv, { type ErrorObject } from 'ajv';
 import {
   CIS_CHANGE_TYPES,
   type CisChangeType,
@@ -8,6 +7,7 @@ import {
   PERSON_REFERENCE_KINDS,
   type PersonReferenceKind,
 } from '@cms/domain';
+import { compileBodyCheck } from '@cms/platform';
 
 /** Most transactions in one `POST /cis-matches/raise` call. */
 export const MAX_MATCH_AND_RAISE_ITEMS = 1000;
@@ -65,19 +65,7 @@ export const MATCH_AND_RAISE_SCHEMA = {
 
 // Compiled once, when the module loads: one generated function checks a whole call of 1,000 items
 // (class-validator and class-transformer cost ~9 ms a call of 500 nested items).
-const validate = new Ajv({ allErrors: true, strict: true }).compile<MatchAndRaiseInput>(
-  MATCH_AND_RAISE_SCHEMA,
-);
-
-/** `/items/3/change/type` → `items[3].change.type`; a missing or unknown property is named too. */
-function fieldOf(e: ErrorObject): string {
-  const segments = e.instancePath.split('/').slice(1);
-  const extra =
-    (e.params as { missingProperty?: string }).missingProperty ??
-    (e.params as { additionalProperty?: string }).additionalProperty;
-  if (extra !== undefined) segments.push(extra);
-  return segments.reduce((f, s) => (/^\d+$/.test(s) ? `${f}[${s}]` : f ? `${f}.${s}` : s), '');
-}
+const checkShape = compileBodyCheck<MatchAndRaiseInput>(MATCH_AND_RAISE_SCHEMA);
 
 /**
  * Checks the body of `POST /cis-matches/raise` with the compiled schema, then what a schema cannot
@@ -85,16 +73,11 @@ function fieldOf(e: ErrorObject): string {
  * Pure. @returns the problems (empty when the body is good), fields named `items[i].name`
  */
 export function matchAndRaiseProblems(body: unknown): FieldProblem[] {
-  if (!validate(body)) {
-    return (validate.errors ?? []).map((e) => ({
-      field: fieldOf(e) || 'body',
-      rule: e.keyword,
-      message: e.message ?? 'is not valid',
-    }));
-  }
+  const shape = checkShape(body);
+  if (!shape.ok) return shape.problems;
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
-  body.items.forEach((item, i) => {
+  shape.value.items.forEach((item, i) => {
     if (seen.has(item.idempotencyKey)) {
       problems.push({
         field: `items[${i}].idempotencyKey`,

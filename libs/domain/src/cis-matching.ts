@@ -1,4 +1,5 @@
-import { CIS_CHANGE_TYPE_INFO, type CisChangeType, type ClientRole, outwardRoleName } from '@cms/domain';
+import { CIS_CHANGE_TYPE_INFO, type CisChangeType } from './cis';
+import { type ClientRole, outwardRoleName } from './clients';
 
 /** Most cases one SR links (the batch's limit). */
 export const MAX_CASES_PER_SR = 10;
