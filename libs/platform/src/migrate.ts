@@ -147,3 +147,19 @@ export async function migrateFromEnv(
   );
   return run;
 }
+
+/**
+ * A one-shot command's entry point (a service's `migrate.js`, run by the release's migrations
+ * Job): when `isMain` (`require.main === module`), runs `work` and exits 0 when it resolves, 1
+ * with the reason (a configuration error's message, or the error) when it rejects.
+ */
+export function runAsEntryPoint(isMain: boolean, work: () => Promise<unknown>): void {
+  if (!isMain) return;
+  work().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e instanceof ConfigError ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

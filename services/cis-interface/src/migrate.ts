@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, migrateFromEnv } from '@cms/platform';
+import { migrateFromEnv, runAsEntryPoint } from '@cms/platform';
 import { ENTITIES, MIGRATIONS } from './app.module';
 
 /**
@@ -12,12 +12,4 @@ export function migrate(env: Record<string, string | undefined> = process.env) {
   return migrateFromEnv('cis-interface', { entities: ENTITIES, migrations: MIGRATIONS }, env);
 }
 
-if (require.main === module) {
-  migrate().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      console.error(e instanceof ConfigError ? e.message : e);
-      process.exit(1);
-    },
-  );
-}
+runAsEntryPoint(require.main === module, () => migrate());
