@@ -8,6 +8,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { BaseServiceConfig, ConfigError } from './config';
@@ -45,6 +46,16 @@ const tracer = trace.getTracer('@cms/platform/jobs');
 const DRAIN_TIMEOUT_MS = 20_000;
 /** How long a worker keeps trying to record a job's outcome while the database is away (ms). */
 const SETTLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Retries a queue declaration that PostgreSQL ended as a deadlock (SQLSTATE 40P01), as replicas
+ * declaring the same queues at once on a fresh database do: up to 8 tries, 50 ms doubling to 1 s,
+ * with jitter so the replicas fall out of step.
+ */
+const DECLARE_RETRY = retry(
+  handleWhen((e) => (e as { code?: string }).code === '40P01' || /deadlock detected/.test(String(e))),
+  { maxAttempts: 8, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }) },
+);
 
 /**
  * Durable background work on pg-boss in the service's own database. Jobs written with
@@ -128,18 +139,22 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   /**
    * Declares a queue (idempotent). Must be called before sending to or working it. Declarations run
    * one after another: pg-boss's createQueue takes locks that deadlock when several providers of one
-   * service declare their queues at the same time during start-up.
+   * service declare their queues at the same time during start-up. Replicas of a service starting
+   * together on a fresh database still can (other processes): PostgreSQL then ends one declaration
+   * with a deadlock (40P01), which is retried ({@link DECLARE_RETRY}) instead of ending the replica.
    */
   declare(name: string, policy: QueuePolicy = {}): Promise<void> {
     this.queues.set(name, policy);
     const next = this.declaring.then(() =>
-      this.boss.createQueue(name, {
-        name,
-        retryLimit: policy.retryLimit ?? 10,
-        retryDelay: policy.retryDelaySeconds ?? 1,
-        retryBackoff: true,
-        expireInSeconds: 300,
-      }),
+      DECLARE_RETRY.execute(() =>
+        this.boss.createQueue(name, {
+          name,
+          retryLimit: policy.retryLimit ?? 10,
+          retryDelay: policy.retryDelaySeconds ?? 1,
+          retryBackoff: true,
+          expireInSeconds: 300,
+        }),
+      ),
     );
     this.declaring = next.catch(() => undefined);
     return next;
