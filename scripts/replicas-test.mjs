@@ -16,7 +16,8 @@
 //   - letters dispatched by correspondence's print job.
 // Half way through the broadcast one replica of each of the four services is killed with SIGKILL
 // (no drain); the proxies stop sending to it (a refused connection is tried on the other replica);
-// a replacement starts a few seconds later, as Kubernetes would.
+// a replacement starts a few seconds later, as Kubernetes would. Then a rolling update: a new
+// replica of each starts and an old one gets SIGTERM, drains and exits 0, with no request cut.
 // Then, from the databases: each transaction's SR raised once, each letter issued and dispatched
 // once, each wait-expiry effect applied once, each block one SR, no pg-boss job stuck, audit rows
 // one per effect. Prints the counts and PASS, or FAIL with each failed check (exit 1).
@@ -356,8 +357,11 @@ async function startReplicaOnce(k, logName, name) {
   }
 }
 
-/** Proxy counters: requests, retries on another replica after a refused connection, 502s. */
-const proxyStats = { requests: 0, retried: 0, failed: 0 };
+/**
+ * Proxy counters: requests, retries on another replica after a refused connection, 502s (cut), and
+ * answers of 500 or above from a replica other than 503 (which PeerHttp waits out).
+ */
+const proxyStats = { requests: 0, retried: 0, failed: 0, upstream5xx: 0 };
 function startProxy(k) {
   let next = 0;
   const server = createServer((req, res) => {
@@ -391,6 +395,7 @@ function startProxy(k) {
             agent: false,
           },
           (upRes) => {
+            if (upRes.statusCode >= 500 && upRes.statusCode !== 503) proxyStats.upstream5xx++;
             res.writeHead(upRes.statusCode, upRes.headers);
             upRes.pipe(res);
           },
@@ -742,6 +747,53 @@ log(`SD-2: ${BLOCKS} accounts failed three checks; TD-8: ${TRANSFERS} transfers 
 await Promise.all(['sr', 'ci', 'cs', 'co'].map((k) => startReplica(k, 'c')));
 log('replacement replicas c started and ready');
 
+// A rolling update while the work goes on (maxUnavailable 0): replica d of each service starts, then
+// replica a gets SIGTERM and drains (readiness 503, jobs in hand finished or handed back, requests in
+// flight answered, then exit 0). Nothing may be cut or answered 5xx other than 503 meanwhile.
+await Promise.all(['sr', 'ci', 'cs', 'co'].map((k) => startReplica(k, 'd')));
+const beforeRoll = { ...proxyStats };
+const rolled = ['sr', 'ci', 'cs', 'co'].map((k) => replicas[k].find((r) => r.name === 'a'));
+const rollStatus = (await batchCounts())?.status;
+// Callers keep reading from every service through the proxies while the old replicas drain.
+const ROLL_READS = { sr: '/cases?limit=5', ci: '/cis/status', cs: '/internal/clock', co: '/templates' };
+const rollReads = { answered: 0, refused: [] };
+let rolling = true;
+const readers = Object.entries(ROLL_READS).flatMap(([k, p]) =>
+  [0, 1].map(async () => {
+    while (rolling) {
+      try {
+        await call(k, 'GET', p);
+        rollReads.answered++;
+      } catch (e) {
+        rollReads.refused.push(e.message);
+      }
+    }
+  }),
+);
+await sleep(500);
+for (const r of rolled) r.child.kill('SIGTERM');
+await waitUntil(
+  'the replicas given SIGTERM drained and exited',
+  async () => rolled.every((r) => !r.alive),
+  90_000,
+);
+await sleep(500);
+rolling = false;
+await Promise.all(readers);
+check(
+  rollReads.answered > 0 && rollReads.refused.length === 0,
+  `rolling update: every read made meanwhile answered (${rollReads.answered} answered, ${rollReads.refused.length} not${rollReads.refused.length ? `: ${rollReads.refused[0]}` : ''})`,
+);
+check(
+  rolled.every((r) => r.exit === 0),
+  `rolling update: replica a of each of the four services drained on SIGTERM and exited 0 (exits ${rolled.map((r) => r.exit).join(', ')}; broadcast ${rollStatus} when it began)`,
+);
+check(
+  proxyStats.failed === beforeRoll.failed && proxyStats.upstream5xx === beforeRoll.upstream5xx,
+  `rolling update: no request cut (${proxyStats.failed - beforeRoll.failed}) and no 5xx other than 503 (${proxyStats.upstream5xx - beforeRoll.upstream5xx}) of ${proxyStats.requests - beforeRoll.requests} requests meanwhile`,
+);
+log('rolling update: replicas d started, replicas a drained on SIGTERM');
+
 // CMSL9800/9801 need a caseworker's review before they are sent (X-3): wait for every CMSL9801, then review all.
 await waitUntil(
   'every CMSL9801 issued (SD-10)',
@@ -1019,10 +1071,10 @@ check(
 
 const total = (Date.now() - t0) / 1000;
 console.log(
-  `\nreplicas: 2 each of service-requests, cis-interface, client-security, correspondence (+ 1 replacement each after the kill), 1 cis-simulator; PostgreSQL ${embedded.url.replace(/:[^:@]*@/, ':***@')}`,
+  `\nreplicas: 2 each of service-requests, cis-interface, client-security, correspondence (+ replacement c after the kill and d in the rolling update, each), 1 cis-simulator; PostgreSQL ${embedded.url.replace(/:[^:@]*@/, ':***@')}`,
 );
 console.log(
-  `SIGKILL at ${killedAt}/${TRANSACTIONS} transactions done; proxies: ${proxyStats.requests} requests, ${proxyStats.retried} refused connections retried on the other replica, ${proxyStats.failed} cut (502); security checks retried by the caller: ${checksRetried}`,
+  `SIGKILL at ${killedAt}/${TRANSACTIONS} transactions done; proxies: ${proxyStats.requests} requests, ${proxyStats.retried} refused connections retried on the other replica, ${proxyStats.failed} cut (502), ${proxyStats.upstream5xx} 5xx other than 503 from a replica; security checks retried by the caller: ${checksRetried}`,
 );
 if (startRestarts.length)
   console.log(
