@@ -1014,6 +1014,11 @@ export interface components {
             editable: boolean;
             submittedForApprovalBy: string | null;
             approvedBy: string | null;
+            /**
+             * Format: date-time
+             * @description When the team leader approved it (TD-6, TD-8)
+             */
+            approvedAt: string | null;
             /** Format: date-time */
             nextActionDue: string | null;
             /** @description Why the SR needs a caseworker: a wait expired, or a letter could not be issued (TD-8) */

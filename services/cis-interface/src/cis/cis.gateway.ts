@@ -202,7 +202,7 @@ export class CisGateway {
       };
     }
     if (!body.person) throw new CisTechnicalError('CIS answered a retrieval without a person');
-    const person = body.person as unknown as CisPersonalData;
+    const person = body.person;
     return { kind: 'found', person, raw: { ...body.person } as Record<string, unknown> };
   }
 
@@ -215,7 +215,7 @@ export class CisGateway {
     const data = await this.call('send update', () =>
       this.cis.POST('/cis/updates', {
         params: { header: { 'idempotency-key': idempotencyKey } },
-        body: { ...ref, update: update as never },
+        body: { ...ref, update },
       }),
     );
     if (!isCisUpdateResponseCode(data.responseCode)) {

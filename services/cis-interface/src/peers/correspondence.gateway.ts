@@ -1,19 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { correspondenceClient } from '@cms/clients';
-import type { ClientRole, UkAddress } from '@cms/domain';
+import { correspondenceClient, type CorrespondenceSchemas } from '@cms/clients';
 import { CONFIG, PeerHttp, unwrapPeer } from '@cms/platform';
 import type { CisInterfaceConfig } from '../config';
 
-/** Body of correspondence's `POST /letters` as cis-interface sends it (the BR-8 MOPF letter). */
-export interface IssueLetterRequest {
-  templateCode: 'MOPF_BENEFIT_CLAIM';
-  recipient: { clientId: string; role: ClientRole; name: string; address: UkAddress };
-  caseId: string;
-  caseNumber: string;
-  jurisdiction: 'GB' | 'NI';
-  stage?: string;
-  personalisation: { claimDate: string; benefitName: string };
-}
+/** Body of correspondence's `POST /letters` (its generated type; cis-interface sends the BR-8 MOPF letter). */
+export type IssueLetterRequest = CorrespondenceSchemas['IssueLetterDto'];
 
 /**
  * correspondence as cis-interface uses it: the automated letter to the paying parent when CIS
@@ -35,8 +26,8 @@ export class CorrespondenceGateway {
     return unwrapPeer(
       await this.client.POST('/letters', {
         params: { header: { 'Idempotency-Key': idempotencyKey } },
-        body: body as never,
+        body,
       }),
-    ) as unknown as { id: string };
+    );
   }
 }

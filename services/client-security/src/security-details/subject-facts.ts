@@ -22,14 +22,6 @@ export interface ClientFacts {
   csaArrearsOnly: boolean;
 }
 
-/** The parts of service-requests' SR view read here. */
-interface SrFacts {
-  id: string;
-  type: string;
-  status: string;
-  subject: { clientId: string; role: string } | null;
-}
-
 /**
  * What client-security learns from service-requests, never from the caller (issue #12; SD-4, SD-18,
  * SD-21): whether a client exists and whether their only cases are CSA Arrears Only, whom a
@@ -55,11 +47,8 @@ export class SubjectFacts {
     const client = unwrapPeer(res);
     // GET /cases/{id} documents no response schema; read only the flag it carries.
     const cases = await Promise.all(
-      client.cases.map(
-        async (c) =>
-          unwrapPeer(
-            await this.serviceRequests.GET('/cases/{id}', { params: { path: { id: c.caseId } } }),
-          ) as unknown as { csaArrearsOnly?: boolean },
+      client.cases.map(async (c) =>
+        unwrapPeer(await this.serviceRequests.GET('/cases/{id}', { params: { path: { id: c.caseId } } })),
       ),
     );
     return {
@@ -99,7 +88,7 @@ export class SubjectFacts {
       params: { path: { id: serviceRequestId } },
     });
     if (res.response.status === 404) throw new ServiceRequestNotFoundError(serviceRequestId);
-    const sr = unwrapPeer(res) as unknown as SrFacts;
+    const sr = unwrapPeer(res);
     if (sr.type !== SECURITY_DETAILS_SR_TYPE) {
       throw new ServiceRequestNotApplicableError(
         serviceRequestId,

@@ -9,18 +9,6 @@ const TRANSFER_SR_TYPE = 'DATA_TRANSFER';
 /** Where the `approve` transition leaves a transfer SR (libs/sr-rules, docs/sr-status-rules.md; TD-6, TD-8). */
 export const APPROVED_TL = { status: 'In Progress', subStatus: 'Approved TL' } as const;
 
-/** The parts of service-requests' SR view read here. */
-interface SrApprovalFacts {
-  id: string;
-  type: string;
-  status: string;
-  subStatus: string | null;
-  caseIds: string[];
-  approvedBy: string | null;
-  submittedForApprovalBy: string | null;
-  approvedAt?: string | null;
-}
-
 /** What a CMSL0406 request says about its approval. */
 export interface ClaimedApproval {
   serviceRequestId: string;
@@ -55,7 +43,7 @@ export class ApprovalLookup {
     const res = await this.serviceRequests.GET('/service-requests/{id}', { params: { path: { id } } });
     if (res.response.status === 404)
       throw new ApprovalNotConfirmedError(id, 'service-requests holds no SR ' + id);
-    const sr = unwrapPeer(res) as unknown as SrApprovalFacts;
+    const sr = unwrapPeer(res);
     if (sr.type !== TRANSFER_SR_TYPE) {
       throw new ApprovalNotConfirmedError(id, `it is a ${sr.type} SR, not Transfer Data Between Clients`);
     }

@@ -57,7 +57,7 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
           throw new DomainError('NO_MOBILE', 'precondition', 'The client has no mobile number for the SMS.');
         unwrapPeer(
           await this.correspondence.POST('/sms', {
-            params: { header: { 'idempotency-key': idempotencyKey } },
+            params: { header: { 'Idempotency-Key': idempotencyKey } },
             body: {
               templateCode: job.letter,
               recipient: { clientId: ctx.recipient.id, mobilePhone: ctx.recipient.mobilePhone },
@@ -65,7 +65,7 @@ export class LetterDeliveryWorker implements OnApplicationBootstrap {
               jurisdiction: ctx.case.jurisdiction,
               personalisation: {},
             },
-          } as never),
+          }),
         );
       } else {
         if (!ctx.recipient.address)

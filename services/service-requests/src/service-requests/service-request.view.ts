@@ -86,6 +86,12 @@ export class ServiceRequestView {
   @ApiProperty({ description: 'Fields may be edited now (false after TL approval: TD-8)' }) editable: boolean;
   @ApiField({ type: 'string', nullable: true }) submittedForApprovalBy: string | null;
   @ApiField({ type: 'string', nullable: true }) approvedBy: string | null;
+  @ApiField({
+    type: 'date-time',
+    nullable: true,
+    description: 'When the team leader approved it (TD-6, TD-8)',
+  })
+  approvedAt: Date | null;
   @ApiField({ type: 'date-time', nullable: true }) nextActionDue: Date | null;
   @ApiField({
     type: 'string',
@@ -167,6 +173,7 @@ export function toView(
     editable: extra.editable,
     submittedForApprovalBy: sr.submittedForApprovalBy,
     approvedBy: sr.approvedBy,
+    approvedAt: sr.approvedAt,
     nextActionDue: sr.nextActionDue,
     flag: sr.flag,
     queue: sr.queue,
