@@ -201,7 +201,7 @@ async function baselineServer() {
 async function main() {
   const { default: autocannon } = await import('autocannon');
   const { freePort } = await import('../lib/embedded-pg.mjs');
-  const { benchEnvironment, benchToken } = await import('./lib/bench-env.mjs');
+  const { benchEnvironment, benchToken, whenReady } = await import('./lib/bench-env.mjs');
 
   const SMOKE = argv.includes('--smoke');
   const opt = (name, def, smokeDef = def) => {
@@ -259,30 +259,12 @@ async function main() {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
-    const base = `http://${HOST}:${port}`;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
-      try {
-        const res = await fetch(base + readyPath);
-        if (res.status < 500) break;
-      } catch {
-        /* not up yet */
-      }
-      if (Date.now() > deadline) throw new Error(`${name} did not become ready`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return {
-      base,
-      pid: child.pid,
-      stop: () =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    };
+    return whenReady(child, {
+      name,
+      base: `http://${HOST}:${port}`,
+      readyPath,
+      isReady: (res) => res.status < 500,
+    });
   }
 
   const profile = PROFILE_DIR

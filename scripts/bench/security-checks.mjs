@@ -38,7 +38,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../lib/embedded-pg.mjs';
-import { benchEnvironment, benchToken } from './lib/bench-env.mjs';
+import { benchEnvironment, benchToken, whenReady } from './lib/bench-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -192,29 +192,7 @@ async function startBuilt(service, env) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   started.push(child);
-  const base = `http://${HOST}:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${service} exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${base}/health/ready`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${service} did not become ready`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    base,
-    pid: child.pid,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
-  };
+  return whenReady(child, { name: service, base: `http://${HOST}:${port}`, killAfterMs: 10_000 });
 }
 
 // service-requests, which client-security asks about every subject; its own peers are nowhere

@@ -58,3 +58,37 @@ export function benchToken(secret, sub, roles) {
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(secret));
 }
+
+/**
+ * Waits until the server `child` (listening at `base`) answers `readyPath` in a way `isReady`
+ * accepts (default: 2xx), for at most 60 s; throws naming `name` when the child exits first or time
+ * runs out. Returns `{ base, pid, stop }`: `stop()` sends SIGTERM (the service drains), then
+ * SIGKILL after `killAfterMs`, and resolves when the child has exited.
+ */
+export async function whenReady(
+  child,
+  { name, base, readyPath = '/health/ready', isReady = (res) => res.ok, killAfterMs = 15_000 },
+) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
+    try {
+      if (isReady(await fetch(base + readyPath))) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), killAfterMs).unref();
+      }),
+  };
+}

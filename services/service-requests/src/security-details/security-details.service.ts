@@ -239,40 +239,42 @@ export class SecurityDetailsService {
         actor,
         origin: 'procedure',
       });
+      // A retry takes the step's pending intent and its key; otherwise a new attempt with a new key.
       const pending = await m.findOneBy(SecurityStepIntent, { srId: id, step: step.step, state: 'pending' });
-      if (pending) {
-        await recordAudit(m, {
-          entityType: 'service-request',
-          entityId: id,
-          action: 'security-step-retried',
-          after: { step: step.step, idempotencyKey: pending.idempotencyKey, ...step.request },
-        });
-        return pending;
-      }
-      const attempt =
-        1 + (await m.countBy(SecurityStepIntent, { srId: id, step: step.step, srVersion: version }));
-      const intent = m.create(SecurityStepIntent, {
-        srId: id,
-        step: step.step,
-        srVersion: version,
-        attempt,
-        idempotencyKey: securityStepKey(id, step.step, version, attempt),
-        state: 'pending',
-        request: step.request,
-        outcome: null,
-        refusalCode: null,
-        requestedBy: actor.id,
-        requestedAt: this.clock.now(),
-        settledAt: null,
-      });
-      await m.save(intent);
+      const intent = pending ?? (await m.save(await this.newIntent(m, id, version, actor, step)));
       await recordAudit(m, {
         entityType: 'service-request',
         entityId: id,
-        action: 'security-step-requested',
+        action: pending ? 'security-step-retried' : 'security-step-requested',
         after: { step: step.step, idempotencyKey: intent.idempotencyKey, ...step.request },
       });
       return intent;
+    });
+  }
+
+  /** A new intent for `step`: the next attempt at this SR version, its key derived from both. */
+  private async newIntent(
+    m: EntityManager,
+    id: string,
+    version: number,
+    actor: Actor,
+    step: PeerStep,
+  ): Promise<SecurityStepIntent> {
+    const attempt =
+      1 + (await m.countBy(SecurityStepIntent, { srId: id, step: step.step, srVersion: version }));
+    return m.create(SecurityStepIntent, {
+      srId: id,
+      step: step.step,
+      srVersion: version,
+      attempt,
+      idempotencyKey: securityStepKey(id, step.step, version, attempt),
+      state: 'pending',
+      request: step.request,
+      outcome: null,
+      refusalCode: null,
+      requestedBy: actor.id,
+      requestedAt: this.clock.now(),
+      settledAt: null,
     });
   }
 
