@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Actor, CIS_CHANGE_TYPE_INFO, DomainValidationError, matchTransaction } from '@cms/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import { ServiceRequestBatchService } from '../service-requests/service-request-batch.service';
+import { earlierSrs, ServiceRequestBatchService } from '../service-requests/service-request-batch.service';
 import type { BatchServiceRequestItemDto } from '../service-requests/service-request.dto';
 import type { BatchResultView } from '../service-requests/service-request.view';
 import type {
@@ -42,14 +42,10 @@ export class CisMatchingService {
   async matchAndRaise(items: MatchAndRaiseItem[], actor: Actor): Promise<MatchAndRaiseResultView[]> {
     return this.db.transaction(async (m) => {
       const byRef = await this.matchWith(m, items);
-      const earlier = new Map(
-        (
-          await m.query<{ key: string; client_id: string | null; role: string | null }[]>(
-            `SELECT idempotency_key AS key, subject_client_id AS client_id, subject_role AS role
-               FROM service_request WHERE idempotency_key = ANY($1::text[])`,
-            [items.map((i) => i.idempotencyKey)],
-          )
-        ).map((r) => [r.key, r]),
+      // One look-up of the keys for both this answer and the SR batch (in this transaction).
+      const earlier = await earlierSrs(
+        m,
+        items.map((i) => i.idempotencyKey),
       );
       const results: MatchAndRaiseResultView[] = [];
       const toRaise: { at: number; item: BatchServiceRequestItemDto }[] = [];
@@ -64,8 +60,8 @@ export class CisMatchingService {
           'unmatched' in found
             ? {
                 idempotencyKey: item.idempotencyKey,
-                clientId: before?.client_id ?? null,
-                role: before?.role ?? null,
+                clientId: before?.subjectClientId ?? null,
+                role: before?.subjectRole ?? null,
                 caseIds: [],
                 // An unmatched sensitivity change still says the person is nationally sensitive (X-1).
                 nationallySensitive: info.sensitiveCaseTeam,
@@ -105,6 +101,7 @@ export class CisMatchingService {
               toRaise.map((t) => t.item),
               actor,
               m,
+              earlier,
             )
           : [];
       } catch (e) {
