@@ -5,6 +5,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { businessNow } from './clock-timestamps';
 import { RequestContext } from './request-context';
+import type { SqlStatement } from './statements';
 
 /**
  * One audited change (X-2): who, when, from which source, to what, and the record before and
@@ -75,18 +76,30 @@ export interface AuditEntry {
  */
 export async function recordAudit(manager: EntityManager, ...entries: AuditEntry[]): Promise<void> {
   if (!entries.length) return;
+  const { sql, params } = auditStatement(manager, entries);
+  await manager.query(sql, params);
+}
+
+/**
+ * The INSERT that {@link recordAudit} sends, not yet sent: to be combined with the change it
+ * describes into one statement ({@link combineWrites}), so both commit together in one round trip.
+ * Actor, request id and time are read now, from the current request and `manager`'s clock.
+ * @throws Error when `entries` is empty
+ */
+export function auditStatement(manager: EntityManager, entries: readonly AuditEntry[]): SqlStatement {
+  if (!entries.length) throw new Error('auditStatement needs at least one entry');
   const actor = RequestContext.actor();
   const requestId = RequestContext.requestId() ?? null;
   const onBehalfOf = RequestContext.onBehalfOf() ?? null;
   const json = (v: object | null | undefined) => (v === null || v === undefined ? null : JSON.stringify(v));
-  await manager.query(
-    `INSERT INTO audit_log (actor_id, actor_roles, source, entity_type, entity_id, action, before, after, request_id,
+  return {
+    sql: `INSERT INTO audit_log (actor_id, actor_roles, source, entity_type, entity_id, action, before, after, request_id,
                             on_behalf_of, occurred_at)
      SELECT u.actor_id, string_to_array(u.roles, ','), u.source, u.entity_type, u.entity_id, u.action,
             u.before, u.after, $9::text, $10::text, COALESCE($11::timestamptz, now())
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
          AS u(actor_id, roles, source, entity_type, entity_id, action, before, after)`,
-    [
+    params: [
       entries.map((e) => e.actorId ?? actor?.id ?? 'system'),
       entries.map((e) => [...(e.actorRoles ?? actor?.roles ?? [])].join(',')),
       entries.map((e) => e.source ?? 'api'),
@@ -99,7 +112,7 @@ export async function recordAudit(manager: EntityManager, ...entries: AuditEntry
       onBehalfOf,
       businessNow(manager) ?? null,
     ],
-  );
+  };
 }
 
 /** Migration SQL for the audit table, shared by every service's first migration. */

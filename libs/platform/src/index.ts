@@ -12,6 +12,7 @@ export * from './database';
 export * from './migrate';
 export * from './jobs';
 export * from './audit';
+export * from './statements';
 export * from './clock-timestamps';
 export * from './audit.view';
 export * from './problem.view';

@@ -2,7 +2,8 @@
 // Reads a V8 CPU profile (node --cpu-prof) and prints where the time went: busy vs idle, self time
 // by package (node_modules/<name>, our own libs and services, Node core, GC) and the top frames by
 // self time. For the benchmarks' --profile option (scripts/bench/api.mjs, broadcast.mjs).
-// Usage: node scripts/bench/lib/cpu-profile-top.mjs FILE.cpuprofile [--top 30]
+// Usage: node scripts/bench/lib/cpu-profile-top.mjs FILE.cpuprofile [--top 30] [--last SECONDS]
+// (--last: only the profile's last SECONDS, e.g. the measured run without the seeding before it)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -11,11 +12,19 @@ import path from 'node:path';
  * time in milliseconds. A frame's group is its npm package, `@cms/<lib>` or `service:<name>` for
  * our code, `node` for Node core, or the V8 pseudo-frame's name ((garbage collector), (program)).
  */
-export function summariseProfile(profile) {
+export function summariseProfile(profile, { lastSeconds = Infinity } = {}) {
   const { nodes, samples, timeDeltas } = profile;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const self = new Map();
-  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (timeDeltas[i] ?? 0) / 1000));
+  // With lastSeconds, only the samples of the profile's last seconds (e.g. the measured run, not
+  // the seeding before it).
+  const total = timeDeltas.reduce((a, d) => a + d, 0);
+  const from = total - lastSeconds * 1e6;
+  let at = 0;
+  samples.forEach((id, i) => {
+    at += timeDeltas[i] ?? 0;
+    if (at >= from) self.set(id, (self.get(id) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
+  });
   const groupOf = (url) => {
     if (!url) return null;
     const nm = url.lastIndexOf('node_modules/');
@@ -72,11 +81,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const file = process.argv[2];
   const topAt = process.argv.indexOf('--top');
   const TOP = topAt > 0 ? Number(process.argv[topAt + 1]) : 30;
+  const lastAt = process.argv.indexOf('--last');
+  const lastSeconds = lastAt > 0 ? Number(process.argv[lastAt + 1]) : Infinity;
   if (!file) {
-    console.error('usage: cpu-profile-top.mjs FILE.cpuprofile [--top 30]');
+    console.error('usage: cpu-profile-top.mjs FILE.cpuprofile [--top 30] [--last SECONDS]');
     process.exit(2);
   }
-  const s = summariseProfile(JSON.parse(readFileSync(file, 'utf8')));
+  const s = summariseProfile(JSON.parse(readFileSync(file, 'utf8')), { lastSeconds });
   const busy = s.totalMs - s.idleMs;
   const pct = (ms) => `${((100 * ms) / busy).toFixed(1)}%`.padStart(6);
   console.log(

@@ -109,6 +109,70 @@ describe('service-requests: SRs through the shared rules, on real PostgreSQL', (
     });
   });
 
+  it('answers a raise with exactly what a read of the SR then answers (one statement, no read-back)', async () => {
+    const raise = async (body: Record<string, unknown>) =>
+      (await api().post('/service-requests').auth(cw, { type: 'bearer' }).send(body).expect(201)).body;
+    const shapes: Record<string, unknown>[] = [
+      {
+        type: 'PERSONAL_DETAILS_CHANGE',
+        path: 'address',
+        source: 'PWC',
+        reportedBy: { firstName: 'Sarah', lastName: 'Okafor' },
+        subject: { clientId: pwcId, role: 'PWC' },
+        caseIds: [caseId],
+        note: 'Client rang to report a change of address.',
+      },
+      {
+        type: 'PERSONAL_DETAILS_CHANGE',
+        path: 'address',
+        source: 'NRP',
+        subject: { clientId: nrpId, role: 'NRP' },
+        caseIds: [caseId],
+      },
+      {
+        type: 'SECURITY_DETAILS',
+        source: 'PWC',
+        subject: { clientId: pwcId, role: 'PWC' },
+        caseIds: [caseId],
+        note: 'Asked to change the PIN.',
+      },
+    ];
+    for (const body of shapes) {
+      const raised = await raise(body);
+      expect(raised).toEqual(await get(raised.id));
+      expect(raised.notes).toHaveLength(body.note ? 1 : 0);
+    }
+  });
+
+  it('takes an SR number only for a raise that passes its checks (refused input uses none)', async () => {
+    const body = {
+      type: 'PERSONAL_DETAILS_CHANGE',
+      path: 'address',
+      source: 'PWC',
+      subject: { clientId: pwcId, role: 'PWC' },
+      caseIds: [caseId],
+    };
+    const first = (await api().post('/service-requests').auth(cw, { type: 'bearer' }).send(body).expect(201))
+      .body;
+    const refused = await api()
+      .post('/service-requests')
+      .auth(cw, { type: 'bearer' })
+      .send({ ...body, subject: { clientId: nrpId, role: 'PWC' } })
+      .expect(400);
+    expect(refused.body.errors ?? refused.body.problems ?? refused.body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'subject', requirementId: 'SD-6' })]),
+    );
+    await api()
+      .post('/service-requests')
+      .auth(cw, { type: 'bearer' })
+      .send({ ...body, caseIds: ['6f1c7d1e-0000-4000-8000-000000000000'] })
+      .expect(400);
+    const next = (await api().post('/service-requests').auth(cw, { type: 'bearer' }).send(body).expect(201))
+      .body;
+    const n = (sr: { srNumber: string }) => Number(sr.srNumber.slice(2));
+    expect(n(next)).toBe(n(first) + 1);
+  });
+
   it('[SD-7] [SD-8] [SD-9] [SD-10] [SD-12] walks the phone path: plan, Security Details, CMSL9800 and Wait 7 days, CMSL9801, then rejection', async () => {
     let sr = await raiseSecurity();
     expect(sr.activityPlan).toEqual([]);

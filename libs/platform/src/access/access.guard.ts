@@ -48,6 +48,14 @@ export interface AccessRepository {
    * the caller gets 503, never the record.
    */
   sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * Optional: whether ANY of the given records (several kinds at once) is nationally sensitive, in
+   * one question where the repository can (one query instead of one a kind). Same answers as
+   * {@link sensitiveAmong} for each kind; a kind it cannot answer for counts as sensitive (deny by
+   * default). The guard uses it when a route names records of more than one kind.
+   * @throws DomainError(unavailable) when it cannot tell
+   */
+  anySensitive?(asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>): Promise<boolean>;
 }
 
 type AccessRequest = FastifyRequest & { actor?: Actor; params: unknown; query: unknown; body: unknown };
@@ -91,10 +99,15 @@ async function decide(
     ids.filter((id) => isRecordKey(resource, id)).forEach((id) => set.add(id));
     byKind.set(resource, set);
   }
-  for (const [kind, ids] of byKind) {
-    if (!ids.size) continue;
-    if (!repo) throw new Error(`No access repository in this service for ${kind}`);
-    const sensitive = await repo.sensitiveAmong(kind, [...ids]);
+  const asks = [...byKind].filter(([, ids]) => ids.size).map(([kind, ids]) => ({ kind, ids: [...ids] }));
+  if (!asks.length) return;
+  if (!repo) throw new Error(`No access repository in this service for ${asks[0].kind}`);
+  if (asks.length > 1 && repo.anySensitive) {
+    if (await repo.anySensitive(asks)) throw new InsufficientAccessError(undefined, requirementId);
+    return;
+  }
+  for (const { kind, ids } of asks) {
+    const sensitive = await repo.sensitiveAmong(kind, ids);
     if (sensitive.size) throw new InsufficientAccessError(undefined, requirementId);
   }
 }

@@ -61,4 +61,28 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
     }
     return found;
   }
+
+  /**
+   * Whether any of the records asked about is nationally sensitive: every kind's query in one
+   * UNION ALL, stopping at the first row (X-1; the guard asks this when a route names a client and
+   * its cases, as raising an SR does). A kind without a query is sensitive (deny by default).
+   */
+  async anySensitive(asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>): Promise<boolean> {
+    const parts: string[] = [];
+    const params: (readonly string[])[] = [];
+    for (const { kind, ids } of asks) {
+      if (!ids.length) continue;
+      if (kind === 'work-queue') {
+        if ((await this.sensitiveAmong(kind, ids)).size) return true;
+        continue;
+      }
+      const queries = QUERIES[kind];
+      if (!queries) return true;
+      params.push(ids);
+      for (const sql of queries) parts.push(`(${sql.replace(/\$1\b/g, `$${params.length}`)})`);
+    }
+    if (!parts.length) return false;
+    const rows = await this.db.query<unknown[]>(`${parts.join(' UNION ALL ')} LIMIT 1`, params);
+    return rows.length > 0;
+  }
 }

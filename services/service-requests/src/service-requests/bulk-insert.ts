@@ -1,4 +1,4 @@
-import { businessNow } from '@cms/platform';
+import { businessNow, type SqlStatement } from '@cms/platform';
 import type { EntityManager } from 'typeorm';
 import type { ServiceRequest } from './service-request.entity';
 
@@ -18,9 +18,18 @@ import type { ServiceRequest } from './service-request.entity';
  */
 export async function insertServiceRequests(m: EntityManager, srs: readonly ServiceRequest[]): Promise<void> {
   if (!srs.length) return;
+  const { sql, params } = serviceRequestsInsert(srs);
+  await m.query(sql, params);
+}
+
+/**
+ * The INSERT {@link insertServiceRequests} sends, not yet sent (to combine with the SR's links and
+ * audit row into one statement: combineWrites). `srs` must not be empty.
+ */
+export function serviceRequestsInsert(srs: readonly ServiceRequest[]): SqlStatement {
   const col = <T>(f: (sr: ServiceRequest) => T | undefined) => srs.map((sr) => f(sr) ?? null);
-  await m.query(
-    `INSERT INTO service_request
+  return {
+    sql: `INSERT INTO service_request
        (id, sr_number, type, path, process, area, sub_area, status, sub_status, resolution_code, source,
         reported_by_first_name, reported_by_last_name, subject_client_id, subject_role, change_type, details,
         read_only, submitted_for_approval_by, approved_by, approved_at, next_action_due, flag, queue, owner,
@@ -31,7 +40,7 @@ export async function insertServiceRequests(m: EntityManager, srs: readonly Serv
        $18::boolean[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[], $23::text[], $24::text[],
        $25::text[], $26::boolean[], $27::timestamptz[], $28::text[], $29::text[], $30::timestamptz[], $31::int[],
        $32::timestamptz[], $33::timestamptz[])`,
-    [
+    params: [
       col((s) => s.id),
       col((s) => s.srNumber),
       col((s) => s.type),
@@ -66,7 +75,7 @@ export async function insertServiceRequests(m: EntityManager, srs: readonly Serv
       col((s) => s.createdAt),
       col((s) => s.updatedAt ?? s.createdAt),
     ],
-  );
+  };
 }
 
 /** Links SRs to cases in one statement: `links` as `{ srId, caseId }` pairs. */
@@ -75,10 +84,16 @@ export async function insertCaseLinks(
   links: readonly { srId: string; caseId: string }[],
 ): Promise<void> {
   if (!links.length) return;
-  await m.query(`INSERT INTO sr_case_link (sr_id, case_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [
-    links.map((l) => l.srId),
-    links.map((l) => l.caseId),
-  ]);
+  const { sql, params } = caseLinksInsert(links);
+  await m.query(sql, params);
+}
+
+/** The INSERT {@link insertCaseLinks} sends, not yet sent (combineWrites). */
+export function caseLinksInsert(links: readonly { srId: string; caseId: string }[]): SqlStatement {
+  return {
+    sql: `INSERT INTO sr_case_link (sr_id, case_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])`,
+    params: [links.map((l) => l.srId), links.map((l) => l.caseId)],
+  };
 }
 
 /** Appends notes in one statement (sr_note is append-only; created_at is the service's clock, #12). */
@@ -87,9 +102,23 @@ export async function insertNotes(
   notes: readonly { srId: string; text: string; author: string }[],
 ): Promise<void> {
   if (!notes.length) return;
-  await m.query(
-    `INSERT INTO sr_note (sr_id, text, author, created_at)
+  const { sql, params } = notesInsert(m, notes);
+  await m.query(sql, params);
+}
+
+/** The INSERT {@link insertNotes} sends, not yet sent (combineWrites); dated by `m`'s clock. */
+export function notesInsert(
+  m: EntityManager,
+  notes: readonly { srId: string; text: string; author: string }[],
+): SqlStatement {
+  return {
+    sql: `INSERT INTO sr_note (sr_id, text, author, created_at)
      SELECT u.*, COALESCE($4::timestamptz, now()) FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u`,
-    [notes.map((n) => n.srId), notes.map((n) => n.text), notes.map((n) => n.author), businessNow(m) ?? null],
-  );
+    params: [
+      notes.map((n) => n.srId),
+      notes.map((n) => n.text),
+      notes.map((n) => n.author),
+      businessNow(m) ?? null,
+    ],
+  };
 }

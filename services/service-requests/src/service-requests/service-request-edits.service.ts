@@ -104,7 +104,7 @@ export class ServiceRequestEditsService {
           { subject: dto.subject, caseIds: dto.caseIds },
         );
         const caseIds = dto.caseIds ?? loaded.caseIds;
-        const cases = await loadLinkedCases(
+        const { cases } = await loadLinkedCases(
           m,
           caseIds,
           dto.subject ??

@@ -32,6 +32,35 @@ export class ServiceRequestReadsService {
     return this.view(loadedFromRow(manager, row), actor);
   }
 
+  /**
+   * The view of an SR just raised, from what was written instead of read back (issue 17: one round
+   * trip fewer a raise): `sr` as inserted (every column set), its linked case ids in order with the
+   * first one's stage, the note rows the insert returned (keyed by column name), no activity steps
+   * and no step pending yet. GET /service-requests/{id} answers the same (service-requests.e2e).
+   */
+  viewOfRaised(
+    m: EntityManager,
+    raised: {
+      sr: ServiceRequest;
+      caseIds: string[];
+      stage: string | null;
+      noteRows: Record<string, unknown>[];
+    },
+    actor: Actor,
+  ): ServiceRequestView {
+    return this.view(
+      {
+        sr: raised.sr,
+        steps: [],
+        notes: raised.noteRows.map((r) => hydrate(m, SrNote, r)),
+        caseIds: raised.caseIds,
+        stage: raised.stage,
+        pendingSteps: [],
+      },
+      actor,
+    );
+  }
+
   /** Lists SRs of a case or client (newest first); sensitive ones only with sensitive access. */
   async list(q: ListServiceRequestsQuery, actor: Actor): Promise<ServiceRequestView[]> {
     const qb = this.db.manager

@@ -1,0 +1,28 @@
+/** One SQL statement with its positional parameters (`$1`, `$2`, …), not yet sent. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Several writes as ONE statement: each becomes a data-modifying CTE (`WITH w1 AS (…), w2 AS (…)
+ * SELECT …`), with its parameters renumbered after the ones before it. PostgreSQL runs every CTE
+ * whether or not it is referenced, and one statement is atomic on its own, so the writes commit or
+ * fail together without BEGIN/COMMIT round trips; foreign keys between them are checked at the end
+ * of the statement, so a row and the rows that reference it can go in the same call.
+ * The statements' SQL must be our own: `$n` is rewritten wherever it appears (no dollar-quoted
+ * strings, no `$` in literals). Only INSERT/UPDATE/DELETE fit (a write's RETURNING rows are not
+ * returned); `result` (default `SELECT 1`) is the final query, and may read a CTE as `w1`, `w2`, ….
+ * @throws Error when given no statement
+ */
+export function combineWrites(statements: readonly SqlStatement[], result = 'SELECT 1'): SqlStatement {
+  if (!statements.length) throw new Error('combineWrites needs at least one statement');
+  const params: unknown[] = [];
+  const parts = statements.map((s, i) => {
+    const offset = params.length;
+    params.push(...s.params);
+    const sql = s.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `w${i + 1} AS (${sql})`;
+  });
+  return { sql: `WITH ${parts.join(',\n')}\n${result}`, params };
+}
