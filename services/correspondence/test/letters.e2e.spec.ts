@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@cms/domain';
+import type { Clock, Role } from '@cms/domain';
+import { CLOCK, JobQueue } from '@cms/platform';
 import { eventually } from '@cms/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { BankDetailsCipher } from '../src/crypto/bank-details-cipher';
+import { DispatchService } from '../src/gateways/dispatch.service';
+import { GatewayRejectedError, type PrintGateway, type SmsGateway } from '../src/gateways/gateways';
 import {
   approvedLetterBody,
   approvedTransfer,
@@ -547,6 +551,59 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
         .post(`/letters/${(await issue(s.url, letterBody('CMSL0405'))).body.id}/review`)
         .set(await auth(['caseworker']));
       expect(notNeeded.status).toBe(422);
+    });
+
+    it('settles a letter once: a print gateway refusal moves it created → failed with the reason, audited; a second delivery of the job changes nothing', async () => {
+      // CMSL9800 waits for review, so no worker dispatches it; this dispatcher's print gateway refuses.
+      const res = await issue(s.url, letterBody('CMSL9800'));
+      expect(res.body.status).toBe('created');
+      const printed: string[] = [];
+      const refusing: PrintGateway = {
+        print: (r) => {
+          printed.push(`${r.itemId} ${r.pageCount} ${r.sha256} ${r.pdf.subarray(0, 5).toString('latin1')}`);
+          return Promise.reject(new GatewayRejectedError('address not deliverable'));
+        },
+      };
+      const dispatcher = new DispatchService(
+        db,
+        s.app.get<Clock>(CLOCK),
+        s.app.get(JobQueue),
+        s.app.get(BankDetailsCipher),
+        refusing,
+        {} as SmsGateway,
+      );
+      const [before] = await db.query(`SELECT version FROM correspondence_item WHERE id = $1`, [res.body.id]);
+      await dispatcher.dispatch(res.body.id);
+      await dispatcher.dispatch(res.body.id);
+      expect(printed).toEqual([`${res.body.id} ${res.body.pageCount} ${res.body.pdfSha256} %PDF-`]);
+      const [row] = await db.query(
+        `SELECT status, status_reason, sent_at, version, status_changed_at = updated_at AS dated FROM correspondence_item WHERE id = $1`,
+        [res.body.id],
+      );
+      expect(row).toEqual({
+        status: 'failed',
+        status_reason: 'Refused by the print gateway: address not deliverable',
+        sent_at: null,
+        version: before.version + 1,
+        dated: true,
+      });
+      const audit = await db.query(
+        `SELECT action, source, actor_id, before, after FROM audit_log WHERE entity_id = $1 ORDER BY occurred_at`,
+        [res.body.id],
+      );
+      expect(audit.slice(1)).toEqual([
+        {
+          action: 'failed',
+          source: 'print-gateway',
+          actor_id: 'correspondence-dispatch',
+          before: { status: 'created' },
+          after: {
+            status: 'failed',
+            reason: 'Refused by the print gateway: address not deliverable',
+            gatewayReference: null,
+          },
+        },
+      ]);
     });
 
     it('[SD-16] sends an SMS through the SMS gateway (idempotent), and only the system sends SMS', async () => {

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Clock } from '@cms/domain';
+import type { Clock, UkAddress } from '@cms/domain';
 import { CLOCK, JobQueue, recordAudit } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { BankDetailsCipher } from '../crypto/bank-details-cipher';
-import { CorrespondenceItem, LetterPdf } from '../letters/correspondence-item.entity';
 import {
   GatewayRejectedError,
   PRINT_GATEWAY,
@@ -19,6 +18,22 @@ export const DISPATCH_QUEUE = 'correspondence.dispatch';
 /** Dispatch workers per replica, and jobs each fetches at a time. */
 const DISPATCH_WORKERS = 2;
 const DISPATCH_BATCH_SIZE = 20;
+
+/** What dispatching reads of an item and its PDF (one query). */
+interface DispatchRow {
+  id: string;
+  channel: 'letter' | 'sms';
+  status: string;
+  templateCode: string;
+  recipientName: string | null;
+  recipientAddress: UkAddress | null;
+  mobilePhone: string | null;
+  smsText: string | null;
+  content: Buffer | null;
+  encrypted: boolean | null;
+  pageCount: number | null;
+  sha256: string | null;
+}
 
 /** Payload of a dispatch job. */
 export interface DispatchJob {
@@ -68,16 +83,27 @@ export class DispatchService implements OnModuleInit {
     await this.jobs.sendInTransaction<DispatchJob>(manager, DISPATCH_QUEUE, { itemId });
   }
 
-  /** Dispatches one item (the job handler). Does nothing when the item is no longer `created`. */
+  /**
+   * Dispatches one item (the job handler). Does nothing when the item is no longer `created`.
+   * The item and its PDF are read in one query, and the status moved by one conditional UPDATE
+   * (plain SQL: TypeORM's find, lock-then-save and its re-read cost more than the work, issue 17).
+   */
   async dispatch(itemId: string): Promise<void> {
-    const item = await this.db.manager.findOneBy(CorrespondenceItem, { id: itemId });
+    const [item] = await this.db.query<DispatchRow[]>(
+      `SELECT i.id, i.channel, i.status, i.template_code AS "templateCode", i.recipient_name AS "recipientName",
+              i.recipient_address AS "recipientAddress", i.mobile_phone AS "mobilePhone", i.sms_text AS "smsText",
+              p.content, p.encrypted, p.page_count AS "pageCount", p.sha256
+         FROM correspondence_item i LEFT JOIN letter_pdf p ON i.channel = 'letter' AND p.item_id = i.id
+        WHERE i.id = $1`,
+      [itemId],
+    );
     if (!item || item.status !== 'created') return;
     const key = `dispatch:${item.id}`;
     let reference: string;
     try {
       if (item.channel === 'letter') {
-        const pdf = await this.db.manager.findOneByOrFail(LetterPdf, { itemId: item.id });
-        const bytes = pdf.encrypted ? this.cipher.open(pdf.content, pdfContext(item.id)) : pdf.content;
+        if (!item.content) throw new Error(`Letter ${item.id} has no PDF`);
+        const bytes = item.encrypted ? this.cipher.open(item.content, pdfContext(item.id)) : item.content;
         ({ reference } = await this.print.print(
           {
             itemId: item.id,
@@ -85,8 +111,8 @@ export class DispatchService implements OnModuleInit {
             recipientName: item.recipientName!,
             address: item.recipientAddress!,
             pdf: bytes,
-            pageCount: pdf.pageCount,
-            sha256: pdf.sha256,
+            pageCount: item.pageCount!,
+            sha256: item.sha256!,
           },
           key,
         ));
@@ -108,6 +134,11 @@ export class DispatchService implements OnModuleInit {
     await this.settle(item.id, 'sent', null, reference);
   }
 
+  /**
+   * Moves a `created` item to `sent` or `failed` with its audit row, in one transaction: the UPDATE
+   * takes the row lock and changes it only while it is still `created` (as the entity's save would,
+   * with its version), so a concurrent status change or a second delivery of the job settles nothing.
+   */
   private async settle(
     itemId: string,
     status: 'sent' | 'failed',
@@ -115,26 +146,24 @@ export class DispatchService implements OnModuleInit {
     reference?: string,
   ): Promise<void> {
     await this.db.transaction(async (m) => {
-      const item = await m.findOne(CorrespondenceItem, {
-        where: { id: itemId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!item || item.status !== 'created') return;
       const now = this.clock.now();
-      const before = { status: item.status };
-      item.status = status;
-      item.statusReason = reason;
-      item.statusChangedAt = now;
-      item.updatedAt = now;
-      if (status === 'sent') item.sentAt = now;
-      await m.save(item);
+      const [rows] = await m.query<[{ channel: 'letter' | 'sms' }[], number]>(
+        `UPDATE correspondence_item
+            SET status = $2, status_reason = $3, status_changed_at = $4, updated_at = $4,
+                sent_at = CASE WHEN $2 = 'sent' THEN $4 ELSE sent_at END, version = version + 1
+          WHERE id = $1 AND status = 'created'
+        RETURNING channel`,
+        [itemId, status, reason, now],
+      );
+      const changed = rows[0];
+      if (!changed) return;
       await recordAudit(m, {
-        entityType: item.channel,
-        entityId: item.id,
+        entityType: changed.channel,
+        entityId: itemId,
         action: status === 'sent' ? 'sent' : 'failed',
-        before,
+        before: { status: 'created' },
         after: { status, reason, gatewayReference: reference ?? null },
-        source: item.channel === 'letter' ? 'print-gateway' : 'sms-gateway',
+        source: changed.channel === 'letter' ? 'print-gateway' : 'sms-gateway',
         actorId: 'correspondence-dispatch',
         actorRoles: ['system'],
       });

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { businessNow } from '@cms/platform';
 import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { GatewayOutboxRecord } from './gateway-outbox.entity';
 import type { GatewayReceipt, PrintGateway, PrintRequest, SmsGateway, SmsRequest } from './gateways';
 
+/**
+ * Records what a local gateway would send, once per gateway and key: one statement (insert, or the
+ * row a retried job recorded before), dated by the service's clock (#12).
+ * @returns the receipt `local-<gateway>-<row id>`
+ */
 async function record(
   db: DataSource,
   gateway: 'print' | 'sms',
@@ -12,19 +16,16 @@ async function record(
   itemId: string,
   payload: Record<string, unknown>,
 ): Promise<GatewayReceipt> {
-  await db
-    .createQueryBuilder()
-    .insert()
-    .into(GatewayOutboxRecord)
-    .values({
-      gateway,
-      idempotencyKey,
-      itemId,
-      payload: payload as QueryDeepPartialEntity<Record<string, unknown>>,
-    })
-    .orIgnore()
-    .execute();
-  const row = await db.manager.findOneByOrFail(GatewayOutboxRecord, { gateway, idempotencyKey });
+  const [row] = await db.query<{ id: string }[]>(
+    `WITH ins AS (
+       INSERT INTO gateway_outbox (gateway, idempotency_key, item_id, payload, recorded_at)
+       VALUES ($1, $2, $3, $4::jsonb, COALESCE($5::timestamptz, now()))
+       ON CONFLICT (gateway, idempotency_key) DO NOTHING RETURNING id)
+     SELECT id FROM ins
+     UNION ALL SELECT id FROM gateway_outbox WHERE gateway = $1 AND idempotency_key = $2
+     LIMIT 1`,
+    [gateway, idempotencyKey, itemId, JSON.stringify(payload), businessNow(db.manager) ?? null],
+  );
   return { reference: `local-${gateway}-${row.id}` };
 }
 

@@ -44,10 +44,14 @@ export class CorrespondenceItemsService {
     key: string,
     fingerprint: string,
   ): Promise<CorrespondenceItem | null> {
-    const existing = await this.db.manager.findOneBy(CorrespondenceItem, { channel, idempotencyKey: key });
-    if (!existing) return null;
-    if (existing.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key, existing.id);
-    return existing;
+    // The key's row by plain SQL first (almost always none: a new letter), the entity only for a replay.
+    const [found] = await this.db.query<{ id: string; fingerprint: string }[]>(
+      `SELECT id, request_fingerprint AS fingerprint FROM correspondence_item WHERE channel = $1 AND idempotency_key = $2`,
+      [channel, key],
+    );
+    if (!found) return null;
+    if (found.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(key, found.id);
+    return this.db.manager.findOneByOrFail(CorrespondenceItem, { id: found.id });
   }
 
   /**
