@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { LETTER_CODES, type Jurisdiction, type LetterCode } from '@cms/domain';
 import { LETTERHEADS_V1, TEMPLATES_V1 } from '../src/migrations/1764300000001-templates-v1';
-import { LetterRenderer } from '../src/rendering/letter-renderer';
+import { LetterRenderer, type RenderInput } from '../src/rendering/letter-renderer';
+import { checkPersonalisation } from '../src/templates/personalisation';
 import type { LetterBody } from '../src/templates/template-content';
 import {
   bodyFor,
@@ -123,6 +124,41 @@ describe('letters rendered to PDF', () => {
     expect(form).toContain('Daniel Price');
     expect(form).toContain('120034567891');
     expect(form).toContain('cannot be 0000000');
+  });
+
+  it('prints the same bytes whether the standard fonts are built for the letter or shared from an earlier one (issue 17)', async () => {
+    const inputFor = (code: LetterCode, jurisdiction: Jurisdiction): RenderInput => {
+      const template = TEMPLATES_V1.find((t) => t.code === code)!;
+      const check = checkPersonalisation(template.fields, LETTER_CASES[code].full, { unicode: false });
+      expect(check.problems).toEqual([]);
+      return {
+        code,
+        version: 1,
+        title: template.title,
+        body: template.body as LetterBody,
+        fields: template.fields,
+        letterhead: LETTERHEADS_V1[jurisdiction],
+        jurisdiction,
+        recipient: {
+          name: 'Daniel Price',
+          role: LETTER_CASES[code].role,
+          address: { line1: '14 Mill Lane', line2: null, line3: null, town: 'Leeds', postcode: 'LS6 3AB' },
+        },
+        caseNumber: '120034567891',
+        letterDate: '2026-11-22',
+        values: check.values,
+      };
+    };
+    const shared = new LetterRenderer();
+    await shared.render(inputFor('MOPF_BENEFIT_CLAIM', 'GB')); // builds the metrics once
+    for (const [code, jurisdiction] of cases) {
+      const input = inputFor(code, jurisdiction);
+      const alone = await new LetterRenderer().render(input);
+      const again = await shared.render(input);
+      expect(again.sha256).toBe(alone.sha256);
+      expect(again.pageCount).toBe(alone.pageCount);
+      expect(Buffer.compare(again.pdf, alone.pdf)).toBe(0);
+    }
   });
 
   const fonts = {

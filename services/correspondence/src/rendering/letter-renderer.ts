@@ -63,6 +63,68 @@ const BOLD = 'letter-bold';
  */
 const STANDARD = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
 
+/** What pdfkit keeps of its fonts on a document (its own fields, version 0.20). */
+interface PdfkitFonts {
+  _fontFamilies: Record<string, { name?: string; font?: { getKernPair?: unknown } } | undefined>;
+  _fontCount: number;
+}
+
+/**
+ * A standard font's metrics, built once per process instead of once per letter (issue 17: pdfkit
+ * builds each standard font's AFM metrics, glyph widths and ~2,700 kerning pairs, for every
+ * document: about a third of a letter's render time). The metrics are read-only lookups; each
+ * document still gets its own font objects (own id and PDF dictionary), made in the order and with
+ * the ids pdfkit would give them, so the bytes printed are the same (the rendering tests check it).
+ * When pdfkit's fields are not what this expects (another version), nothing is shared.
+ */
+class StandardFontMetrics {
+  private readonly fonts = new Map<string, object>();
+  private usable = true;
+
+  /** True when every one of `names` has its metrics built (so {@link seed} can start a document). */
+  has(names: readonly string[]): boolean {
+    return this.usable && names.every((n) => this.fonts.has(n));
+  }
+
+  /**
+   * Gives `doc` (made with `font: null`) its own font objects over the built metrics, `names[0]`
+   * current, as `new PDFDocument()` does with its default font: ids F1, F2, … in `names`' order.
+   */
+  seed(doc: PDFKit.PDFDocument, names: readonly string[]): void {
+    const d = doc as unknown as PdfkitFonts;
+    for (const name of names) {
+      const font = Object.create(this.fonts.get(name)!) as Record<string, unknown>;
+      font.document = doc;
+      font.id = `F${++d._fontCount}`;
+      d._fontFamilies[name] = font as PdfkitFonts['_fontFamilies'][string];
+    }
+    doc.font(names[0]);
+  }
+
+  /**
+   * Keeps the metrics of `names`' fonts as `doc` built them, when it built them all in `names`'
+   * order (F1, F2, …, as {@link seed} numbers them).
+   */
+  keep(doc: PDFKit.PDFDocument, names: readonly string[]): void {
+    const d = doc as unknown as PdfkitFonts;
+    const built = names.map((n) => d._fontFamilies?.[n] as Record<string, unknown> | undefined);
+    if (!built.every((f, i) => f && f.id === `F${i + 1}`)) return;
+    for (const [i, font] of built.entries()) {
+      const metrics = font!.font as { getKernPair?: unknown } | undefined;
+      if (font!.name !== names[i] || typeof metrics?.getKernPair !== 'function') {
+        this.usable = false; // not the pdfkit this was written for: share nothing
+        return;
+      }
+      // A prototype holding the font's fields but its document, id and PDF objects.
+      const template = Object.create(Object.getPrototypeOf(font) as object) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(font!)) {
+        if (!['document', 'id', 'dictionary', 'embedded'].includes(k)) template[k] = v;
+      }
+      this.fonts.set(names[i], template);
+    }
+  }
+}
+
 /** The other parent, by the recipient's role: receiving parent ↔ paying parent. */
 export function otherParentRole(role: ClientRole): ClientRole {
   return role === 'NRP' ? 'PWC' : 'NRP';
@@ -79,6 +141,8 @@ export function otherParentRole(role: ClientRole): ClientRole {
  * @throws TemplateFaultError when the template names a placeholder it cannot fill
  */
 export class LetterRenderer {
+  private readonly metrics = new StandardFontMetrics();
+
   constructor(private readonly fonts?: LetterFonts) {}
 
   /** True when letters embed a Unicode font (so personalisation is not limited to Windows-1252). */
@@ -88,7 +152,12 @@ export class LetterRenderer {
 
   async render(input: RenderInput): Promise<RenderedLetter> {
     const issued = new Date(`${input.letterDate}T00:00:00Z`);
+    // pdfkit's default font is Helvetica, F1: with the metrics built, the document starts without
+    // it and is given both standard fonts over those metrics (same ids, so the same bytes).
+    const standard = [STANDARD.regular, STANDARD.bold];
+    const seeded = !this.fonts && this.metrics.has(standard);
     const doc = new PDFDocument({
+      ...(seeded ? { font: null as unknown as string } : {}),
       size: 'A4',
       margins: MARGIN,
       bufferPages: true,
@@ -101,6 +170,7 @@ export class LetterRenderer {
         ModDate: issued,
       },
     });
+    if (seeded) this.metrics.seed(doc, standard);
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     const finished = new Promise<void>((resolve, reject) => {
@@ -115,6 +185,7 @@ export class LetterRenderer {
         doc.registerFont(BOLD, fonts.bold);
       }
       pageCount = new LetterWriter(doc, input, fonts ? { regular: REGULAR, bold: BOLD } : STANDARD).write();
+      if (!fonts && !seeded) this.metrics.keep(doc, standard);
     } catch (e) {
       doc.end();
       await finished.catch(() => undefined);
