@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { CisInterfaceAccessRepository } from './access/access.repository';
 import { CisSensitiveClient } from './access/cis-sensitive-client.entity';
 import { BroadcastProcessor } from './broadcasts/broadcast.processor';
-import { BroadcastBatch, BroadcastTransaction } from './broadcasts/broadcast.entity';
+import { BroadcastBatch, BroadcastTransaction, BroadcastUnmatched } from './broadcasts/broadcast.entity';
 import { BroadcastsController } from './broadcasts/broadcasts.controller';
 import { BroadcastsService } from './broadcasts/broadcasts.service';
 import { CisRetryAfterInterceptor } from './cis/cis-retry-after.interceptor';
@@ -23,6 +23,7 @@ import { CisInterface1763900000000 } from './migrations/1763900000000-cis-interf
 import { CisSensitiveClient1765100000000 } from './migrations/1765100000000-cis-sensitive-client';
 import { CisUpdateOutcome1765300000000 } from './migrations/1765300000000-cis-update-outcome';
 import { RetrievalAttempts1765400000000 } from './migrations/1765400000000-retrieval-attempts';
+import { BroadcastHotOutcomes1765500000000 } from './migrations/1765500000000-broadcast-hot-outcomes';
 import { CorrespondenceGateway } from './peers/correspondence.gateway';
 import { ServiceRequestsGateway } from './peers/service-requests.gateway';
 import { DiscrepanciesService } from './retrievals/discrepancies.service';
@@ -40,6 +41,7 @@ export const ENTITIES = [
   CisUpdate,
   BroadcastBatch,
   BroadcastTransaction,
+  BroadcastUnmatched,
   CisSensitiveClient,
 ];
 export const MIGRATIONS = [
@@ -48,6 +50,7 @@ export const MIGRATIONS = [
   CisSensitiveClient1765100000000,
   CisUpdateOutcome1765300000000,
   RetrievalAttempts1765400000000,
+  BroadcastHotOutcomes1765500000000,
 ];
 
 /** Root module of cis-interface. */

@@ -408,4 +408,32 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
       await get(`/broadcasts/${body.batchId}`).expect(404);
     });
   });
+
+  it('every batch counts by outcome exactly the transactions it holds (the counts are kept with each outcome)', async () => {
+    const { batches } = (await get('/broadcasts?limit=200').expect(200)).body as {
+      batches: { batchId: string; status: string; counts: Record<string, number> }[];
+    };
+    expect(batches.length).toBeGreaterThan(5);
+    for (const b of batches) {
+      const counted: Record<string, number> = {
+        pending: 0,
+        'sr-raised': 0,
+        'letter-issued': 0,
+        unmatched: 0,
+        'duplicate-ignored': 0,
+        failed: 0,
+      };
+      let after = '';
+      for (let pages = 0; pages < 100; pages++) {
+        const page = (
+          await get(`/broadcasts/${b.batchId}/transactions?limit=500${after}`, s.tokens.sct).expect(200)
+        ).body as { items: { outcome: string }[]; nextCursor: string | null };
+        for (const t of page.items) counted[t.outcome]++;
+        if (!page.nextCursor) break;
+        after = `&after=${page.nextCursor}`;
+      }
+      expect({ batchId: b.batchId, counts: b.counts }).toEqual({ batchId: b.batchId, counts: counted });
+      expect(b.status).toBe(counted.pending ? 'accepted' : 'processed');
+    }
+  });
 });

@@ -53,9 +53,34 @@ export class BroadcastBatch {
 
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;
+
+  // Its transactions counted by outcome, kept in the transaction that sets or changes an outcome
+  // (the intake, a chunk's results, an MOPF letter): a status read counts no rows, and the batch is
+  // processed when `pendingCount` reaches 0.
+  @Column({ name: 'pending_count', type: 'int', default: 0 })
+  pendingCount: number;
+
+  @Column({ name: 'sr_raised_count', type: 'int', default: 0 })
+  srRaisedCount: number;
+
+  @Column({ name: 'letter_issued_count', type: 'int', default: 0 })
+  letterIssuedCount: number;
+
+  @Column({ name: 'unmatched_count', type: 'int', default: 0 })
+  unmatchedCount: number;
+
+  @Column({ name: 'duplicate_ignored_count', type: 'int', default: 0 })
+  duplicateIgnoredCount: number;
+
+  @Column({ name: 'failed_count', type: 'int', default: 0 })
+  failedCount: number;
 }
 
-/** One transaction of a broadcast batch: one change to one item of one person's CIS record (BR-4), and its outcome. */
+/**
+ * One transaction of a broadcast batch: one change to one item of one person's CIS record (BR-4), and its outcome.
+ * No index mentions a column that recording the outcome sets (outcome, processed_at, the match, the
+ * SR): that update stays on the row's page (HOT, fillfactor 40) and writes no index entry (issue 17).
+ */
 @Entity('broadcast_transaction')
 @Index('UQ_broadcast_transaction_first', ['transactionId'], {
   unique: true,
@@ -63,8 +88,6 @@ export class BroadcastBatch {
 })
 @Index('IDX_broadcast_transaction_chunk', ['batchId', 'chunk'])
 @Index('IDX_broadcast_transaction_item_day', ['referenceKind', 'reference', 'item', 'recordedDay'])
-@Index('IDX_broadcast_transaction_unmatched', ['processedAt'], { where: `"outcome" = 'unmatched'` })
-@Index('IDX_broadcast_transaction_pending', ['batchId'], { where: `"outcome" = 'pending'` })
 export class BroadcastTransaction {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_broadcast_transaction' })
   id: string;
@@ -158,4 +181,20 @@ export class BroadcastTransaction {
 
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;
+}
+
+/**
+ * A transaction that matched no live enquiry, application or case (BR-5), written with its outcome:
+ * the unmatched list reads these, newest first, without an index on `broadcast_transaction.outcome`.
+ */
+@Entity('broadcast_unmatched')
+@Index('IDX_broadcast_unmatched_processed', ['processedAt', 'transactionRowId'])
+export class BroadcastUnmatched {
+  /** The `broadcast_transaction` row. */
+  @PrimaryColumn('uuid', { name: 'transaction_row_id', primaryKeyConstraintName: 'PK_broadcast_unmatched' })
+  transactionRowId: string;
+
+  /** Its `processed_at`. */
+  @Column({ name: 'processed_at', type: 'timestamptz' })
+  processedAt: Date;
 }

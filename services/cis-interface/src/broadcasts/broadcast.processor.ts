@@ -145,7 +145,6 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
         if (!raisesSr) letters.push(result);
       }
       await this.db.transaction(async (m) => {
-        await this.saveResults(m, results);
         for (const l of letters) {
           await this.jobs.sendInTransaction<MopfLetterJob>(
             m,
@@ -154,6 +153,8 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
             l.id,
           );
         }
+        // Last: it locks the batch's row (its counts) until the commit.
+        await this.saveResults(m, job.batchId, results);
       });
       this.logger.debug(
         {
@@ -165,8 +166,10 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
         },
         'broadcast chunk processed',
       );
+    } else {
+      // Nothing left in the chunk (a job run again): its outcomes, and the batch's, were recorded.
+      await this.finishBatch(job.batchId);
     }
-    await this.finishBatch(job.batchId);
   }
 
   /**
@@ -215,12 +218,14 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
       reason = `BR-8: the MOPF letter could not be issued: ${e.message}`;
       this.logger.warn({ transactionRowId: row.id, code: e.code }, 'MOPF letter refused');
     }
-    await this.db.manager.update(
-      BroadcastTransaction,
-      { id: row.id, outcome: 'pending' },
-      { outcome, reason, letterId, processedAt: this.clock.now() },
+    await this.db.query(
+      `WITH changed AS (
+         UPDATE broadcast_transaction SET outcome = $3, reason = $4, letter_id = $5, processed_at = $2
+          WHERE id = $6 AND outcome = 'pending'
+         RETURNING id, outcome, processed_at)
+       ${RECORD_OUTCOMES}`,
+      [row.batchId, this.clock.now(), outcome, reason, letterId, row.id],
     );
-    await this.finishBatch(row.batchId);
   }
 
   /**
@@ -250,19 +255,30 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     return out;
   }
 
-  private async saveResults(m: EntityManager, results: RowResult[]): Promise<void> {
+  /**
+   * Writes a chunk's outcomes, only over transactions still pending (a job run again changes
+   * nothing), with the batch's counts (RECORD_OUTCOMES), in the caller's transaction. One HOT update
+   * a row: no index of broadcast_transaction mentions a column set here. `results` are rows of batch
+   * `batchId` (read by processChunk); they are found by primary key only (a condition on batch_id
+   * here made the planner scan the whole batch for each chunk).
+   */
+  private async saveResults(m: EntityManager, batchId: string, results: RowResult[]): Promise<void> {
     if (!results.length) return;
     await m.query(
-      `UPDATE broadcast_transaction t
-          SET outcome = u.outcome, reason = u.reason, client_id = u.client_id, client_role = u.client_role,
-              case_ids = string_to_array(u.case_ids, ',')::uuid[], nationally_sensitive = u.sensitive,
-              sr_id = u.sr_id, sr_number = u.sr_number, sr_queue = u.sr_queue, sr_status = u.sr_status,
-              processed_at = CASE WHEN u.outcome = 'pending' THEN NULL ELSE $1::timestamptz END
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::boolean[],
-                     $9::uuid[], $10::text[], $11::text[], $12::text[])
-           AS u(id, outcome, reason, client_id, client_role, case_ids, sensitive, sr_id, sr_number, sr_queue, sr_status)
-        WHERE t.id = u.id AND t.outcome = 'pending'`,
+      `WITH changed AS (
+         UPDATE broadcast_transaction t
+            SET outcome = u.outcome, reason = u.reason, client_id = u.client_id, client_role = u.client_role,
+                case_ids = string_to_array(u.case_ids, ',')::uuid[], nationally_sensitive = u.sensitive,
+                sr_id = u.sr_id, sr_number = u.sr_number, sr_queue = u.sr_queue, sr_status = u.sr_status,
+                processed_at = CASE WHEN u.outcome = 'pending' THEN NULL ELSE $2::timestamptz END
+           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::boolean[],
+                       $10::uuid[], $11::text[], $12::text[], $13::text[])
+             AS u(id, outcome, reason, client_id, client_role, case_ids, sensitive, sr_id, sr_number, sr_queue, sr_status)
+          WHERE t.id = u.id AND t.outcome = 'pending'
+         RETURNING t.id, t.outcome, t.processed_at)
+       ${RECORD_OUTCOMES}`,
       [
+        batchId,
         this.clock.now(),
         results.map((r) => r.id),
         results.map((r) => r.outcome),
@@ -279,16 +295,44 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     );
   }
 
-  /** Marks the batch processed once none of its transactions is pending. */
+  /** Marks the batch processed once none of its transactions is pending (by its count). */
   private async finishBatch(batchId: string): Promise<void> {
     await this.db.query(
       `UPDATE broadcast_batch SET status = 'processed', processed_at = $2
-        WHERE id = $1 AND status <> 'processed'
-          AND NOT EXISTS (SELECT 1 FROM broadcast_transaction WHERE batch_id = $1 AND outcome = 'pending')`,
+        WHERE id = $1 AND status <> 'processed' AND pending_count = 0`,
       [batchId, this.clock.now()],
     );
   }
 }
+
+/**
+ * The tail of a statement whose CTE `changed` (id, outcome, processed_at) holds the transactions of
+ * batch $1 whose outcome it just changed from pending, at $2: lists the unmatched ones (BR-5) and
+ * moves the batch's counts, marking it processed when none is left pending. In the same statement,
+ * hence the same transaction, as the outcomes: the counts are exact.
+ */
+const RECORD_OUTCOMES = `,
+       unmatched AS (
+         INSERT INTO broadcast_unmatched (transaction_row_id, processed_at)
+         SELECT id, processed_at FROM changed WHERE outcome = 'unmatched'),
+       n AS (
+         SELECT count(*) FILTER (WHERE outcome <> 'pending')::int AS done,
+                count(*) FILTER (WHERE outcome = 'sr-raised')::int AS sr_raised,
+                count(*) FILTER (WHERE outcome = 'letter-issued')::int AS letter_issued,
+                count(*) FILTER (WHERE outcome = 'unmatched')::int AS unmatched,
+                count(*) FILTER (WHERE outcome = 'failed')::int AS failed
+           FROM changed)
+       UPDATE broadcast_batch b
+          SET pending_count = b.pending_count - n.done,
+              sr_raised_count = b.sr_raised_count + n.sr_raised,
+              letter_issued_count = b.letter_issued_count + n.letter_issued,
+              unmatched_count = b.unmatched_count + n.unmatched,
+              failed_count = b.failed_count + n.failed,
+              status = CASE WHEN b.pending_count - n.done = 0 THEN 'processed' ELSE b.status END,
+              processed_at = CASE WHEN b.pending_count - n.done = 0 AND b.status <> 'processed' THEN $2::timestamptz
+                                  ELSE b.processed_at END
+         FROM n
+        WHERE b.id = $1 AND n.done > 0`;
 
 function rowResult(id: string, outcome: TransactionOutcome, reason: string | null): RowResult {
   return {

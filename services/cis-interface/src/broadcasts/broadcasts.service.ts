@@ -18,7 +18,7 @@ import {
   toTransactionView,
   type TransactionPageQuery,
 } from './broadcast.dto';
-import { BroadcastBatch, BroadcastTransaction, type TransactionOutcome } from './broadcast.entity';
+import { BroadcastBatch, BroadcastTransaction, BroadcastUnmatched } from './broadcast.entity';
 import type { BroadcastBatchInput } from './broadcast-batch.input';
 
 /** A UUID derived from `text` (stable job ids: the same batch chunk is one job). */
@@ -102,6 +102,8 @@ export class BroadcastsService {
         d.outcome === 'pending' ? Math.floor(pending++ / this.config.BROADCAST_CHUNK_SIZE) : -1,
       );
       const chunkCount = Math.ceil(pending / this.config.BROADCAST_CHUNK_SIZE);
+      const counts = emptyCounts();
+      decisions.forEach((d) => counts[d.outcome]++);
       await m.insert(BroadcastBatch, {
         id: batchId,
         generatedAt: new Date(dto.generatedAt),
@@ -111,6 +113,12 @@ export class BroadcastsService {
         chunkCount,
         status: pending ? 'accepted' : 'processed',
         processedAt: pending ? null : now,
+        pendingCount: counts.pending,
+        srRaisedCount: 0,
+        letterIssuedCount: 0,
+        unmatchedCount: 0,
+        duplicateIgnoredCount: counts['duplicate-ignored'],
+        failedCount: counts.failed,
       });
       await m.query(
         `INSERT INTO broadcast_transaction
@@ -155,8 +163,6 @@ export class BroadcastsService {
           uuidFrom(`${batchId}:${chunk}`),
         );
       }
-      const counts = emptyCounts();
-      decisions.forEach((d) => counts[d.outcome]++);
       await recordAudit(m, {
         entityType: 'broadcast-batch',
         entityId: batchId,
@@ -176,14 +182,13 @@ export class BroadcastsService {
   async batch(batchId: string): Promise<BroadcastBatchView> {
     const b = await this.db.manager.findOneBy(BroadcastBatch, { id: batchId.toLowerCase() });
     if (!b) throw new NotFoundError('Broadcast batch', batchId);
-    return toBatchView(b, (await this.counts([b.id])).get(b.id) ?? emptyCounts());
+    return toBatchView(b, countsOf(b));
   }
 
   /** The latest batches, newest first. */
   async batches(limit = 20): Promise<BroadcastBatchListView> {
     const rows = await this.db.manager.find(BroadcastBatch, { order: { receivedAt: 'DESC' }, take: limit });
-    const counts = await this.counts(rows.map((b) => b.id));
-    return { batches: rows.map((b) => toBatchView(b, counts.get(b.id) ?? emptyCounts())) };
+    return { batches: rows.map((b) => toBatchView(b, countsOf(b))) };
   }
 
   /**
@@ -211,34 +216,21 @@ export class BroadcastsService {
    */
   async unmatched(q: TransactionPageQuery): Promise<BroadcastTransactionPageView> {
     const limit = q.limit ?? 50;
+    // Listed from broadcast_unmatched (written with each unmatched outcome): no index on outcome.
     const qb = this.db.manager
       .createQueryBuilder(BroadcastTransaction, 't')
+      .innerJoin(BroadcastUnmatched, 'u', 'u.transaction_row_id = t.id')
       .where(`t.outcome = 'unmatched'`)
-      .orderBy('t.processed_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .take(limit + 1);
+      .orderBy('u.processed_at', 'DESC')
+      .addOrderBy('u.transaction_row_id', 'DESC')
+      .limit(limit + 1);
     if (q.after) {
       qb.andWhere(
-        '(t.processed_at, t.id) < (SELECT processed_at, id FROM broadcast_transaction WHERE id = :after)',
+        '(u.processed_at, u.transaction_row_id) < (SELECT processed_at, transaction_row_id FROM broadcast_unmatched WHERE transaction_row_id = :after)',
         { after: q.after },
       );
     }
     return page(await qb.getMany(), limit);
-  }
-
-  private async counts(batchIds: string[]): Promise<Map<string, OutcomeCountsView>> {
-    const out = new Map<string, OutcomeCountsView>();
-    if (!batchIds.length) return out;
-    const rows = await this.db.query<{ batch_id: string; outcome: TransactionOutcome; n: number }[]>(
-      `SELECT batch_id, outcome, count(*)::int AS n FROM broadcast_transaction WHERE batch_id = ANY($1::uuid[]) GROUP BY batch_id, outcome`,
-      [batchIds],
-    );
-    for (const r of rows) {
-      const c = out.get(r.batch_id) ?? emptyCounts();
-      c[r.outcome] = r.n;
-      out.set(r.batch_id, c);
-    }
-    return out;
   }
 
   private async seenBefore(m: EntityManager, transactionIds: string[]): Promise<Map<string, string>> {
@@ -285,6 +277,18 @@ export class BroadcastsService {
       ]),
     );
   }
+}
+
+/** A batch's transactions counted by outcome, as kept on the batch (see BroadcastBatch). */
+function countsOf(b: BroadcastBatch): OutcomeCountsView {
+  return {
+    pending: b.pendingCount,
+    'sr-raised': b.srRaisedCount,
+    'letter-issued': b.letterIssuedCount,
+    unmatched: b.unmatchedCount,
+    'duplicate-ignored': b.duplicateIgnoredCount,
+    failed: b.failedCount,
+  };
 }
 
 function page(rows: BroadcastTransaction[], limit: number): BroadcastTransactionPageView {
