@@ -147,9 +147,14 @@ export class CisMatchingService {
         sensitive: boolean;
       }[]
     >(
+      // The client by a LATERAL look-up (its unique reference index, once per reference): as a plain
+      // join the planner hashed the whole client table for every chunk (issue 17: 45 ms a chunk of
+      // 500 against 6 ms with 50,000 clients, and it grows with the table).
       `SELECT r.kind, r.value, c.id AS client_id, k.id AS case_id, k.case_number, k.stage, p.role, k.nationally_sensitive AS sensitive
          FROM unnest($1::text[], $2::text[]) AS r(kind, value)
-         LEFT JOIN client c ON c.reference_kind = r.kind AND c.reference = r.value
+         LEFT JOIN LATERAL (
+           SELECT id FROM client WHERE reference_kind = r.kind AND reference = r.value LIMIT 1
+         ) c ON true
          LEFT JOIN case_participant p ON p.client_id = c.id
          LEFT JOIN "case" k ON k.id = p.case_id AND k.live = true`,
       [refs.map((r) => r.referenceKind), refs.map((r) => r.reference)],

@@ -51,9 +51,20 @@ const DETAIL_COLUMNS: Readonly<Record<keyof PersonalDetails, string>> = {
   mobilePhone: 'mobile_phone',
   homeEmail: 'home_email',
 };
-const CLIENT_DETAILS_SQL = `SELECT id, ${Object.entries(DETAIL_COLUMNS)
-  .map(([k, c]) => `${c} AS "${k}"`)
-  .join(', ')} FROM client WHERE id = ANY($1::uuid[])`;
+/**
+ * Rows by primary key for a batch's ids, one index look-up per id (LATERAL … LIMIT 1): with
+ * `id = ANY($1)` the planner scanned the whole table for 500 ids (issue 17).
+ */
+const byIds = (table: string, columns: string) =>
+  `SELECT t.* FROM unnest($1::uuid[]) AS u(id)
+     JOIN LATERAL (SELECT ${columns} FROM ${table} WHERE id = u.id LIMIT 1) t ON true`;
+const CLIENT_DETAILS_SQL = byIds(
+  'client',
+  `id, ${Object.entries(DETAIL_COLUMNS)
+    .map(([k, c]) => `${c} AS "${k}"`)
+    .join(', ')}`,
+);
+const CASES_SQL = byIds('"case"', 'id, stage, nationally_sensitive');
 
 /**
  * The SRs raised before under `keys` (idempotency keys), by key, read in `m`'s transaction: one
@@ -145,10 +156,9 @@ export class ServiceRequestBatchService {
       const caseIds = [...new Set(fresh.flatMap((i) => i.caseIds))];
       const cases: Pick<Case, 'id' | 'stage' | 'nationallySensitive'>[] = caseIds.length
         ? (
-            await m.query<{ id: string; stage: Case['stage']; nationally_sensitive: boolean }[]>(
-              `SELECT id, stage, nationally_sensitive FROM "case" WHERE id = ANY($1::uuid[])`,
-              [caseIds],
-            )
+            await m.query<{ id: string; stage: Case['stage']; nationally_sensitive: boolean }[]>(CASES_SQL, [
+              caseIds,
+            ])
           ).map((c) => ({ id: c.id, stage: c.stage, nationallySensitive: c.nationally_sensitive }))
         : [];
       const caseById = new Map(cases.map((c) => [c.id, c]));
