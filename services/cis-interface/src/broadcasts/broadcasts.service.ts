@@ -79,6 +79,13 @@ export class BroadcastsService {
     const parsed = dto.transactions.map((t, i) => parseTransaction(t, i, batchId));
     const parsedAt = Date.now();
     const now = this.clock.now();
+    // Phase timings of the intake, in ms (debug log).
+    const phases: Record<string, number> = {};
+    let phaseStart = Date.now();
+    const phase = (name: string) => {
+      phases[name] = Date.now() - phaseStart;
+      phaseStart = Date.now();
+    };
     await this.db.transaction(async (m) => {
       // One intake at a time: duplicates across batches are then found reliably.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('cis-interface:broadcast-intake'))`);
@@ -95,6 +102,7 @@ export class BroadcastsService {
         m,
         parsed.filter((t) => t.valid),
       );
+      phase('lookupMs');
       const decisions = decideIntake(parsed, seen, latest);
       const ids = parsed.map(() => randomUUID());
       let pending = 0;
@@ -120,41 +128,43 @@ export class BroadcastsService {
         duplicateIgnoredCount: counts['duplicate-ignored'],
         failedCount: counts.failed,
       });
+      // One JSON text, read by json_to_recordset: JSON.stringify is native, where binding 16 arrays
+      // of 100,000 values had node-pg escape each value in JavaScript (issue 17: about 1 CPU s less).
+      const rows = parsed.map((t, i) => {
+        const d = decisions[i];
+        return {
+          id: ids[i],
+          seq: t.seq,
+          chunk: chunks[i],
+          transaction_id: t.transactionId,
+          duplicate_of: d.duplicateOfRowId ?? (d.duplicateOfSeq !== null ? ids[d.duplicateOfSeq] : null),
+          reference_kind: t.referenceKind,
+          reference: t.reference,
+          change_type: t.changeType,
+          item: t.item,
+          recorded_at: t.recordedAt,
+          recorded_day: t.recordedDay,
+          payload: t.payload,
+          interest_types: t.interestTypes,
+          outcome: d.outcome,
+          reason: d.reason,
+          problems: t.problems.length ? t.problems : null,
+        };
+      });
       await m.query(
         `INSERT INTO broadcast_transaction
            (id, batch_id, seq, chunk, transaction_id, duplicate_of, reference_kind, reference, change_type, item,
             recorded_at, recorded_day, payload, interest_types, outcome, reason, problems, received_at, processed_at)
          SELECT u.id, $1, u.seq, u.chunk, u.transaction_id, u.duplicate_of, u.reference_kind, u.reference, u.change_type,
-                u.item, u.recorded_at, u.recorded_day, u.payload, string_to_array(u.interest_types, ','), u.outcome,
+                u.item, u.recorded_at, u.recorded_day, u.payload, u.interest_types, u.outcome,
                 u.reason, u.problems, $2, CASE WHEN u.outcome = 'pending' THEN NULL ELSE $2::timestamptz END
-           FROM unnest($3::uuid[], $4::int[], $5::int[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[],
-                       $11::text[], $12::timestamptz[], $13::date[], $14::jsonb[], $15::text[], $16::text[], $17::text[],
-                       $18::jsonb[])
-             AS u(id, seq, chunk, transaction_id, duplicate_of, reference_kind, reference, change_type, item,
-                  recorded_at, recorded_day, payload, interest_types, outcome, reason, problems)`,
-        [
-          batchId,
-          now,
-          ids,
-          parsed.map((t) => t.seq),
-          chunks,
-          parsed.map((t) => t.transactionId),
-          decisions.map(
-            (d) => d.duplicateOfRowId ?? (d.duplicateOfSeq !== null ? ids[d.duplicateOfSeq] : null),
-          ),
-          parsed.map((t) => t.referenceKind),
-          parsed.map((t) => t.reference),
-          parsed.map((t) => t.changeType),
-          parsed.map((t) => t.item),
-          parsed.map((t) => t.recordedAt),
-          parsed.map((t) => t.recordedDay),
-          parsed.map((t) => (t.payload ? JSON.stringify(t.payload) : null)),
-          parsed.map((t) => t.interestTypes.join(',')),
-          decisions.map((d) => d.outcome),
-          decisions.map((d) => d.reason),
-          parsed.map((t) => (t.problems.length ? JSON.stringify(t.problems) : null)),
-        ],
+           FROM json_to_recordset($3::json)
+             AS u(id uuid, seq int, chunk int, transaction_id text, duplicate_of uuid, reference_kind text, reference text,
+                  change_type text, item text, recorded_at timestamptz, recorded_day date, payload jsonb,
+                  interest_types text[], outcome text, reason text, problems jsonb)`,
+        [batchId, now, JSON.stringify(rows)],
       );
+      phase('insertMs');
       for (let chunk = 0; chunk < chunkCount; chunk++) {
         await this.jobs.sendInTransaction<BroadcastChunkJob>(
           m,
@@ -163,6 +173,7 @@ export class BroadcastsService {
           uuidFrom(`${batchId}:${chunk}`),
         );
       }
+      phase('jobsMs');
       await recordAudit(m, {
         entityType: 'broadcast-batch',
         entityId: batchId,
@@ -171,8 +182,15 @@ export class BroadcastsService {
         source: 'cis-broadcast',
       });
     });
+    phase('auditAndCommitMs');
     this.logger.debug(
-      { batchId, transactions: parsed.length, checkMs: parsedAt - started, storeMs: Date.now() - parsedAt },
+      {
+        batchId,
+        transactions: parsed.length,
+        checkMs: parsedAt - started,
+        storeMs: Date.now() - parsedAt,
+        ...phases,
+      },
       'broadcast batch stored',
     );
     return accepted;
