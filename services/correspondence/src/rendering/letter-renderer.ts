@@ -332,7 +332,10 @@ class LetterWriter {
     const { doc } = this;
     doc.font(this.fontNames[opts.font ?? 'regular']).fontSize(opts.size ?? BODY_SIZE);
     const width = opts.width ?? TEXT_WIDTH;
-    this.ensureSpace(Math.min(doc.heightOfString(value, { width }), 120));
+    // Up to 120 pt of the text is kept together: measured (a second layout of it) only near the
+    // foot of the page, where that can start a new page.
+    if (doc.y + 120 > A4.height - MARGIN.bottom)
+      this.ensureSpace(Math.min(doc.heightOfString(value, { width }), 120));
     doc.text(value, opts.x ?? MARGIN.left, doc.y, { width, lineGap: 1.5 });
     if (opts.gap) doc.y += opts.gap;
   }
