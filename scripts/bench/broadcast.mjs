@@ -15,6 +15,9 @@
 //        [--batch-size 250000] (more transactions than this go as several batches, one after another;
 //        250,000 is the most cis-interface takes in one)
 //        [--profile DIR] (each service writes a V8 CPU profile there when it stops: where the time goes)
+//        [--statements] (samples the benchmark's PostgreSQL backends every 20 ms while the batch is
+//        processed and prints the statements seen most, by database and by what they were doing:
+//        where PostgreSQL's time goes, without pg_stat_statements; a share of samples, not CPU time)
 //        [--smoke] (tiny sizes: 200 clients, 400 transactions, 2 workers, chunks of 100; never writes
 //        the docs; figures printed, no thresholds; fails on any failed or unmatched transaction.
 //        Explicit flags win.)
@@ -55,6 +58,7 @@ const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const log = (m) => console.log(`▸ ${m}`);
 const profileAt = process.argv.indexOf('--profile');
 const PROFILE_DIR = profileAt > 0 ? path.resolve(process.argv[profileAt + 1]) : null;
+const SAMPLE_STATEMENTS = process.argv.includes('--statements');
 
 if (!process.argv.includes('--no-build')) {
   const build = spawnSync(
@@ -205,6 +209,48 @@ const cpuLine = (spent) =>
     .map(([k, v]) => `${k} ${v.toFixed(1)}`)
     .join(', ')})` +
   `; total ${spent.total.toFixed(1)}`;
+/**
+ * Samples the active backends of the benchmark's databases every 20 ms until `stop()`, which
+ * resolves to a report: the statements seen most (first 100 characters, whitespace folded), by
+ * database and wait event ('CPU' when waiting on nothing), as shares of the samples.
+ */
+function sampleStatements() {
+  const seen = new Map();
+  let samples = 0;
+  let running = true;
+  const client = new pg.Client({ connectionString: server });
+  const done = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query(
+        `SELECT datname, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS doing,
+                left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q
+           FROM pg_stat_activity
+          WHERE datname = ANY($1::text[]) AND state = 'active' AND pid <> pg_backend_pid()`,
+        [Object.values(names)],
+      );
+      samples++;
+      for (const r of rows) {
+        const db = Object.keys(names).find((k) => names[k] === r.datname);
+        const key = `${db} ${r.doing.padEnd(22)} ${r.q.trim()}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      const top = [...seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+      return [
+        `statements seen active (${samples} samples every 20 ms; share of samples, by database and wait):`,
+        ...top.map(([k, n]) => `  ${((100 * n) / samples).toFixed(0).padStart(4)}%  ${k}`),
+      ].join('\n');
+    },
+  };
+}
 async function ready(key, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -368,6 +414,7 @@ log(
   `POST /broadcasts: ${TRANSACTIONS} transactions (${(bodyBytes / 1e6).toFixed(1)} MB${batches.length > 1 ? ` in ${batches.length} batches` : ''}), ${letters} benefit claims`,
 );
 const cpuBefore = await cpuNow();
+const statements = SAMPLE_STATEMENTS ? sampleStatements() : null;
 t0 = performance.now();
 for (const { batchId, body } of batches) {
   const res = await fetch(`${base('ci')}/broadcasts`, {
@@ -404,6 +451,7 @@ for (;;) {
 const e2eSeconds = (performance.now() - t0) / 1000;
 const loadAfter = os.loadavg()[0];
 const cpu = cpuSpent(cpuBefore, await cpuNow());
+if (statements) console.log(await statements.stop());
 /** Peak resident set size (VmHWM, MiB) of each service since it started, from /proc (Linux). */
 const peakRss = Object.fromEntries(
   Object.entries(pids).map(([name, pid]) => {
