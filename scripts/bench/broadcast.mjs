@@ -161,19 +161,43 @@ function cpuSeconds(pid) {
     return null;
   }
 }
-/** CPU seconds so far of each service, of this benchmark, and of the PostgreSQL backends serving the benchmark's databases. */
-async function cpuNow() {
+/**
+ * Every PostgreSQL backend of the benchmark's databases seen so far: pid → { datname, last CPU
+ * seconds read }. A backend that disconnects before the end (a pool closing an idle connection,
+ * such as the intake's) keeps its last reading, so that its CPU time still counts.
+ */
+const backendsSeen = new Map();
+/** Reads the CPU seconds of the benchmark's PostgreSQL backends now (into backendsSeen); returns them. */
+async function trackBackends() {
   const backends = (
     await query(server, `SELECT pid, datname FROM pg_stat_activity WHERE datname = ANY($1::text[])`, [
       Object.values(names),
     ])
   ).rows;
+  for (const b of backends) {
+    const cpu = cpuSeconds(b.pid);
+    if (cpu !== null) backendsSeen.set(b.pid, { datname: b.datname, last: cpu });
+  }
+  return backends;
+}
+/** CPU seconds so far of each service, of this benchmark, and of the PostgreSQL backends serving the benchmark's databases. */
+async function cpuNow() {
+  const backends = await trackBackends();
   const usage = process.cpuUsage();
+  const alive = new Set(backends.map((b) => b.pid));
+  // Backends seen earlier and gone since: their last reading.
+  const gone = [...backendsSeen].filter(([pid]) => !alive.has(pid));
   return {
     services: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
     bench: (usage.user + usage.system) / 1e6,
-    backends: new Map(backends.map((b) => [b.pid, cpuSeconds(b.pid)])),
-    databases: new Map(backends.map((b) => [b.pid, b.datname])),
+    backends: new Map([
+      ...backends.map((b) => [b.pid, cpuSeconds(b.pid)]),
+      ...gone.map(([pid, b]) => [pid, b.last]),
+    ]),
+    databases: new Map([
+      ...backends.map((b) => [b.pid, b.datname]),
+      ...gone.map(([pid, b]) => [pid, b.datname]),
+    ]),
   };
 }
 /** CPU seconds spent between two `cpuNow()` readings, by part; null figures when /proc is not there. */
@@ -446,6 +470,7 @@ for (;;) {
     srSeconds = (performance.now() - t0) / 1000;
   }
   if (batch.status === 'processed' || Date.now() > deadline) break;
+  await trackBackends();
   await new Promise((r) => setTimeout(r, 250));
 }
 const e2eSeconds = (performance.now() - t0) / 1000;
