@@ -13,6 +13,7 @@ export * from './migrate';
 export * from './jobs';
 export * from './audit';
 export * from './statements';
+export * from './ids';
 export * from './clock-timestamps';
 export * from './audit.view';
 export * from './problem.view';

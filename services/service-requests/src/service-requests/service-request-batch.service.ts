@@ -1,4 +1,3 @@
-import { randomFillSync } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -10,7 +9,7 @@ import {
   FieldProblem,
   PersonalDetails,
 } from '@cms/domain';
-import { CLOCK, recordAudit } from '@cms/platform';
+import { CLOCK, recordAudit, timeOrderedUuid } from '@cms/platform';
 import { decideTransition, resolvePath, SR_TYPES } from '@cms/sr-rules';
 import { DataSource, EntityManager } from 'typeorm';
 import { markCasesSensitive } from '../cases/case-sensitivity';
@@ -78,39 +77,6 @@ export async function earlierSrs(m: EntityManager, keys: readonly string[]): Pro
     [keys],
   );
   return new Map(rows.map(({ key, ...sr }) => [key, sr]));
-}
-
-const uuidBytes = Buffer.alloc(16 * 256);
-let uuidAt = uuidBytes.length;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/**
- * A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix time in milliseconds, then 74 random
- * bits. SRs raised in a batch get these so that their primary key, their case links' key and their
- * audit rows' entity index grow at the right edge of each btree instead of touching (and, after a
- * checkpoint, writing whole to the WAL) a random page per row. Any UUID check accepts them.
- * @param now the time to put in the id (default: the system clock, in ms)
- */
-export function timeOrderedUuid(now = Date.now()): string {
-  if (uuidAt === uuidBytes.length) {
-    randomFillSync(uuidBytes);
-    uuidAt = 0;
-  }
-  const b = uuidBytes.subarray(uuidAt, uuidAt + 16);
-  uuidAt += 16;
-  const ms = Math.max(0, Math.floor(now));
-  const high = Math.floor(ms / 0x1000000); // top 24 of the 48 bits
-  b[0] = (high >>> 16) & 0xff;
-  b[1] = (high >>> 8) & 0xff;
-  b[2] = high & 0xff;
-  b[3] = (ms >>> 16) & 0xff;
-  b[4] = (ms >>> 8) & 0xff;
-  b[5] = ms & 0xff;
-  b[6] = 0x70 | (b[6] & 0x0f);
-  b[8] = 0x80 | (b[8] & 0x3f);
-  let s = '';
-  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + HEX[b[i]];
-  return s;
 }
 
 /**

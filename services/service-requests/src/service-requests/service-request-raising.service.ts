@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, Clock, DomainValidationError, FieldProblem } from '@cms/domain';
-import { auditStatement, CLOCK, combineWrites, type SqlStatement } from '@cms/platform';
+import { auditStatement, CLOCK, combineWrites, type SqlStatement, timeOrderedUuid } from '@cms/platform';
 import { resolvePath, SR_TYPES } from '@cms/sr-rules';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Case } from '../cases/case.entity';
 import type { CreateServiceRequestDto } from './service-request.dto';
@@ -80,7 +79,7 @@ export class ServiceRequestRaisingService {
     const initial = def.paths.find((p) => p.key === path)!.initial;
     const now = this.clock.now();
     const sr = m.create(ServiceRequest, {
-      id: randomUUID(),
+      id: timeOrderedUuid(),
       srNumber: srNumber!,
       type: dto.type,
       path,

@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
-import { timeOrderedUuid } from '../src/service-requests/service-request-batch.service';
+import { timeOrderedUuid } from '../src/ids';
 
-/** The ids the batch import gives its SRs (issue 17: btree inserts at the right edge). */
+/** Ids for rows written in bulk (issue 17: btree inserts at the right edge). */
 describe('timeOrderedUuid', () => {
   it('is an RFC 9562 version 7 UUID carrying the time in milliseconds', () => {
     const at = Date.UTC(2026, 11, 5, 4, 0, 0, 123);
@@ -17,5 +17,11 @@ describe('timeOrderedUuid', () => {
     );
     expect(new Set(ids).size).toBe(ids.length);
     for (let i = 10; i < ids.length; i += 10) expect(ids[i - 1] < ids[i]).toBe(true);
+  });
+
+  it('made one after another without a time, sorts in the order made (a batch of 250,000)', () => {
+    const ids = Array.from({ length: 250_000 }, () => timeOrderedUuid());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 1; i < ids.length; i++) if (!(ids[i - 1] < ids[i])) throw new Error(`out of order at ${i}`);
   });
 });
