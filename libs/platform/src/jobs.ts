@@ -200,8 +200,9 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   }
 
   /**
-   * Runs `handler` for each job of `name` (`batchSize` per fetch, one after another; a fetch every
-   * `pollingIntervalSeconds` at most). A thrown error fails that job, which pg-boss retries with
+   * Runs `handler` for each job of `name` (`batchSize` per fetch, one after another; after a fetch
+   * that found fewer than `batchSize`, the next waits until `pollingIntervalSeconds` have passed since
+   * it; after a full one, it follows at once, so a backlog drains at the handlers' pace). A thrown error fails that job, which pg-boss retries with
    * backoff; the others of the batch complete. Skipped when workers are disabled. Each call is one
    * more worker, holding a pg-boss connection while it fetches or completes.
    * @throws ConfigError when the workers would outnumber `JOB_POOL_SIZE` - 2 (at start, never later)
@@ -266,6 +267,9 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         }
         await this.settle(name, 'complete', () => this.boss.complete(name, job.id));
       }
+      // A full batch means more may be waiting: fetch again at once (a backlog drains at the
+      // handlers' pace, not one batch a polling interval). Otherwise wait out the interval.
+      if (jobs.length >= batchSize) continue;
       const wait = intervalMs - (Date.now() - started);
       if (!this.stopping && wait > 100) await this.pause(wait);
     }

@@ -74,6 +74,29 @@ const admin = async (sql: string) => {
     }
   });
 
+  it("drains a backlog at the handler's pace: after a full batch it fetches again at once, not after the polling interval", async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    const done: number[] = [];
+    try {
+      await q.declare('c');
+      for (let n = 0; n < 8; n++) await q.send('c', { n });
+      const started = Date.now();
+      // One worker, two jobs a fetch, a 5 s polling interval: four full fetches. Waiting out the
+      // interval after each would take at least 15 s.
+      await q.work<{ n: number }>('c', async (p) => void done.push(p.n), {
+        batchSize: 2,
+        pollingIntervalSeconds: 5,
+      });
+      const deadline = Date.now() + 12_000;
+      while (done.length < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(done.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
   it('refuses a JOB_POOL_SIZE below three at configuration time', () => {
     expect(() =>
       loadConfig(BaseServiceConfig, {
