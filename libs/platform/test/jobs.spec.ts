@@ -97,6 +97,60 @@ const admin = async (sql: string) => {
     }
   });
 
+  it("writes many jobs in one statement in the caller's transaction: they commit or roll back with it, ids already stored are kept, an undeclared queue throws", async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    // The part of an EntityManager the queue uses: its query runner on one open transaction.
+    const manager = {
+      queryRunner: {
+        query: async (text: string, values: unknown[]) => ({ records: (await c.query(text, values)).rows }),
+      },
+    } as never;
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const stored = async () =>
+      (
+        await c.query<{ id: string; n: number; retry_limit: number }>(
+          `SELECT id, (data->'payload'->>'n')::int AS n, retry_limit FROM pgboss.job WHERE name = 'many' ORDER BY 2`,
+        )
+      ).rows;
+    try {
+      await q.declare('many', { retryLimit: 7 });
+      await c.query('BEGIN');
+      await q.sendManyInTransaction(
+        manager,
+        'many',
+        ids.map((id, n) => ({ id, payload: { n } })),
+      );
+      await c.query('ROLLBACK');
+      expect(await stored()).toEqual([]);
+
+      await q.send('many', { n: 99 }, ids[1]); // already stored under the second id
+      await c.query('BEGIN');
+      await q.sendManyInTransaction(
+        manager,
+        'many',
+        ids.map((id, n) => ({ id, payload: { n } })),
+      );
+      await c.query('COMMIT');
+      expect(await stored()).toEqual([
+        { id: ids[0], n: 0, retry_limit: 7 },
+        { id: ids[2], n: 2, retry_limit: 7 },
+        { id: ids[1], n: 99, retry_limit: 7 },
+      ]);
+
+      await c.query('BEGIN');
+      await expect(
+        q.sendManyInTransaction(manager, 'never-declared', [{ id: randomUUID(), payload: { n: 1 } }]),
+      ).rejects.toThrow(/not declared/);
+      await c.query('ROLLBACK');
+    } finally {
+      await c.end();
+      await q.onApplicationShutdown();
+    }
+  });
+
   it('refuses a JOB_POOL_SIZE below three at configuration time', () => {
     expect(() =>
       loadConfig(BaseServiceConfig, {
