@@ -145,14 +145,11 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
         if (!raisesSr) letters.push(result);
       }
       await this.db.transaction(async (m) => {
-        for (const l of letters) {
-          await this.jobs.sendInTransaction<MopfLetterJob>(
-            m,
-            MOPF_LETTER_QUEUE,
-            { transactionRowId: l.id },
-            l.id,
-          );
-        }
+        await this.jobs.sendManyInTransaction<MopfLetterJob>(
+          m,
+          MOPF_LETTER_QUEUE,
+          letters.map((l) => ({ payload: { transactionRowId: l.id }, id: l.id })),
+        );
         // Last: it locks the batch's row (its counts) until the commit.
         await this.saveResults(m, job.batchId, results);
       });

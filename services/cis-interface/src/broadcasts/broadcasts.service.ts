@@ -6,6 +6,7 @@ import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CisInterfaceConfig } from '../config';
 import { BROADCAST_CHUNK_QUEUE, type BroadcastChunkJob } from '../jobs';
+import { copyIntakeRows } from './broadcast-copy';
 import { decideIntake, itemDayKey, parseTransaction } from './broadcast-rules';
 import {
   type BroadcastAcceptedView,
@@ -160,51 +161,45 @@ export class BroadcastsService {
         duplicateIgnoredCount: counts['duplicate-ignored'],
         failedCount: counts.failed,
       });
-      // One JSON text, read by json_to_recordset: JSON.stringify is native, where binding 16 arrays
-      // of 100,000 values had node-pg escape each value in JavaScript (issue 17: about 1 CPU s less).
-      const rows = parsed.map((t, i) => {
-        const d = decisions[i];
-        return {
-          id: ids[i],
-          seq: t.seq,
-          chunk: chunks[i],
-          transaction_id: t.transactionId,
-          duplicate_of: d.duplicateOfRowId ?? (d.duplicateOfSeq !== null ? ids[d.duplicateOfSeq] : null),
-          reference_kind: t.referenceKind,
-          reference: t.reference,
-          change_type: t.changeType,
-          item: t.item,
-          recorded_at: t.recordedAt,
-          recorded_day: t.recordedDay,
-          payload: t.payload,
-          interest_types: t.interestTypes,
-          outcome: d.outcome,
-          reason: d.reason,
-          problems: t.problems.length ? t.problems : null,
-        };
-      });
-      await m.query(
-        `INSERT INTO broadcast_transaction
-           (id, batch_id, seq, chunk, transaction_id, duplicate_of, reference_kind, reference, change_type, item,
-            recorded_at, recorded_day, payload, interest_types, outcome, reason, problems, received_at, processed_at)
-         SELECT u.id, $1, u.seq, u.chunk, u.transaction_id, u.duplicate_of, u.reference_kind, u.reference, u.change_type,
-                u.item, u.recorded_at, u.recorded_day, u.payload, u.interest_types, u.outcome,
-                u.reason, u.problems, $2, CASE WHEN u.outcome = 'pending' THEN NULL ELSE $2::timestamptz END
-           FROM json_to_recordset($3::json)
-             AS u(id uuid, seq int, chunk int, transaction_id text, duplicate_of uuid, reference_kind text, reference text,
-                  change_type text, item text, recorded_at timestamptz, recorded_day date, payload jsonb,
-                  interest_types text[], outcome text, reason text, problems jsonb)`,
-        [batchId, now, JSON.stringify(rows)],
+      // COPY (issue 17): PostgreSQL reads the rows as they stream, where the one JSON text of
+      // json_to_recordset was parsed whole, then every field converted.
+      await copyIntakeRows(
+        m,
+        parsed.map((t, i) => {
+          const d = decisions[i];
+          return {
+            id: ids[i],
+            batchId,
+            seq: t.seq,
+            chunk: chunks[i],
+            transactionId: t.transactionId,
+            duplicateOf: d.duplicateOfRowId ?? (d.duplicateOfSeq !== null ? ids[d.duplicateOfSeq] : null),
+            referenceKind: t.referenceKind,
+            reference: t.reference,
+            changeType: t.changeType,
+            item: t.item,
+            recordedAt: t.recordedAt,
+            recordedDay: t.recordedDay,
+            payload: t.payload,
+            interestTypes: t.interestTypes,
+            outcome: d.outcome,
+            reason: d.reason,
+            problems: t.problems.length ? t.problems : null,
+            receivedAt: now,
+            processedAt: d.outcome === 'pending' ? null : now,
+          };
+        }),
       );
       phase('insertMs');
-      for (let chunk = 0; chunk < chunkCount; chunk++) {
-        await this.jobs.sendInTransaction<BroadcastChunkJob>(
-          m,
-          BROADCAST_CHUNK_QUEUE,
-          { batchId, chunk },
-          uuidFrom(`${batchId}:${chunk}`),
-        );
-      }
+      // One statement for every chunk job (issue 17: one round trip each was ~0.2 s of the intake).
+      await this.jobs.sendManyInTransaction<BroadcastChunkJob>(
+        m,
+        BROADCAST_CHUNK_QUEUE,
+        Array.from({ length: chunkCount }, (_, chunk) => ({
+          payload: { batchId, chunk },
+          id: uuidFrom(`${batchId}:${chunk}`),
+        })),
+      );
       phase('jobsMs');
       await recordAudit(m, {
         entityType: 'broadcast-batch',
