@@ -12,7 +12,7 @@ import {
 } from '../jobs';
 import { CorrespondenceGateway } from '../peers/correspondence.gateway';
 import {
-  type MatchAndRaiseItem,
+  type MatchAndRaiseJsonItem,
   type MatchAndRaiseResult,
   type SrBatchResult,
   ServiceRequestsGateway,
@@ -76,38 +76,25 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
    * @throws whatever makes the job worth retrying (a peer unavailable)
    */
   async processChunk(job: BroadcastChunkJob): Promise<void> {
-    // Plain SQL, only the columns sent on (issue 17: TypeORM hydrated every column of 500 rows a chunk).
+    // Plain SQL, only the columns sent on; each item's JSON is built by PostgreSQL and sent on as
+    // text (issue 17: node-postgres parsed every payload, then the call encoded it again).
     const rows = (
-      await this.db.query<
-        {
-          id: string;
-          transaction_id: string;
-          reference_kind: MatchAndRaiseItem['referenceKind'];
-          reference: string;
-          change_type: CisChangeType;
-          payload: MatchAndRaiseItem['change'];
-          recorded_at: string;
-        }[]
-      >(
-        `SELECT id, transaction_id, reference_kind, reference, change_type, payload,
-                to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at
+      await this.db.query<{ id: string; transaction_id: string; change_type: CisChangeType; item: string }[]>(
+        `SELECT id, transaction_id, change_type,
+                json_build_object(
+                  'idempotencyKey', transaction_id, 'referenceKind', reference_kind, 'reference', reference,
+                  'changeType', change_type, 'change', payload,
+                  'recordedAt', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS item
            FROM broadcast_transaction
           WHERE batch_id = $1 AND chunk = $2 AND outcome = 'pending' AND client_id IS NULL
           ORDER BY seq`,
         [job.batchId, job.chunk],
       )
-    ).map((r) => ({ id: r.id, transactionId: r.transaction_id, changeType: r.change_type, item: r }));
+    ).map((r) => ({ id: r.id, transactionId: r.transaction_id, changeType: r.change_type, item: r.item }));
     if (rows.length) {
       const started = Date.now();
       const answered = await this.matchAndRaise(
-        rows.map(({ item: r }) => ({
-          idempotencyKey: r.transaction_id,
-          referenceKind: r.reference_kind,
-          reference: r.reference,
-          changeType: r.change_type,
-          change: r.payload,
-          recordedAt: r.recorded_at,
-        })),
+        rows.map((r) => ({ idempotencyKey: r.transactionId, json: r.item })),
       );
       const raisedAt = Date.now();
       const results: RowResult[] = [];
@@ -144,15 +131,20 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
         // A benefit claim raises no SR: its MOPF letter is a job of its own (BR-8).
         if (!raisesSr) letters.push(result);
       }
-      await this.db.transaction(async (m) => {
-        await this.jobs.sendManyInTransaction<MopfLetterJob>(
-          m,
-          MOPF_LETTER_QUEUE,
-          letters.map((l) => ({ payload: { transactionRowId: l.id }, id: l.id })),
-        );
-        // Last: it locks the batch's row (its counts) until the commit.
-        await this.saveResults(m, job.batchId, results);
-      });
+      if (letters.length) {
+        await this.db.transaction(async (m) => {
+          await this.jobs.sendManyInTransaction<MopfLetterJob>(
+            m,
+            MOPF_LETTER_QUEUE,
+            letters.map((l) => ({ payload: { transactionRowId: l.id }, id: l.id })),
+          );
+          // Last: it locks the batch's row (its counts) until the commit.
+          await this.saveResults(m, job.batchId, results);
+        });
+      } else {
+        // One statement, atomic by itself: no BEGIN and COMMIT round trips.
+        await this.saveResults(this.db.manager, job.batchId, results);
+      }
       this.logger.debug(
         {
           batchId: job.batchId,
@@ -232,12 +224,12 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
    * @throws whatever makes the job worth retrying (a peer unavailable)
    */
   private async matchAndRaise(
-    items: MatchAndRaiseItem[],
+    items: MatchAndRaiseJsonItem[],
   ): Promise<Map<string, MatchAndRaiseResult | { error: string }>> {
     const out = new Map<string, MatchAndRaiseResult | { error: string }>();
     if (!items.length) return out;
     try {
-      for (const r of await this.srs.matchAndRaise(items)) out.set(r.idempotencyKey, r);
+      for (const r of await this.srs.matchAndRaiseJson(items)) out.set(r.idempotencyKey, r);
       return out;
     } catch (e) {
       if (!(e instanceof DomainError) || e.kind !== 'validation') throw e;
@@ -254,41 +246,42 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
 
   /**
    * Writes a chunk's outcomes, only over transactions still pending (a job run again changes
-   * nothing), with the batch's counts (RECORD_OUTCOMES), in the caller's transaction. One HOT update
+   * nothing), with the batch's counts (RECORD_OUTCOMES), in one statement (atomic alone; with `m` a transaction's manager, part of it). One HOT update
    * a row: no index of broadcast_transaction mentions a column set here. `results` are rows of batch
    * `batchId` (read by processChunk); they are found by primary key only (a condition on batch_id
    * here made the planner scan the whole batch for each chunk).
    */
   private async saveResults(m: EntityManager, batchId: string, results: RowResult[]): Promise<void> {
     if (!results.length) return;
+    // One JSON text, read by json_to_recordset: JSON.stringify is native, where 11 bound arrays had
+    // node-postgres escape each of 5,500 values in JavaScript (issue 17).
+    const rows = results.map((r) => ({
+      id: r.id,
+      outcome: r.outcome,
+      reason: r.reason,
+      client_id: r.clientId,
+      client_role: r.clientRole,
+      case_ids: r.caseIds,
+      sensitive: r.nationallySensitive,
+      sr_id: r.sr?.id ?? null,
+      sr_number: r.sr?.srNumber ?? null,
+      sr_queue: r.sr?.queue ?? null,
+      sr_status: r.sr?.status ?? null,
+    }));
     await m.query(
       `WITH changed AS (
          UPDATE broadcast_transaction t
             SET outcome = u.outcome, reason = u.reason, client_id = u.client_id, client_role = u.client_role,
-                case_ids = string_to_array(u.case_ids, ',')::uuid[], nationally_sensitive = u.sensitive,
+                case_ids = u.case_ids, nationally_sensitive = u.sensitive,
                 sr_id = u.sr_id, sr_number = u.sr_number, sr_queue = u.sr_queue, sr_status = u.sr_status,
                 processed_at = CASE WHEN u.outcome = 'pending' THEN NULL ELSE $2::timestamptz END
-           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::boolean[],
-                       $10::uuid[], $11::text[], $12::text[], $13::text[])
-             AS u(id, outcome, reason, client_id, client_role, case_ids, sensitive, sr_id, sr_number, sr_queue, sr_status)
+           FROM json_to_recordset($3::json)
+             AS u(id uuid, outcome text, reason text, client_id uuid, client_role text, case_ids uuid[],
+                  sensitive boolean, sr_id uuid, sr_number text, sr_queue text, sr_status text)
           WHERE t.id = u.id AND t.outcome = 'pending'
          RETURNING t.id, t.outcome, t.processed_at)
        ${RECORD_OUTCOMES}`,
-      [
-        batchId,
-        this.clock.now(),
-        results.map((r) => r.id),
-        results.map((r) => r.outcome),
-        results.map((r) => r.reason),
-        results.map((r) => r.clientId),
-        results.map((r) => r.clientRole),
-        results.map((r) => r.caseIds.join(',')),
-        results.map((r) => r.nationallySensitive),
-        results.map((r) => r.sr?.id ?? null),
-        results.map((r) => r.sr?.srNumber ?? null),
-        results.map((r) => r.sr?.queue ?? null),
-        results.map((r) => r.sr?.status ?? null),
-      ],
+      [batchId, this.clock.now(), JSON.stringify(rows)],
     );
   }
 
