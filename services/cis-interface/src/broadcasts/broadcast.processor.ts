@@ -174,10 +174,18 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     let reason: string | null = null;
     let letterId: string | null = null;
     try {
-      const client = await this.srs.getClient(row.clientId);
+      // Both reads at once (one wait instead of two; issue 17: the letters trailed the last SR),
+      // their outcomes checked in the order they were read one after the other: client, address, case.
+      const [clientRead, caseRead] = await Promise.allSettled([
+        this.srs.getClient(row.clientId),
+        this.srs.getCase(row.caseIds[0]),
+      ]);
+      if (clientRead.status === 'rejected') throw clientRead.reason;
+      const client = clientRead.value;
       if (!client.address)
         throw new DomainError('NO_ADDRESS', 'precondition', 'CMS holds no address for the paying parent');
-      const kase = await this.srs.getCase(row.caseIds[0]);
+      if (caseRead.status === 'rejected') throw caseRead.reason;
+      const kase = caseRead.value;
       const letter = await this.correspondence.issueLetter(
         {
           templateCode: 'MOPF_BENEFIT_CLAIM',
