@@ -134,9 +134,32 @@ export function parseTransaction(raw: unknown, seq: number, batchId: string): Pa
     item: changeType ? CIS_CHANGE_TYPE_INFO[changeType].item : null,
     payload,
     recordedAt,
-    recordedDay: recordedAt ? ukToday(recordedAt) : null,
+    recordedDay: recordedAt ? ukDayOf(recordedAt) : null,
     interestTypes: interestTypes.filter(isInterestType),
   };
+}
+
+/** From 1972 on, Europe/London's offsets from UTC are whole hours, so its day changes only on a UTC hour. */
+const WHOLE_HOUR_OFFSETS_FROM = Date.UTC(1972, 0, 1);
+const HOUR_MS = 3_600_000;
+const ukDayByHour = new Map<number, string>();
+
+/**
+ * The UK calendar day (`YYYY-MM-DD`, Europe/London) of `at`: {@link ukToday}, remembered per UTC
+ * hour since the day cannot change within one (issue 17: a batch's 100,000 transactions formatted
+ * the same few days through Intl again and again). At most 10,000 hours are kept. Pure.
+ */
+export function ukDayOf(at: Date): string {
+  const ms = at.getTime();
+  if (!(ms >= WHOLE_HOUR_OFFSETS_FROM)) return ukToday(at);
+  const hour = Math.floor(ms / HOUR_MS);
+  let day = ukDayByHour.get(hour);
+  if (day === undefined) {
+    if (ukDayByHour.size >= 10_000) ukDayByHour.clear();
+    day = ukToday(at);
+    ukDayByHour.set(hour, day);
+  }
+  return day;
 }
 
 /** The BR-3 key: the same item of the same person on the same UK day. */
