@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Clock, DomainValidationError, NotFoundError } from '@cms/domain';
-import { CLOCK, CONFIG, JobQueue, recordAudit } from '@cms/platform';
+import { CLOCK, CONFIG, JobQueue, recordAudit, timeOrderedUuid } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CisInterfaceConfig } from '../config';
 import { BROADCAST_CHUNK_QUEUE, type BroadcastChunkJob } from '../jobs';
@@ -27,38 +27,6 @@ export function uuidFrom(text: string): string {
   const h = createHash('sha256').update(text).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-
-/**
- * `count` new row ids in the order given, as UUID version 7 (RFC 9562): the current Unix time in ms,
- * then the position (30 bits, counting from 0; `count` ≤ 2^30), then 44 random bits. Ids made later
- * sort after, so a batch's rows go to the right-hand end of the primary-key index, together (issue
- * 17: random ids touched a random index page a row, and a chunk's rows were spread over the index).
- */
-export function timeOrderedIds(count: number, nowMs = Date.now()): string[] {
-  const ids: string[] = new Array<string>(count);
-  const time = nowMs.toString(16).padStart(12, '0');
-  const prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
-  const random = randomBytes(6 * count);
-  for (let seq = 0, r = 0; seq < count; seq++, r += 6) {
-    ids[seq] =
-      prefix +
-      HEX[(seq >>> 26) & 0x0f][1] + // position bits 29-26 (after the version 7)
-      HEX[(seq >>> 18) & 0xff] + // 25-18
-      '-' +
-      HEX[0x80 | ((seq >>> 12) & 0x3f)] + // variant 10, 17-12
-      HEX[(seq >>> 4) & 0xff] + // 11-4
-      '-' +
-      HEX[((seq & 0x0f) << 4) | (random[r] & 0x0f)] + // 3-0, then 44 random bits
-      HEX[random[r + 1]] +
-      HEX[random[r + 2]] +
-      HEX[random[r + 3]] +
-      HEX[random[r + 4]] +
-      HEX[random[r + 5]];
-  }
-  return ids;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * CIS - Receive Broadcast Updates, step 1: receives a day's batch and stores it with each
@@ -137,7 +105,9 @@ export class BroadcastsService {
       );
       phase('lookupMs');
       const decisions = decideIntake(parsed, seen, latest);
-      const ids = timeOrderedIds(parsed.length);
+      // Time-ordered (UUID version 7): a batch's rows go to the right-hand end of the primary-key
+      // index, together (issue 17: random ids touched a random index page a row).
+      const ids = Array.from({ length: parsed.length }, () => timeOrderedUuid());
       let pending = 0;
       const chunks = decisions.map((d) =>
         d.outcome === 'pending' ? Math.floor(pending++ / this.config.BROADCAST_CHUNK_SIZE) : -1,

@@ -21,12 +21,6 @@ export type CmsServiceRequest = Sr['ServiceRequestView'];
 /** One transaction for `POST /cis-matches/raise`, idempotent on its key (the CIS transaction id). */
 export type MatchAndRaiseItem = Sr['MatchAndRaiseItemDoc'];
 
-/** A MatchAndRaiseItem as JSON text, with its key. */
-export interface MatchAndRaiseJsonItem {
-  idempotencyKey: string;
-  json: string;
-}
-
 /** What `POST /cis-matches/raise` answers per transaction: its match (BR-5) and the SR raised, if any. */
 export type MatchAndRaiseResult = Sr['MatchAndRaiseResultView'];
 
@@ -92,25 +86,6 @@ export class ServiceRequestsGateway {
     const body = unwrapPeer(
       await this.client.POST('/cis-matches/raise', {
         body: { items },
-        headers: { 'Idempotency-Key': items[0].idempotencyKey },
-      }),
-    );
-    return body.results;
-  }
-
-  /**
-   * {@link ServiceRequestsGateway.matchAndRaise} with each item already JSON text (a
-   * MatchAndRaiseItemDoc, as PostgreSQL built it): the body is those texts joined, not parsed and
-   * encoded again (issue 17). service-requests checks every item as before.
-   * @returns one result per item, in order
-   */
-  async matchAndRaiseJson(items: readonly MatchAndRaiseJsonItem[]): Promise<MatchAndRaiseResult[]> {
-    const text = `{"items":[${items.map((i) => i.json).join(',')}]}`;
-    const body = unwrapPeer(
-      await this.client.POST('/cis-matches/raise', {
-        // The text goes as it is (the default serializer would JSON.stringify it again).
-        body: text as never,
-        bodySerializer: (b: unknown) => b as string,
         headers: { 'Idempotency-Key': items[0].idempotencyKey },
       }),
     );
