@@ -11,7 +11,7 @@
 // under "CIS broadcast (cis-interface)" (skip with --no-doc).
 // Usage: node scripts/bench/broadcast.mjs [--clients 50000] [--transactions 100000] [--claims 0.02]
 //        (--claims: share of paying parents whose first change is a benefit claim)
-//        [--workers 4] [--chunk 500] [--no-build] [--no-doc]
+//        [--workers 4] [--chunk 1000] [--no-build] [--no-doc]
 //        [--batch-size 250000] (more transactions than this go as several batches, one after another;
 //        250,000 is the most cis-interface takes in one)
 //        [--profile DIR] (each service writes a V8 CPU profile there when it stops: where the time goes)
@@ -44,7 +44,7 @@ const CLIENTS = arg('clients', 50_000, 200);
 const TRANSACTIONS = arg('transactions', 100_000, 400);
 const CLAIM_SHARE = arg('claims', 0.02);
 const WORKERS = arg('workers', 4, 2);
-const CHUNK = arg('chunk', 500, 100);
+const CHUNK = arg('chunk', 1000, 100);
 const WRITE_DOC = !SMOKE && !process.argv.includes('--no-doc');
 const NOWHERE = 'http://127.0.0.1:9';
 if (

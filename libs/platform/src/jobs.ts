@@ -239,15 +239,18 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   /**
    * Runs `handler` for each job of `name` (`batchSize` per fetch, one after another; after a fetch
    * that found fewer than `batchSize`, the next waits until `pollingIntervalSeconds` have passed since
-   * it; after a full one, it follows at once, so a backlog drains at the handlers' pace). A thrown error fails that job, which pg-boss retries with
-   * backoff; the others of the batch complete. Skipped when workers are disabled. Each call is one
-   * more worker, holding a pg-boss connection while it fetches or completes.
+   * it; after a full one, it follows at once, so a backlog drains at the handlers' pace). With
+   * `concurrent`, a fetched batch's jobs run at the same time instead (handlers that mostly wait on
+   * peers, e.g. letters: `batchSize` in flight per worker, no more connections). A thrown error
+   * fails that job, which pg-boss retries with backoff; the others of the batch complete. Skipped
+   * when workers are disabled. Each call is one more worker, holding a pg-boss connection while it
+   * fetches or completes.
    * @throws ConfigError when the workers would outnumber `JOB_POOL_SIZE` - 2 (at start, never later)
    */
   async work<T>(
     name: string,
     handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
-    options: { batchSize?: number; pollingIntervalSeconds?: number } = {},
+    options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean } = {},
   ): Promise<void> {
     if (!this.config.WORKERS_ENABLED) return;
     this.workers++;
@@ -263,6 +266,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       handler,
       options.batchSize ?? 1,
       (options.pollingIntervalSeconds ?? 0.5) * 1000,
+      options.concurrent ?? false,
     );
     this.loops.add(loop);
     void loop.finally(() => this.loops.delete(loop));
@@ -274,6 +278,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
     batchSize: number,
     intervalMs: number,
+    concurrent: boolean,
   ): Promise<void> {
     while (!this.stopping) {
       const started = Date.now();
@@ -284,25 +289,19 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         // pg-boss answers [] itself while the database is away; anything else is logged and retried.
         this.logger.warn({ queue: name, reason: (err as Error).message }, 'job fetch failed; retrying');
       }
-      for (let i = 0; i < jobs.length; i++) {
-        const job = jobs[i];
-        if (this.stopping) {
-          for (const rest of jobs.slice(i))
-            await this.settle(name, 'hand back', () =>
-              this.boss.fail(name, rest.id, { message: 'handed back: replica shutting down' }),
-            );
-          break;
+      if (concurrent) {
+        await Promise.all(jobs.map((job) => this.runOne(name, job, handler)));
+      } else {
+        for (let i = 0; i < jobs.length; i++) {
+          if (this.stopping) {
+            for (const rest of jobs.slice(i))
+              await this.settle(name, 'hand back', () =>
+                this.boss.fail(name, rest.id, { message: 'handed back: replica shutting down' }),
+              );
+            break;
+          }
+          await this.runOne(name, jobs[i], handler);
         }
-        try {
-          await this.handle(name, job, handler);
-        } catch (err) {
-          const e = err as Error;
-          await this.settle(name, 'fail', () =>
-            this.boss.fail(name, job.id, { message: e?.message ?? String(err), stack: e?.stack }),
-          );
-          continue;
-        }
-        await this.settle(name, 'complete', () => this.boss.complete(name, job.id));
       }
       // A full batch means more may be waiting: fetch again at once (a backlog drains at the
       // handlers' pace, not one batch a polling interval). Otherwise wait out the interval.
@@ -310,6 +309,24 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       const wait = intervalMs - (Date.now() - started);
       if (!this.stopping && wait > 100) await this.pause(wait);
     }
+  }
+
+  /** Runs one fetched job and records its outcome: complete, or fail (pg-boss retries it). */
+  private async runOne<T>(
+    name: string,
+    job: PgBoss.Job<JobEnvelope<T>>,
+    handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.handle(name, job, handler);
+    } catch (err) {
+      const e = err as Error;
+      await this.settle(name, 'fail', () =>
+        this.boss.fail(name, job.id, { message: e?.message ?? String(err), stack: e?.stack }),
+      );
+      return;
+    }
+    await this.settle(name, 'complete', () => this.boss.complete(name, job.id));
   }
 
   /**

@@ -151,6 +151,36 @@ const admin = async (sql: string) => {
     }
   });
 
+  it("with concurrent, runs a fetched batch's jobs at the same time (handlers that wait on peers), each settled on its own", async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    let inFlight = 0;
+    let most = 0;
+    const done: number[] = [];
+    try {
+      await q.declare('d', { retryLimit: 0 });
+      for (let n = 0; n < 5; n++) await q.send('d', { n });
+      await q.work<{ n: number }>(
+        'd',
+        async (p) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 300));
+          inFlight--;
+          if (p.n === 2) throw new Error('job 2 refused');
+          done.push(p.n);
+        },
+        { batchSize: 5, concurrent: true },
+      );
+      const deadline = Date.now() + 10_000;
+      while (done.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(done.sort()).toEqual([0, 1, 3, 4]);
+      expect(most).toBe(5);
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
   it('refuses a JOB_POOL_SIZE below three at configuration time', () => {
     expect(() =>
       loadConfig(BaseServiceConfig, {

@@ -54,18 +54,19 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // pg-boss fetches at most once every 0.5 s per worker (it waits out the polling interval after a
-    // fetch that took less): one chunk a fetch would cap 4 workers at 8 chunks (4,000 transactions)
-    // a second whatever the cores can do, so each fetch takes two, processed one after the other.
+    // Each worker fetches two chunks at a time, processed one after the other, and fetches again at
+    // once after a full fetch (JobQueue.work).
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
       await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job), {
         batchSize: 2,
       });
     }
-    // pg-boss polls each worker at most every 0.5 s: letters are fetched ten at a time.
+    // Letters mostly wait on service-requests and correspondence: each worker has up to ten in flight
+    // (issue 17: one at a time, they fell behind the chunks and ended seconds after the last SR).
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
       await this.jobs.work<MopfLetterJob>(MOPF_LETTER_QUEUE, (job) => this.issueMopfLetter(job), {
         batchSize: 10,
+        concurrent: true,
       });
     }
   }
