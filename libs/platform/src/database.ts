@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Client } from 'pg';
-import type { EntitySchema, MixedList } from 'typeorm';
+import { Client, type Pool } from 'pg';
+import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BaseServiceConfig, ConfigError } from './config';
 import { openDataSource } from './migrate';
 import { CONFIG, SERVICE_NAME } from './tokens';
@@ -76,4 +77,23 @@ export async function ensureDatabase(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Runs one of our hot read queries as a named prepared statement on `dataSource`'s pool (outside
+ * any transaction): PostgreSQL parses and plans `sql` once per connection instead of on every call
+ * (issue 17: the SR read and the access check it is guarded by). `name` must be unique to `sql`
+ * in the process. Same rows and errors as `dataSource.query(sql, params)`; TypeORM's own query
+ * logging is skipped (node-postgres' tracing is not).
+ * @returns the result rows
+ */
+export async function preparedQuery<T>(
+  dataSource: DataSource,
+  name: string,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  const pool: Pool = (dataSource.driver as PostgresDriver).master;
+  const result = await pool.query({ name, text: sql, values: params });
+  return result.rows as T[];
 }

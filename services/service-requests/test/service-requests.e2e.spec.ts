@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
 import {
@@ -141,6 +142,34 @@ describe('service-requests: SRs through the shared rules, on real PostgreSQL', (
       const raised = await raise(body);
       expect(raised).toEqual(await get(raised.id));
       expect(raised.notes).toHaveLength(body.note ? 1 : 0);
+    }
+  });
+
+  it('reads an SR, a case and the access check through prepared statements that survive a migration adding or dropping a column', async () => {
+    const sr = await raiseSecurity();
+    // Enough reads for every pooled connection to have prepared the statements.
+    const readAll = () =>
+      Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          api()
+            .get(i % 2 ? `/service-requests/${sr.id}` : `/cases/${caseId}`)
+            .auth(cw, { type: 'bearer' }),
+        ),
+      );
+    expect((await readAll()).map((r) => r.status)).toEqual(Array(24).fill(200));
+    const pg = new Client({ connectionString: s.db.url });
+    await pg.connect();
+    try {
+      // What a rolling deploy's migration may do under running replicas: a prepared `sr.*` would
+      // now fail ("cached plan must not change result type").
+      await pg.query('ALTER TABLE service_request ADD COLUMN later_column text');
+      await pg.query('ALTER TABLE "case" ADD COLUMN later_column text');
+      expect((await readAll()).map((r) => r.status)).toEqual(Array(24).fill(200));
+      await pg.query('ALTER TABLE service_request DROP COLUMN later_column');
+      await pg.query('ALTER TABLE "case" DROP COLUMN later_column');
+      expect((await readAll()).map((r) => r.status)).toEqual(Array(24).fill(200));
+    } finally {
+      await pg.end();
     }
   });
 

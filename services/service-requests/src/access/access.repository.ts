@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Actor } from '@cms/domain';
-import { type AccessRepository, maySeeSensitive, type ResourceKind } from '@cms/platform';
+import { type AccessRepository, maySeeSensitive, preparedQuery, type ResourceKind } from '@cms/platform';
 import { DataSource } from 'typeorm';
 
 /**
@@ -55,8 +55,9 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
     // Deny by default: a kind without a query is sensitive.
     if (!queries) return new Set(ids);
     const found = new Set<string>();
-    for (const sql of queries) {
-      const rows = await this.db.query<{ id: string }[]>(sql, [ids]);
+    for (const [i, sql] of queries.entries()) {
+      // Prepared (parsed and planned once per connection): asked before nearly every read.
+      const rows = await preparedQuery<{ id: string }>(this.db, `access_${kind}_${i}`, sql, [ids]);
       rows.forEach((r) => found.add(r.id));
     }
     return found;

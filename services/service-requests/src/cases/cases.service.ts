@@ -8,7 +8,7 @@ import {
   StaleVersionError,
   isParentRole,
 } from '@cms/domain';
-import { CLOCK, decideAccess, maySeeSensitive, recordAudit } from '@cms/platform';
+import { CLOCK, decideAccess, maySeeSensitive, preparedQuery, recordAudit } from '@cms/platform';
 import { routeCaseSrsToSensitiveTeam } from './case-sensitivity';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Client } from '../clients/client.entity';
@@ -109,11 +109,12 @@ export class CasesService {
    * first, then the joined rows) and most of the service's CPU under load (issue 17).
    * @throws NotFoundError, InsufficientAccessError (nationally sensitive, X-1)
    */
-  async get(id: string, actor: Actor, manager: EntityManager = this.db.manager): Promise<CaseView> {
-    const rows = await manager.query<CaseRow[]>(
-      `${CASE_ROWS} FROM "case" c ${PARTICIPANTS} WHERE c.id = $1`,
-      [id],
-    );
+  async get(id: string, actor: Actor, manager?: EntityManager): Promise<CaseView> {
+    const sql = `${CASE_ROWS} FROM "case" c ${PARTICIPANTS} WHERE c.id = $1`;
+    // Outside a transaction, a prepared statement (parsed and planned once per connection).
+    const rows = manager
+      ? await manager.query<CaseRow[]>(sql, [id])
+      : await preparedQuery<CaseRow>(this.db, 'case_one', sql, [id]);
     if (!rows.length) throw new NotFoundError('Case', id);
     return caseViewOf(rows);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Actor, Clock, NotFoundError } from '@cms/domain';
-import { CLOCK } from '@cms/platform';
+import { CLOCK, preparedQuery } from '@cms/platform';
 import { allowedTransitions, isCisUpdateEnabled, isEditable, slaFor } from '@cms/sr-rules';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { visibleServiceRequests } from '../access/access.repository';
@@ -26,8 +26,12 @@ export class ServiceRequestReadsService {
    * queries in two round trips through TypeORM's find (issue 17). Updates use {@link load}.
    * @throws NotFoundError, InsufficientAccessError
    */
-  async get(id: string, actor: Actor, manager: EntityManager = this.db.manager): Promise<ServiceRequestView> {
-    const [row] = await manager.query<OneSrRow[]>(ONE_SR, [id]);
+  async get(id: string, actor: Actor, manager?: EntityManager): Promise<ServiceRequestView> {
+    // Outside a transaction, a prepared statement (parsed and planned once per connection).
+    const [row] = manager
+      ? await manager.query<OneSrRow[]>(ONE_SR, [id])
+      : await preparedQuery<OneSrRow>(this.db, 'sr_one', ONE_SR, [id]);
+    manager ??= this.db.manager;
     if (!row) throw new NotFoundError('Service request', id);
     return this.view(loadedFromRow(manager, row), actor);
   }
@@ -115,10 +119,53 @@ type OneSrRow = Record<string, unknown> & {
 };
 
 /**
+ * The SR's columns, named (not `sr.*`): ONE_SR is a prepared statement, and PostgreSQL refuses to
+ * run a prepared `*` whose result type changed (a migration adding a column while replicas run).
+ * Every column the entity maps, so {@link hydrate} finds each one.
+ */
+const SR_COLUMNS = [
+  'id',
+  'sr_number',
+  'type',
+  'path',
+  'process',
+  'area',
+  'sub_area',
+  'status',
+  'sub_status',
+  'resolution_code',
+  'source',
+  'reported_by_first_name',
+  'reported_by_last_name',
+  'subject_client_id',
+  'subject_role',
+  'change_type',
+  'details',
+  'read_only',
+  'submitted_for_approval_by',
+  'approved_by',
+  'approved_at',
+  'next_action_due',
+  'flag',
+  'queue',
+  'owner',
+  'nationally_sensitive',
+  'sla_due_at',
+  'idempotency_key',
+  'created_by',
+  'closed_at',
+  'version',
+  'created_at',
+  'updated_at',
+]
+  .map((c) => `sr.${c}`)
+  .join(', ');
+
+/**
  * One SR with what {@link attachLoaded} loads for it, in the same orders: steps by position, notes
  * and pending steps by time, case links as stored.
  */
-const ONE_SR = `SELECT sr.*,
+const ONE_SR = `SELECT ${SR_COLUMNS},
     (SELECT coalesce(json_agg(s ORDER BY s.position), '[]') FROM sr_activity_step s WHERE s.sr_id = sr.id) AS __steps,
     (SELECT coalesce(json_agg(n ORDER BY n.created_at), '[]') FROM sr_note n WHERE n.sr_id = sr.id) AS __notes,
     (SELECT coalesce(json_agg(json_build_object('case_id', l.case_id, 'stage', k.stage)), '[]')
