@@ -54,12 +54,11 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Each worker fetches two chunks at a time, processed one after the other, and fetches again at
-    // once after a full fetch (JobQueue.work).
+    // One chunk a fetch, the next fetched at once after it (JobQueue.work): the workers share a
+    // batch's chunks evenly (two a fetch, needed while a worker waited out the polling interval
+    // after every fetch, left some workers idle at the end of a small batch).
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
-      await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job), {
-        batchSize: 2,
-      });
+      await this.jobs.work<BroadcastChunkJob>(BROADCAST_CHUNK_QUEUE, (job) => this.processChunk(job));
     }
     // Letters mostly wait on service-requests and correspondence: each worker has up to ten in flight
     // (issue 17: one at a time, they fell behind the chunks and ended seconds after the last SR).
