@@ -14,10 +14,15 @@ import { toView, ServiceRequestView } from './service-request.view';
 /** Reading SRs: one with its activity plan, notes, SLA and allowed moves, or a list of them. */
 @Injectable()
 export class ServiceRequestReadsService {
+  /** The one-SR read, naming every column the entity maps (so {@link hydrate} finds each one). */
+  private readonly oneSr: string;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.oneSr = oneSrSql(db.getMetadata(ServiceRequest).columns.map((c) => c.databaseName));
+  }
 
   /**
    * Reads an SR with its activity plan, notes, SLA and the moves it allows now, in one SQL query
@@ -29,8 +34,8 @@ export class ServiceRequestReadsService {
   async get(id: string, actor: Actor, manager?: EntityManager): Promise<ServiceRequestView> {
     // Outside a transaction, a prepared statement (parsed and planned once per connection).
     const [row] = manager
-      ? await manager.query<OneSrRow[]>(ONE_SR, [id])
-      : await preparedQuery<OneSrRow>(this.db, 'sr_one', ONE_SR, [id]);
+      ? await manager.query<OneSrRow[]>(this.oneSr, [id])
+      : await preparedQuery<OneSrRow>(this.db, 'sr_one', this.oneSr, [id]);
     manager ??= this.db.manager;
     if (!row) throw new NotFoundError('Service request', id);
     return this.view(loadedFromRow(manager, row), actor);
@@ -110,7 +115,7 @@ export class ServiceRequestReadsService {
   }
 }
 
-/** One SR row (`service_request.*`) with its children as JSON arrays of rows (see {@link ONE_SR}). */
+/** One SR row (`service_request.*`) with its children as JSON arrays of rows (see {@link oneSrSql}). */
 type OneSrRow = Record<string, unknown> & {
   __steps: Record<string, unknown>[];
   __notes: Record<string, unknown>[];
@@ -119,53 +124,12 @@ type OneSrRow = Record<string, unknown> & {
 };
 
 /**
- * The SR's columns, named (not `sr.*`): ONE_SR is a prepared statement, and PostgreSQL refuses to
- * run a prepared `*` whose result type changed (a migration adding a column while replicas run).
- * Every column the entity maps, so {@link hydrate} finds each one.
- */
-const SR_COLUMNS = [
-  'id',
-  'sr_number',
-  'type',
-  'path',
-  'process',
-  'area',
-  'sub_area',
-  'status',
-  'sub_status',
-  'resolution_code',
-  'source',
-  'reported_by_first_name',
-  'reported_by_last_name',
-  'subject_client_id',
-  'subject_role',
-  'change_type',
-  'details',
-  'read_only',
-  'submitted_for_approval_by',
-  'approved_by',
-  'approved_at',
-  'next_action_due',
-  'flag',
-  'queue',
-  'owner',
-  'nationally_sensitive',
-  'sla_due_at',
-  'idempotency_key',
-  'created_by',
-  'closed_at',
-  'version',
-  'created_at',
-  'updated_at',
-]
-  .map((c) => `sr.${c}`)
-  .join(', ');
-
-/**
  * One SR with what {@link attachLoaded} loads for it, in the same orders: steps by position, notes
- * and pending steps by time, case links as stored.
+ * and pending steps by time, case links as stored. `columns`: the SR's columns, each named (not
+ * `sr.*`): the query runs as a prepared statement, and PostgreSQL refuses a prepared `*` whose
+ * result type changed (a migration adding a column while replicas run).
  */
-const ONE_SR = `SELECT ${SR_COLUMNS},
+const oneSrSql = (columns: readonly string[]) => `SELECT ${columns.map((c) => `sr."${c}"`).join(', ')},
     (SELECT coalesce(json_agg(s ORDER BY s.position), '[]') FROM sr_activity_step s WHERE s.sr_id = sr.id) AS __steps,
     (SELECT coalesce(json_agg(n ORDER BY n.created_at), '[]') FROM sr_note n WHERE n.sr_id = sr.id) AS __notes,
     (SELECT coalesce(json_agg(json_build_object('case_id', l.case_id, 'stage', k.stage)), '[]')
@@ -175,7 +139,7 @@ const ONE_SR = `SELECT ${SR_COLUMNS},
        FROM sr_security_step_intent i WHERE i.state = 'pending' AND i.sr_id = sr.id) AS __pending
   FROM service_request sr WHERE sr.id = $1`;
 
-/** The {@link Loaded} SR of one {@link ONE_SR} row. */
+/** The {@link Loaded} SR of one {@link oneSrSql} row. */
 function loadedFromRow(m: EntityManager, row: OneSrRow): Loaded {
   return {
     sr: hydrate(m, ServiceRequest, row),
