@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client, type Pool } from 'pg';
-import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BaseServiceConfig, ConfigError } from './config';
 import { openDataSource } from './migrate';
@@ -80,11 +80,13 @@ export async function ensureDatabase(url: string): Promise<void> {
 }
 
 /**
- * Runs one of our hot read queries as a named prepared statement on `dataSource`'s pool (outside
- * any transaction): PostgreSQL parses and plans `sql` once per connection instead of on every call
- * (issue 17: the SR read and the access check it is guarded by). `name` must be unique to `sql`
- * in the process. Same rows and errors as `dataSource.query(sql, params)`; TypeORM's own query
- * logging is skipped (node-postgres' tracing is not).
+ * Runs one of our hot read queries as a named prepared statement on `dataSource`'s pool: PostgreSQL
+ * parses and plans `sql` once per connection instead of on every call (issue 17: the SR read, the
+ * case read and the access check they are guarded by). With `manager` (a caller's transaction) it
+ * runs there instead, unprepared. `name` must be unique to `sql` in the process, and `sql` must name
+ * its columns (PostgreSQL refuses a prepared `*` whose result type a migration changed). Same rows
+ * and errors as `dataSource.query(sql, params)`; TypeORM's own query logging is skipped
+ * (node-postgres' tracing is not).
  * @returns the result rows
  */
 export async function preparedQuery<T>(
@@ -92,7 +94,9 @@ export async function preparedQuery<T>(
   name: string,
   sql: string,
   params: unknown[],
+  manager?: EntityManager,
 ): Promise<T[]> {
+  if (manager) return manager.query<T[]>(sql, params);
   const pool: Pool = (dataSource.driver as PostgresDriver).master;
   const result = await pool.query({ name, text: sql, values: params });
   return result.rows as T[];

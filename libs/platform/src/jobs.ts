@@ -170,19 +170,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     payload: T,
     id?: string,
   ): Promise<string | null> {
-    const db = {
-      executeSql: async (text: string, values: unknown[]) => {
-        if (!manager.queryRunner) throw new Error('sendInTransaction needs a transactional EntityManager');
-        const result = await manager.queryRunner.query(text, values, true);
-        return { rows: result.records as unknown[] };
-      },
-    };
-    const envelope: JobEnvelope<T> = {
-      payload,
-      requestId: RequestContext.requestId(),
-      trace: traceCarrier(),
-    };
-    const jobId = await this.boss.send(name, envelope, { db, ...(id ? { id } : {}) });
+    const db = transactionDb(manager, 'sendInTransaction');
+    const jobId = await this.boss.send(name, envelopeOf(payload), { db, ...(id ? { id } : {}) });
     // pg-boss answers null when the queue does not exist: never lose a cross-service effect silently.
     if (jobId === null && !id)
       throw new Error(`Job queue "${name}" is not declared; the job was not written.`);
@@ -202,38 +191,20 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     jobs: readonly { payload: T; id: string }[],
   ): Promise<void> {
     if (!jobs.length) return;
-    if (!manager.queryRunner) throw new Error('sendManyInTransaction needs a transactional EntityManager');
-    const runner = manager.queryRunner;
+    const db = transactionDb(manager, 'sendManyInTransaction');
     // pg-boss's batch insert joins the queue table: for an unknown queue it writes nothing, silently.
-    const declared = await runner.query(`SELECT 1 FROM pgboss.queue WHERE name = $1`, [name], true);
-    if (!declared.records.length)
+    const declared = await db.executeSql(`SELECT 1 FROM pgboss.queue WHERE name = $1`, [name]);
+    if (!declared.rows.length)
       throw new Error(`Job queue "${name}" is not declared; the jobs were not written.`);
-    const db = {
-      executeSql: async (text: string, values: unknown[]) => {
-        const result = await runner.query(text, values, true);
-        return { rows: result.records as unknown[] };
-      },
-    };
-    const requestId = RequestContext.requestId();
-    const trace = traceCarrier();
     await this.boss.insert(
-      jobs.map((j) => ({
-        id: j.id,
-        name,
-        data: { payload: j.payload, requestId, trace } satisfies JobEnvelope<T>,
-      })),
+      jobs.map((j) => ({ id: j.id, name, data: envelopeOf(j.payload) })),
       { db },
     );
   }
 
   /** Sends a job outside any transaction. */
   async send<T extends object>(name: string, payload: T, id?: string): Promise<string | null> {
-    const envelope: JobEnvelope<T> = {
-      payload,
-      requestId: RequestContext.requestId(),
-      trace: traceCarrier(),
-    };
-    return this.boss.send(name, envelope, id ? { id } : {});
+    return this.boss.send(name, envelopeOf(payload), id ? { id } : {});
   }
 
   /**
@@ -407,4 +378,24 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   get instance(): PgBoss {
     return this.boss;
   }
+}
+
+/** A job's envelope: its payload with the current request id and trace context. */
+function envelopeOf<T extends object>(payload: T): JobEnvelope<T> {
+  return { payload, requestId: RequestContext.requestId(), trace: traceCarrier() };
+}
+
+/**
+ * pg-boss's `db` option over `manager`'s open transaction, so jobs commit or roll back with it.
+ * @throws Error when `manager` has no transaction (`what` names the caller)
+ */
+function transactionDb(manager: EntityManager, what: string) {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error(`${what} needs a transactional EntityManager`);
+  return {
+    executeSql: async (text: string, values: unknown[]) => {
+      const result = await runner.query(text, values, true);
+      return { rows: result.records as unknown[] };
+    },
+  };
 }

@@ -111,10 +111,7 @@ export class CasesService {
    */
   async get(id: string, actor: Actor, manager?: EntityManager): Promise<CaseView> {
     const sql = `${CASE_ROWS} FROM "case" c ${PARTICIPANTS} WHERE c.id = $1`;
-    // Outside a transaction, a prepared statement (parsed and planned once per connection).
-    const rows = manager
-      ? await manager.query<CaseRow[]>(sql, [id])
-      : await preparedQuery<CaseRow>(this.db, 'case_one', sql, [id]);
+    const rows = await preparedQuery<CaseRow>(this.db, 'case_one', sql, [id], manager);
     if (!rows.length) throw new NotFoundError('Case', id);
     return caseViewOf(rows);
   }

@@ -32,13 +32,9 @@ export class ServiceRequestReadsService {
    * @throws NotFoundError, InsufficientAccessError
    */
   async get(id: string, actor: Actor, manager?: EntityManager): Promise<ServiceRequestView> {
-    // Outside a transaction, a prepared statement (parsed and planned once per connection).
-    const [row] = manager
-      ? await manager.query<OneSrRow[]>(this.oneSr, [id])
-      : await preparedQuery<OneSrRow>(this.db, 'sr_one', this.oneSr, [id]);
-    manager ??= this.db.manager;
+    const [row] = await preparedQuery<OneSrRow>(this.db, 'sr_one', this.oneSr, [id], manager);
     if (!row) throw new NotFoundError('Service request', id);
-    return this.view(loadedFromRow(manager, row), actor);
+    return this.view(loadedFromRow(manager ?? this.db.manager, row), actor);
   }
 
   /**
