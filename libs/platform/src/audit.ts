@@ -87,9 +87,15 @@ export async function recordAudit(manager: EntityManager, ...entries: AuditEntry
  * The INSERT that {@link recordAudit} sends, not yet sent: to be combined with the change it
  * describes into one statement ({@link combineWrites}), so both commit together in one round trip.
  * Actor, request id and time are read now, from the current request and `manager`'s clock.
+ * `when`: an SQL condition (our own text, no parameters) under which the rows are written, e.g.
+ * `EXISTS (SELECT 1 FROM w1)` to audit a conditional change only when it happened.
  * @throws Error when `entries` is empty
  */
-export function auditStatement(manager: EntityManager, entries: readonly AuditEntry[]): SqlStatement {
+export function auditStatement(
+  manager: EntityManager,
+  entries: readonly AuditEntry[],
+  { when }: { when?: string } = {},
+): SqlStatement {
   if (!entries.length) throw new Error('auditStatement needs at least one entry');
   const actor = RequestContext.actor();
   const requestId = RequestContext.requestId() ?? null;
@@ -114,7 +120,7 @@ export function auditStatement(manager: EntityManager, entries: readonly AuditEn
             u.before, u.after, $2::text, $3::text, COALESCE($4::timestamptz, now())
        FROM json_to_recordset($1::json)
          AS u(id uuid, actor_id text, roles text, source text, entity_type text, entity_id text, action text,
-              before jsonb, after jsonb)`,
+              before jsonb, after jsonb)${when ? `\n      WHERE ${when}` : ''}`,
     params: [JSON.stringify(rows), requestId, onBehalfOf, businessNow(manager) ?? null],
   };
 }

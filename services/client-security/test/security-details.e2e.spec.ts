@@ -396,6 +396,36 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
         true,
       );
       expect(await jobsFor(id)).toHaveLength(1);
+      // Each counted failure saw the one before it: 1, 2, 3, and the audit trail chains the same.
+      expect(counted.map((r) => r.body.consecutiveFailures).sort()).toEqual([1, 2, 3]);
+      const failed = (await audit('client', id)).filter((a) => a.action === 'security-check-failed');
+      expect(failed.map((a) => [a.before?.consecutiveFailures, a.after?.consecutiveFailures]).sort()).toEqual([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ]);
+    });
+
+    it('[SD-2] concurrent checks after one failure: a pass resets the count, and every counted check is audited once', async () => {
+      const pin = pinOf();
+      const { id } = await setUp({ pin, password: pw('Race Me 56') });
+      expect((await check(id, { channel: 'phone', pin: '2222221' })).body.consecutiveFailures).toBe(1);
+      const results = await Promise.all(
+        [pin, '2222222', pin, '2222223', pin].map((p) => check(id, { channel: 'phone', pin: p })),
+      );
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      const trail = (await audit('client', id)).filter((a) => a.action.startsWith('security-check-'));
+      expect(trail).toHaveLength(6);
+      // Recorded one after another: every row's "before" is the count some other row left (or the
+      // 0 of set-up), each count used once; the one left over is the last.
+      const left = [0, ...trail.map((a) => a.after?.consecutiveFailures)];
+      for (const a of trail) {
+        const at = left.indexOf(a.before?.consecutiveFailures);
+        expect(at).toBeGreaterThanOrEqual(0);
+        left.splice(at, 1);
+      }
+      expect(left).toHaveLength(1);
+      expect((await status(id)).blocked).toBe(false);
     });
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, DomainValidationError, type Actor, type Clock, type FieldProblem } from '@cms/domain';
-import { CLOCK, CONFIG, recordAudit } from '@cms/platform';
+import { auditStatement, CLOCK, combineWrites, CONFIG, recordAudit } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 import { IdempotentRequests, type IdempotencyClaim } from '../idempotency/idempotent-requests';
@@ -256,9 +256,11 @@ export class SecurityDetailsService {
       if (!credential)
         throw new Error(`security subject ${ref.id} has no credential version ${subject.currentVersion}`);
       const passed = await this.matches(credential, dto);
-      const outcome = await this.db.transaction((m) =>
-        this.recordCheck(m, ref, credential.version, passed, dto.channel, itemsSupplied),
-      );
+      const outcome =
+        (await this.recordCheckAtOnce(ref, subject, credential.version, passed, dto.channel, itemsSupplied)) ??
+        (await this.db.transaction((m) =>
+          this.recordCheck(m, ref, credential.version, passed, dto.channel, itemsSupplied),
+        ));
       // The details changed between reading and recording: check against the new ones.
       if (outcome === 'stale' && attempt < 2) continue;
       if (outcome === 'stale') {
@@ -487,6 +489,65 @@ export class SecurityDetailsService {
               passwordHash: row.password_hash!,
               passwordFoldedHash: row.password_folded_hash!,
             },
+    };
+  }
+
+  /**
+   * Records one verified check in ONE statement when nothing changed since `seen` was read and the
+   * check does not block the account (Change - Security Details, steps 3–5; SD-2): the subject's
+   * failure count is updated only if it still has the type, credential version and failure count
+   * the verification started from and is not blocked, and the audit row is written only if that
+   * update happened (one atomic statement, no BEGIN/COMMIT round trips). Returns null when it did
+   * not apply (a concurrent check, change or block, or a failure that blocks): the caller then
+   * records the check under the row lock ({@link recordCheck}), which decides those cases.
+   */
+  private async recordCheckAtOnce(
+    ref: SubjectRef,
+    seen: SecuritySubject,
+    verifiedVersion: number,
+    passed: boolean,
+    channel: SecurityCheckDto['channel'],
+    itemsSupplied: string[],
+  ): Promise<SecurityCheckResultView | null> {
+    const failuresBefore = seen.consecutiveFailures;
+    const failures = passed ? 0 : failuresBefore + 1;
+    if (failures >= FAILURES_BEFORE_BLOCK || seen.blockedAt) return null;
+    const now = this.clock.now();
+    const m = this.db.manager;
+    const { sql, params } = combineWrites(
+      [
+        {
+          sql: `UPDATE security_subject
+                   SET consecutive_failures = $2, last_check_at = $3, last_check_result = $4, updated_at = $3
+                 WHERE subject_id = $1 AND subject_type = $5 AND current_version = $6
+                   AND consecutive_failures = $7 AND blocked_at IS NULL
+             RETURNING subject_id`,
+          params: [ref.id, failures, now, passed ? 'pass' : 'fail', ref.type, verifiedVersion, failuresBefore],
+        },
+        auditStatement(
+          m,
+          [
+            {
+              entityType: ref.type,
+              entityId: ref.id,
+              action: passed ? 'security-check-passed' : 'security-check-failed',
+              before: { consecutiveFailures: failuresBefore },
+              after: { result: passed ? 'pass' : 'fail', channel, itemsSupplied, consecutiveFailures: failures },
+              source: channel,
+            },
+          ],
+          { when: 'EXISTS (SELECT 1 FROM w1)' },
+        ),
+      ],
+      'SELECT count(*)::int AS recorded FROM w1',
+    );
+    const [{ recorded }] = await m.query<{ recorded: number }[]>(sql, params);
+    if (!recorded) return null;
+    return {
+      result: passed ? 'pass' : 'fail',
+      consecutiveFailures: failures,
+      attemptsRemaining: FAILURES_BEFORE_BLOCK - failures,
+      blocked: false,
     };
   }
 
