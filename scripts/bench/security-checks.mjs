@@ -249,7 +249,9 @@ const request = (base, method, p, token = null, body = undefined) =>
           try {
             resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null });
           } catch (err) {
-            reject(new Error(`${method} ${p} ${res.statusCode}: not JSON: ${text.slice(0, 200)}`, { cause: err }));
+            reject(
+              new Error(`${method} ${p} ${res.statusCode}: not JSON: ${text.slice(0, 200)}`, { cause: err }),
+            );
           }
         });
         res.on('error', reject);

@@ -399,11 +399,13 @@ describe('client-security: security details over HTTP on real PostgreSQL', () =>
       // Each counted failure saw the one before it: 1, 2, 3, and the audit trail chains the same.
       expect(counted.map((r) => r.body.consecutiveFailures).sort()).toEqual([1, 2, 3]);
       const failed = (await audit('client', id)).filter((a) => a.action === 'security-check-failed');
-      expect(failed.map((a) => [a.before?.consecutiveFailures, a.after?.consecutiveFailures]).sort()).toEqual([
-        [0, 1],
-        [1, 2],
-        [2, 3],
-      ]);
+      expect(failed.map((a) => [a.before?.consecutiveFailures, a.after?.consecutiveFailures]).sort()).toEqual(
+        [
+          [0, 1],
+          [1, 2],
+          [2, 3],
+        ],
+      );
     });
 
     it('[SD-2] concurrent checks after one failure: a pass resets the count, and every counted check is audited once', async () => {

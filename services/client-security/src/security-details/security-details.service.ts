@@ -257,7 +257,14 @@ export class SecurityDetailsService {
         throw new Error(`security subject ${ref.id} has no credential version ${subject.currentVersion}`);
       const passed = await this.matches(credential, dto);
       const outcome =
-        (await this.recordCheckAtOnce(ref, subject, credential.version, passed, dto.channel, itemsSupplied)) ??
+        (await this.recordCheckAtOnce(
+          ref,
+          subject,
+          credential.version,
+          passed,
+          dto.channel,
+          itemsSupplied,
+        )) ??
         (await this.db.transaction((m) =>
           this.recordCheck(m, ref, credential.version, passed, dto.channel, itemsSupplied),
         ));
@@ -522,7 +529,15 @@ export class SecurityDetailsService {
                  WHERE subject_id = $1 AND subject_type = $5 AND current_version = $6
                    AND consecutive_failures = $7 AND blocked_at IS NULL
              RETURNING subject_id`,
-          params: [ref.id, failures, now, passed ? 'pass' : 'fail', ref.type, verifiedVersion, failuresBefore],
+          params: [
+            ref.id,
+            failures,
+            now,
+            passed ? 'pass' : 'fail',
+            ref.type,
+            verifiedVersion,
+            failuresBefore,
+          ],
         },
         auditStatement(
           m,
@@ -532,7 +547,12 @@ export class SecurityDetailsService {
               entityId: ref.id,
               action: passed ? 'security-check-passed' : 'security-check-failed',
               before: { consecutiveFailures: failuresBefore },
-              after: { result: passed ? 'pass' : 'fail', channel, itemsSupplied, consecutiveFailures: failures },
+              after: {
+                result: passed ? 'pass' : 'fail',
+                channel,
+                itemsSupplied,
+                consecutiveFailures: failures,
+              },
               source: channel,
             },
           ],
