@@ -318,4 +318,26 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
       representatives: [family.repId],
     });
   });
+
+  it('[X-1] answers every combination of kinds in one question as it answers each kind alone', async () => {
+    const other = (
+      await as(cw).post('/clients', { nino: 'CE444444B', firstName: 'Plain', lastName: 'Sight' }).expect(201)
+    ).body.id;
+    const sensitive = {
+      clients: family.pwc,
+      cases: family.caseId,
+      serviceRequests: family.srId,
+      representatives: family.repId,
+    } as const;
+    const kinds = Object.keys(sensitive) as Array<keyof typeof sensitive>;
+    for (let mask = 1; mask < 1 << kinds.length; mask++) {
+      const asked = kinds.filter((_, i) => mask & (1 << i));
+      // Each kind asked about with its sensitive record (twice) and a record that is not.
+      const body = Object.fromEntries(asked.map((k) => [k, [sensitive[k], other, sensitive[k]]]));
+      const answer = (await as(system).post('/access/sensitivity', body).expect(200)).body;
+      expect(answer).toEqual(
+        Object.fromEntries(kinds.map((k) => [k, asked.includes(k) ? [sensitive[k]] : []])),
+      );
+    }
+  });
 });

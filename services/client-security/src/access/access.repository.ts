@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { serviceRequestsClient } from '@cms/clients';
-import { type AccessRepository, askSensitivity, CONFIG, PeerHttp, type ResourceKind } from '@cms/platform';
+import {
+  type AccessRepository,
+  askSensitivity,
+  CONFIG,
+  PeerHttp,
+  preparedQuery,
+  type ResourceKind,
+} from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 
@@ -50,7 +57,9 @@ export class ClientSecurityAccessRepository implements AccessRepository {
     if (!SUBJECT_KINDS.has(kind)) return new Set(ids);
 
     const actingFor = new Map<string, string>();
-    const rows = await this.db.query<{ subject_id: string; acting_for_client_id: string }[]>(
+    const rows = await preparedQuery<{ subject_id: string; acting_for_client_id: string }>(
+      this.db,
+      'access_acting_for',
       `SELECT subject_id, acting_for_client_id FROM security_subject
         WHERE subject_id = ANY($1::uuid[]) AND acting_for_client_id IS NOT NULL`,
       [ids],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, type Clock } from '@cms/domain';
-import { CLOCK, CONFIG } from '@cms/platform';
+import { CLOCK, CONFIG, preparedQuery, type SqlStatement } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 
@@ -12,6 +12,21 @@ export interface RateLimit {
   windowSeconds: number;
   /** What the limit protects, for the refusal message: `subject` or `caller`. */
   scope: 'subject' | 'caller';
+}
+
+/** A bucket's count after a hit, as the hit statement returns it. */
+export interface BucketCount {
+  key: string;
+  hits: number | string;
+}
+
+/** One hit against some limits, as SQL not yet sent, with what {@link RateLimiter.enforce} needs. */
+export interface RateLimitHit extends SqlStatement {
+  limits: readonly RateLimit[];
+  /** The clock's time of the hit, in epoch milliseconds. */
+  now: number;
+  /** Each limit's window start, in epoch milliseconds. */
+  starts: number[];
 }
 
 /** Thrown when a limit is exceeded (HTTP 429); `retryAfterSeconds` is when its window ends. */
@@ -66,20 +81,40 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
    * (the hit is still counted).
    */
   async consume(limits: RateLimit[]): Promise<void> {
+    const hit = this.hitStatement(limits);
+    this.enforce(hit, await preparedQuery<BucketCount>(this.db, 'rate_limit_consume', hit.sql, hit.params));
+  }
+
+  /**
+   * The statement that counts one hit against every limit, not yet sent, so that a caller can send
+   * it with a read of its own in one round trip ({@link combineWrites}); its RETURNING rows
+   * (`key`, `hits`) then go to {@link RateLimiter.enforce}. The windows are fixed now, by the clock.
+   */
+  hitStatement(limits: readonly RateLimit[]): RateLimitHit {
     const now = this.clock.now().getTime();
     const starts = limits.map((l) => now - (now % (l.windowSeconds * 1000)));
-    const rows = await this.db.query<{ key: string; hits: number }[]>(
-      `INSERT INTO "rate_limit_bucket" ("key", "window_start", "hits", "expires_at")
+    return {
+      sql: `INSERT INTO "rate_limit_bucket" ("key", "window_start", "hits", "expires_at")
        SELECT k, to_timestamp(s / 1000.0), 1, to_timestamp(e / 1000.0)
          FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(k, s, e)
        ON CONFLICT ("key", "window_start") DO UPDATE SET "hits" = "rate_limit_bucket"."hits" + 1
        RETURNING "key", "hits"`,
-      [limits.map((l) => l.key), starts, limits.map((l, i) => starts[i] + l.windowSeconds * 1000)],
-    );
-    const hits = new Map(rows.map((r) => [r.key, Number(r.hits)]));
-    limits.forEach((l, i) => {
+      params: [limits.map((l) => l.key), starts, limits.map((l, i) => starts[i] + l.windowSeconds * 1000)],
+      limits,
+      now,
+      starts,
+    };
+  }
+
+  /**
+   * Judges the counts a {@link RateLimiter.hitStatement} returned.
+   * @throws RateLimitedError for the first limit exceeded (HTTP 429, with when its window ends)
+   */
+  enforce(hit: RateLimitHit, counts: readonly BucketCount[]): void {
+    const hits = new Map(counts.map((r) => [r.key, Number(r.hits)]));
+    hit.limits.forEach((l, i) => {
       if ((hits.get(l.key) ?? 0) > l.max) {
-        const retryAfter = Math.max(1, Math.ceil((starts[i] + l.windowSeconds * 1000 - now) / 1000));
+        const retryAfter = Math.max(1, Math.ceil((hit.starts[i] + l.windowSeconds * 1000 - hit.now) / 1000));
         this.logger.warn({
           msg: 'rate limited',
           scope: l.scope,

@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, DomainValidationError, type Actor, type Clock, type FieldProblem } from '@cms/domain';
-import { auditStatement, CLOCK, combineWrites, CONFIG, recordAudit } from '@cms/platform';
+import { auditStatement, CLOCK, combineWrites, CONFIG, preparedQuery, recordAudit } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 import { IdempotentRequests, type IdempotencyClaim } from '../idempotency/idempotent-requests';
-import { RateLimit, RateLimiter } from '../rate-limits/rate-limiter.service';
+import {
+  type BucketCount,
+  RateLimit,
+  RateLimiter,
+  type RateLimitHit,
+} from '../rate-limits/rate-limiter.service';
 import { SecurityEvents } from '../security-events/security-events';
 import { SecretHasher } from './secret-hasher';
 import type {
@@ -234,11 +239,13 @@ export class SecurityDetailsService {
       });
     }
     if (problems.length) throw new DomainValidationError(problems);
-    await this.limiter.consume(this.checkLimits(ref, actor));
+    // The rate limits' hit goes with the first read of the subject, in one round trip.
+    let hit: RateLimitHit | undefined = this.limiter.hitStatement(this.checkLimits(ref, actor));
 
     const itemsSupplied = (['pin', 'password'] as const).filter((k) => dto[k] !== undefined);
     for (let attempt = 0; ; attempt++) {
-      const { subject, credential } = await this.checkState(ref.id);
+      const { subject, credential } = await this.checkState(ref.id, hit);
+      hit = undefined;
       this.assertSetUp(ref, subject);
       if (subject.blockedAt) {
         await recordAudit(this.db.manager, {
@@ -463,27 +470,47 @@ export class SecurityDetailsService {
    * What a check reads, in one query (no ORM): the subject's state and its current credential's
    * hashes (null only if the data is broken). Issue 17: a check is otherwise all argon2id.
    */
-  private async checkState(subjectId: string): Promise<{
+  private async checkState(
+    subjectId: string,
+    hit?: RateLimitHit,
+  ): Promise<{
     subject: SecuritySubject | null;
     credential: Pick<
       SecurityCredential,
       'version' | 'pinHash' | 'passwordHash' | 'passwordFoldedHash'
     > | null;
   }> {
-    const [row] = await this.db.query<
-      (SubjectStateRow & {
-        pin_hash: string | null;
-        password_hash: string | null;
-        password_folded_hash: string | null;
-      })[]
-    >(
+    type StateRow = SubjectStateRow & {
+      pin_hash: string | null;
+      password_hash: string | null;
+      password_folded_hash: string | null;
+    };
+    const state = (subjectParam: string) =>
       `SELECT s.subject_type, s.tam_account, s.consecutive_failures, s.blocked_at, s.current_version,
               c.pin_hash, c.password_hash, c.password_folded_hash
          FROM security_subject s
          LEFT JOIN security_credential c ON c.subject_id = s.subject_id AND c.version = s.current_version
-        WHERE s.subject_id = $1`,
-      [subjectId],
-    );
+        WHERE s.subject_id = ${subjectParam}`;
+    let row: StateRow | undefined;
+    if (hit) {
+      // One row whether or not the subject exists: the hit's counts beside the subject's state.
+      const counted = combineWrites(
+        [hit],
+        `SELECT (SELECT json_agg(json_build_object('key', w1.key, 'hits', w1.hits)) FROM w1) AS hits,
+                st.subject_type IS NOT NULL AS found, st.*
+           FROM (SELECT 1) AS one LEFT JOIN (${state(`$${hit.params.length + 1}`)}) AS st ON true`,
+      );
+      const [withHits] = await preparedQuery<StateRow & { hits: BucketCount[] | null; found: boolean }>(
+        this.db,
+        'security_check_hit_state',
+        counted.sql,
+        [...counted.params, subjectId],
+      );
+      this.limiter.enforce(hit, withHits?.hits ?? []);
+      if (withHits?.found) row = withHits;
+    } else {
+      [row] = await preparedQuery<StateRow>(this.db, 'security_check_state', state('$1'), [subjectId]);
+    }
     if (!row) return { subject: null, credential: null };
     return {
       subject: subjectFrom(subjectId, row),
@@ -561,7 +588,12 @@ export class SecurityDetailsService {
       ],
       'SELECT count(*)::int AS recorded FROM w1',
     );
-    const [{ recorded }] = await m.query<{ recorded: number }[]>(sql, params);
+    const [{ recorded }] = await preparedQuery<{ recorded: number }>(
+      this.db,
+      'security_check_record',
+      sql,
+      params,
+    );
     if (!recorded) return null;
     return {
       result: passed ? 'pass' : 'fail',

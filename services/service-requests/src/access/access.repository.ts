@@ -64,6 +64,46 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
   }
 
   /**
+   * Of the records asked about, several kinds at once, the nationally sensitive ones by kind: every
+   * kind's query in one prepared UNION ALL, one round trip (X-1; what `POST /access/sensitivity`
+   * answers the other services on nearly every read of theirs). Same answers as
+   * {@link sensitiveAmong} kind by kind; a kind without a query is all sensitive (deny by default).
+   * @returns a set for every kind asked about (empty when none is sensitive)
+   */
+  async sensitiveByKind(
+    asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>,
+  ): Promise<Map<ResourceKind, Set<string>>> {
+    const found = new Map<ResourceKind, Set<string>>(asks.map((a) => [a.kind, new Set<string>()]));
+    const parts: string[] = [];
+    const params: (readonly string[])[] = [];
+    const labels: ResourceKind[] = [];
+    for (const { kind, ids } of asks) {
+      if (!ids.length) continue;
+      const queries = QUERIES[kind];
+      if (!queries) {
+        (await this.sensitiveAmong(kind, ids)).forEach((id) => found.get(kind)!.add(id));
+        continue;
+      }
+      params.push(ids);
+      labels.push(kind);
+      // The kind as a parameter's index, not as text in the SQL: our queries alone make the statement.
+      for (const sql of queries)
+        parts.push(
+          `SELECT ${labels.length - 1} AS k, q.id FROM (${sql.replace(/\$1\b/g, `$${params.length}`)}) q`,
+        );
+    }
+    if (!parts.length) return found;
+    const rows = await preparedQuery<{ k: number; id: string }>(
+      this.db,
+      `access_by_kind_${labels.join('_')}`,
+      parts.join(' UNION ALL '),
+      params,
+    );
+    rows.forEach((r) => found.get(labels[r.k])!.add(r.id));
+    return found;
+  }
+
+  /**
    * Whether any of the records asked about is nationally sensitive: every kind's query in one
    * UNION ALL, stopping at the first row (X-1; the guard asks this when a route names a client and
    * its cases, as raising an SR does). A kind without a query is sensitive (deny by default).

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsUUID } from 'class-validator';
-import { Access, ACCESS_REPOSITORY, type AccessRepository, Omittable, Roles } from '@cms/platform';
+import { Access, ACCESS_REPOSITORY, Omittable, type ResourceKind, Roles } from '@cms/platform';
+import { ServiceRequestsAccessRepository } from './access.repository';
 
 const MAX = 1000;
 
@@ -54,7 +55,8 @@ export class SensitivityView {
 @ApiTags('access')
 @Controller('access')
 export class SensitivityController {
-  constructor(@Inject(ACCESS_REPOSITORY) private readonly access: AccessRepository) {}
+  /** The platform's access repository, which in this service is service-requests' own (app.module). */
+  constructor(@Inject(ACCESS_REPOSITORY) private readonly access: ServiceRequestsAccessRepository) {}
 
   @Post('sensitivity')
   @HttpCode(200)
@@ -65,13 +67,18 @@ export class SensitivityController {
   })
   @ApiOkResponse({ type: SensitivityView })
   async sensitivity(@Body() q: SensitivityQueryDto): Promise<SensitivityView> {
-    const among = async (kind: Parameters<AccessRepository['sensitiveAmong']>[0], ids?: string[]) =>
-      ids?.length ? [...(await this.access.sensitiveAmong(kind, [...new Set(ids)]))] : [];
+    const found = await this.access.sensitiveByKind([
+      { kind: 'case', ids: [...new Set(q.cases ?? [])] },
+      { kind: 'client', ids: [...new Set(q.clients ?? [])] },
+      { kind: 'representative', ids: [...new Set(q.representatives ?? [])] },
+      { kind: 'service-request', ids: [...new Set(q.serviceRequests ?? [])] },
+    ]);
+    const of = (kind: ResourceKind) => [...(found.get(kind) ?? [])];
     return {
-      cases: await among('case', q.cases),
-      clients: await among('client', q.clients),
-      representatives: await among('representative', q.representatives),
-      serviceRequests: await among('service-request', q.serviceRequests),
+      cases: of('case'),
+      clients: of('client'),
+      representatives: of('representative'),
+      serviceRequests: of('service-request'),
     };
   }
 }
