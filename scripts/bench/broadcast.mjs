@@ -12,6 +12,8 @@
 // Usage: node scripts/bench/broadcast.mjs [--clients 50000] [--transactions 100000] [--claims 0.02]
 //        (--claims: share of paying parents whose first change is a benefit claim)
 //        [--workers 4] [--chunk 1000] [--no-build] [--no-doc]
+//        [--warmup 2000] (a batch of that many transactions, for clients of its own, first through
+//        the same path and not counted: the measured batch meets warm services; 0 for cold ones)
 //        [--batch-size 250000] (more transactions than this go as several batches, one after another;
 //        250,000 is the most cis-interface takes in one)
 //        [--profile DIR] (each service writes a V8 CPU profile there when it stops: where the time goes)
@@ -45,10 +47,19 @@ const TRANSACTIONS = arg('transactions', 100_000, 400);
 const CLAIM_SHARE = arg('claims', 0.02);
 const WORKERS = arg('workers', 4, 2);
 const CHUNK = arg('chunk', 1000, 100);
+/**
+ * --warmup N: before the measured batch, one batch of N transactions for N clients of their own
+ * (not the measured ones, so nothing in the measured batch is a duplicate of it) goes through the
+ * same path, so that the measured batch meets services as a long-running system has them when the
+ * day's file arrives: JIT-compiled, connections open, prepared statements planned. Its figures are
+ * printed, not counted. 0 measures cold processes.
+ */
+const WARMUP = 2 * Math.ceil(arg('warmup', 2000, 0) / 2);
 const WRITE_DOC = !SMOKE && !process.argv.includes('--no-doc');
 const NOWHERE = 'http://127.0.0.1:9';
 if (
   ![CLIENTS, TRANSACTIONS, WORKERS, CHUNK].every((n) => Number.isInteger(n) && n > 0) ||
+  !(Number.isInteger(WARMUP) && WARMUP >= 0) ||
   !(CLAIM_SHARE >= 0 && CLAIM_SHARE <= 1)
 ) {
   console.error('bad arguments');
@@ -330,7 +341,9 @@ await ready('ci');
 // Fixture (SQL, set-up only): CLIENTS clients on CLIENTS/2 maintenance cases, interests in CIS.
 const ninoOf = (i) => `AB${String(i).padStart(6, '0')}C`;
 let t0 = performance.now();
-const caseCount = Math.ceil(CLIENTS / 2);
+// The warm-up's clients come after the measured ones (indices CLIENTS …), on cases of their own.
+const FIXTURE_CLIENTS = CLIENTS + (CLIENTS % 2) + WARMUP;
+const caseCount = Math.ceil(FIXTURE_CLIENTS / 2);
 await query(
   dbUrl(names.sr),
   `WITH c AS (
@@ -340,7 +353,7 @@ await query(
        FROM generate_series(0, $1 - 1) g
      RETURNING id, reference)
    SELECT count(*) FROM c`,
-  [CLIENTS],
+  [FIXTURE_CLIENTS],
 );
 await query(
   dbUrl(names.sr),
@@ -363,10 +376,10 @@ await query(
           CASE WHEN g % 2 = 0 THEN 'PWC_QC_ROC_GENERAL' ELSE 'NRP_GENERAL' END,
           CASE WHEN g % 2 = 0 THEN 'PWC' ELSE 'NRP' END, 'registered', now(), 'bench'
      FROM generate_series(0, $1 - 1) g`,
-  [CLIENTS],
+  [FIXTURE_CLIENTS],
 );
 log(
-  `fixture: ${CLIENTS} clients on ${caseCount} cases with interests in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  `fixture: ${FIXTURE_CLIENTS} clients (${WARMUP} for the warm-up) on ${caseCount} cases with interests in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -389,9 +402,8 @@ function changeFor(i, role, second) {
     addressStartDate: claimDate,
   };
 }
-const transactions = Array.from({ length: TRANSACTIONS }, (_, n) => {
-  const i = n % CLIENTS;
-  const second = n >= CLIENTS;
+/** The transaction for client `i` (its first item, or its `second`), the `n`th of its batch. */
+function transactionFor(n, i, second) {
   const role = i % 2 === 0 ? 'PWC' : 'NRP';
   const payload = changeFor(i, role, second);
   return {
@@ -403,7 +415,10 @@ const transactions = Array.from({ length: TRANSACTIONS }, (_, n) => {
     recordedAt: recordedAt(n),
     interestTypes: [role === 'PWC' ? 'PWC_QC_ROC_GENERAL' : 'NRP_GENERAL'],
   };
-});
+}
+const transactions = Array.from({ length: TRANSACTIONS }, (_, n) =>
+  transactionFor(n, n % CLIENTS, n >= CLIENTS),
+);
 const letters = transactions.filter((t) => t.changeType === 'NRP_BENEFIT_CLAIM').length;
 // A day's batch holds at most 250,000 transactions (cis-interface's limit): more are sent as
 // several batches, one after another, as CIS would send more than one delivery.
@@ -430,6 +445,37 @@ const token = await new SignJWT({ roles: ['system'] })
   .setExpirationTime('2h')
   .sign(new TextEncoder().encode(SECRET));
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+// ---------------------------------------------------------------------------------------------
+// 0. Warm-up (--warmup): one batch for the warm-up's own clients, through the same path, waited for.
+let warmupSrs = 0;
+if (WARMUP) {
+  const batchId = randomUUID();
+  const warm = Array.from({ length: WARMUP }, (_, n) =>
+    transactionFor(n, CLIENTS + (CLIENTS % 2) + n, false),
+  );
+  const started = performance.now();
+  const res = await fetch(`${base('ci')}/broadcasts`, {
+    method: 'POST',
+    headers: { ...headers, 'idempotency-key': batchId },
+    body: JSON.stringify({ batchId, generatedAt: new Date().toISOString(), transactions: warm }),
+  });
+  if (res.status !== 202) throw new Error(`warm-up intake answered ${res.status}: ${await res.text()}`);
+  const until = Date.now() + 5 * 60_000;
+  let view;
+  do {
+    await new Promise((r) => setTimeout(r, 100));
+    view = await (await fetch(`${base('ci')}/broadcasts/${batchId}`, { headers })).json();
+  } while (view.status !== 'processed' && Date.now() < until);
+  const c = view.counts ?? {};
+  if (view.status !== 'processed' || c.failed || c.unmatched)
+    throw new Error(`warm-up batch not processed cleanly: ${JSON.stringify(view)}`);
+  warmupSrs = c['sr-raised'];
+  const seconds = (performance.now() - started) / 1000;
+  log(
+    `warm-up: ${WARMUP} transactions in ${seconds.toFixed(1)} s = ${Math.round(WARMUP / seconds)}/s (not counted): ${JSON.stringify(c)}`,
+  );
+}
 
 // ---------------------------------------------------------------------------------------------
 // 1. End to end: intake → every SR raised or letter issued.
@@ -490,9 +536,11 @@ const peakRss = Object.fromEntries(
 );
 if (batch.status !== 'processed') throw new Error(`not processed in time: ${JSON.stringify(batch.counts)}`);
 const txRate = TRANSACTIONS / e2eSeconds;
-const srCount = Number(
-  (await query(dbUrl(names.sr), `SELECT count(*) AS n FROM service_request WHERE source = 'CIS'`)).rows[0].n,
-);
+const srCount =
+  Number(
+    (await query(dbUrl(names.sr), `SELECT count(*) AS n FROM service_request WHERE source = 'CIS'`)).rows[0]
+      .n,
+  ) - warmupSrs;
 log(`processed: ${JSON.stringify(batch.counts)}; ${srCount} SRs in service-requests`);
 console.log(
   `end to end: ${TRANSACTIONS} transactions in ${e2eSeconds.toFixed(1)} s = ${Math.round(txRate)} transactions/s (intake ${intakeSeconds.toFixed(1)} s; every SR raised after ${srSeconds.toFixed(1)} s, the last of ${letters} letters after ${e2eSeconds.toFixed(1)} s)`,
@@ -592,7 +640,7 @@ if (WRITE_DOC) {
   const heading = '## CIS broadcast (cis-interface)';
   const section = `${heading}
 
-Command: \`node scripts/bench/broadcast.mjs --clients ${CLIENTS} --transactions ${TRANSACTIONS} --claims ${CLAIM_SHARE} --workers ${WORKERS} --chunk ${CHUNK}\`
+Command: \`node scripts/bench/broadcast.mjs --clients ${CLIENTS} --transactions ${TRANSACTIONS} --claims ${CLAIM_SHARE} --workers ${WORKERS} --chunk ${CHUNK} --warmup ${WARMUP}\`
 (${server === process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PostgreSQL'}; service-requests,
 correspondence and cis-interface each from its build as a process of its own; ${os.cpus().length} cores, Node.js ${process.versions.node};
 load generator and PostgreSQL on the same cores; ${loadBefore > 2.5 ? 'the machine was shared with other work' : 'nothing else running'}: 1-minute load

@@ -81,6 +81,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   private workers = 0;
   private readonly loops = new Set<Promise<void>>();
   private readonly wakers = new Set<() => void>();
+  /** The wakers of the workers idle between fetches, by queue ({@link JobQueue.nudge}). */
+  private readonly idleByQueue = new Map<string, Set<() => void>>();
   private readonly queues = new Map<string, QueuePolicy>();
   private declaring: Promise<unknown> = Promise.resolve();
 
@@ -278,7 +280,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       // handlers' pace, not one batch a polling interval). Otherwise wait out the interval.
       if (jobs.length >= batchSize) continue;
       const wait = intervalMs - (Date.now() - started);
-      if (!this.stopping && wait > 100) await this.pause(wait);
+      if (!this.stopping && wait > 100) await this.pause(wait, name);
     }
   }
 
@@ -356,16 +358,31 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     }
   }
 
-  /** Sleeps `ms`, or less when {@link JobQueue.stopWorkers} wakes the workers. */
-  private pause(ms: number): Promise<void> {
+  /**
+   * Tells this process's idle workers of queue `name` to fetch now instead of at their next poll:
+   * for a sender whose transaction has just committed jobs that a worker here will run (a
+   * broadcast's chunks, a chunk's letters), so they start at once rather than up to a polling
+   * interval later. Jobs are found by the fetch as ever (a nudge carries none, and workers of other
+   * replicas still poll), so a nudge that comes too early or twice only costs an empty fetch.
+   */
+  nudge(name: string): void {
+    for (const wake of this.idleByQueue.get(name) ?? []) wake();
+  }
+
+  /** Sleeps `ms`, or less when {@link JobQueue.stopWorkers} or a {@link JobQueue.nudge} of `name` wakes it. */
+  private pause(ms: number, name: string): Promise<void> {
+    const idle = this.idleByQueue.get(name) ?? new Set<() => void>();
+    this.idleByQueue.set(name, idle);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wakers.delete(done);
+        idle.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.wakers.add(done);
+      idle.add(done);
     });
   }
 

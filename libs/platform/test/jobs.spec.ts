@@ -97,6 +97,31 @@ const admin = async (sql: string) => {
     }
   });
 
+  it('a nudge starts idle workers of that queue at once; other queues wait out their interval', async () => {
+    const q = queueWith(5);
+    await q.onModuleInit();
+    const done: string[] = [];
+    try {
+      await q.declare('n1');
+      await q.declare('n2');
+      // 30 s polling: without the nudge neither job would run within this test.
+      await q.work<{ q: string }>('n1', async (p) => void done.push(p.q), { pollingIntervalSeconds: 30 });
+      await q.work<{ q: string }>('n2', async (p) => void done.push(p.q), { pollingIntervalSeconds: 30 });
+      await new Promise((r) => setTimeout(r, 300)); // both workers have fetched nothing and sleep
+      await q.send('n1', { q: 'n1' });
+      await q.send('n2', { q: 'n2' });
+      const started = Date.now();
+      q.nudge('n1');
+      while (!done.length && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+      expect(done).toEqual(['n1']);
+      expect(Date.now() - started).toBeLessThan(2000);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(done).toEqual(['n1']); // n2's worker was not woken
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
   it("writes many jobs in one statement in the caller's transaction: they commit or roll back with it, ids already stored are kept, an undeclared queue throws", async () => {
     const q = queueWith(4);
     await q.onModuleInit();

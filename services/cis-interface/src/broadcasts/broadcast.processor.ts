@@ -157,6 +157,8 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
           // Last: it locks the batch's row (its counts) until the commit.
           await this.saveResults(m, job.batchId, results);
         });
+        // Committed: this replica's letter workers start on them now, not at their next poll.
+        this.jobs.nudge(MOPF_LETTER_QUEUE);
       } else {
         // One statement, atomic by itself: no BEGIN and COMMIT round trips.
         await this.saveResults(this.db.manager, job.batchId, results);

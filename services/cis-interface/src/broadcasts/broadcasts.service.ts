@@ -180,6 +180,8 @@ export class BroadcastsService {
       });
     });
     phase('auditAndCommitMs');
+    // Committed: this replica's chunk workers start now, not at their next poll.
+    this.jobs.nudge(BROADCAST_CHUNK_QUEUE);
     this.logger.debug(
       {
         batchId,
