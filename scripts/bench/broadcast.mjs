@@ -477,8 +477,25 @@ if (WARMUP) {
   );
 }
 
+/**
+ * Both measurements start from a CHECKPOINT, so that neither pays for the other's (or the fixture's)
+ * dirty pages and WAL, and count the checkpoints the server made while they ran (a checkpoint in
+ * the middle of a run makes every page's next change write the whole page to the WAL again).
+ * @returns the server's checkpoint count after it
+ */
+const checkpoint = async () => {
+  await query(dbUrl(names.sr), 'CHECKPOINT');
+  return checkpointsSoFar();
+};
+const checkpointsSoFar = async () =>
+  Number(
+    (await query(dbUrl(names.sr), 'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter'))
+      .rows[0].n,
+  );
+
 // ---------------------------------------------------------------------------------------------
 // 1. End to end: intake → every SR raised or letter issued.
+const e2eCheckpoints = await checkpoint();
 const loadBefore = os.loadavg()[0];
 log(
   `POST /broadcasts: ${TRANSACTIONS} transactions (${(bodyBytes / 1e6).toFixed(1)} MB${batches.length > 1 ? ` in ${batches.length} batches` : ''}), ${letters} benefit claims`,
@@ -542,8 +559,9 @@ const srCount =
       .n,
   ) - warmupSrs;
 log(`processed: ${JSON.stringify(batch.counts)}; ${srCount} SRs in service-requests`);
+const checkpointsInRun = (await checkpointsSoFar()) - e2eCheckpoints;
 console.log(
-  `end to end: ${TRANSACTIONS} transactions in ${e2eSeconds.toFixed(1)} s = ${Math.round(txRate)} transactions/s (intake ${intakeSeconds.toFixed(1)} s; every SR raised after ${srSeconds.toFixed(1)} s, the last of ${letters} letters after ${e2eSeconds.toFixed(1)} s)`,
+  `end to end: ${TRANSACTIONS} transactions in ${e2eSeconds.toFixed(1)} s = ${Math.round(txRate)} transactions/s (intake ${intakeSeconds.toFixed(1)} s; every SR raised after ${srSeconds.toFixed(1)} s, the last of ${letters} letters after ${e2eSeconds.toFixed(1)} s; ${checkpointsInRun} checkpoints meanwhile)`,
 );
 
 console.log(
@@ -557,6 +575,7 @@ console.log(
 
 // ---------------------------------------------------------------------------------------------
 // 2. The floor: raw multi-row INSERT of as many SR rows, on the same database server.
+const floorCheckpoints = await checkpoint();
 const raw = new pg.Client({ connectionString: dbUrl(names.sr) });
 await raw.connect();
 const rawBackend = (await raw.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
@@ -612,7 +631,7 @@ const rawCpu =
     : rawBackendCpu - rawCpuBefore[0] + (rawBenchCpu.user + rawBenchCpu.system) / 1e6;
 await raw.end();
 console.log(
-  `raw multi-row INSERT (${ROWS_PER_INSERT} rows a statement): ${TRANSACTIONS} SR rows in ${rawSeconds.toFixed(1)} s = ${Math.round(rawRate)} rows/s`,
+  `raw multi-row INSERT (${ROWS_PER_INSERT} rows a statement): ${TRANSACTIONS} SR rows in ${rawSeconds.toFixed(1)} s = ${Math.round(rawRate)} rows/s (${(await checkpointsSoFar()) - floorCheckpoints} checkpoints meanwhile)`,
 );
 console.log(
   `ratio end to end / raw INSERT: ${(txRate / rawRate).toFixed(3)} (${(rawRate / txRate).toFixed(1)}× slower)`,
