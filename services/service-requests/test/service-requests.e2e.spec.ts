@@ -349,6 +349,26 @@ describe('service-requests: SRs through the shared rules, on real PostgreSQL', (
     const closed = await get(first[1].id);
     expect(closed.resolutionCode).toBe('No Change Required');
     expect(closed.notes[0].text).toMatch(/matches what CMS already holds/);
+    // Every column the batch wrote reads back as sent (the rows go to PostgreSQL as one JSON text).
+    const open = await get(first[0].id);
+    expect(open).toMatchObject({
+      srNumber: first[0].srNumber,
+      type: 'CIS_CHANGE',
+      source: 'CIS',
+      status: 'Open',
+      queue: 'cis-changes',
+      subject: { clientId: nrpId, role: 'NRP' },
+      caseIds: [caseId],
+      changeType: 'NAME_CORRECTION',
+      details: { change: items[0].change },
+      readOnly: false,
+      reportedBy: null,
+      owner: null,
+      nationallySensitive: false,
+    });
+    expect(new Date(open.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(new Date(open.sla.dueAt).getTime()).toBeGreaterThan(new Date(open.createdAt).getTime());
+    expect(new Date(closed.notes[0].createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const again = (
       await api().post('/service-requests/batch').auth(sys, { type: 'bearer' }).send({ items }).expect(200)
     ).body.results;
