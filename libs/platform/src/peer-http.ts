@@ -129,10 +129,19 @@ export class PeerHttp {
     init: RequestInit | undefined,
     timeoutMs: number,
   ): Promise<Response> {
-    const original = new Request(input, init);
+    // The generated clients hand over a Request of their own: used as it is, not copied.
+    const original = input instanceof Request && init === undefined ? input : new Request(input, init);
     const method = original.method.toUpperCase();
     const retryable = IDEMPOTENT.has(method) || original.headers.has('idempotency-key');
     const token = await this.token();
+    // Read once: every attempt sends the same bytes and headers (issue 17: a Request built and its
+    // body stream teed for every call cost more than the call).
+    const body = original.body ? await original.arrayBuffer() : undefined;
+    const headers = new Headers(original.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    headers.set('x-request-id', RequestContext.requestId() ?? randomUUID());
+    const actingFor = RequestContext.actingFor();
+    if (actingFor) headers.set('x-on-behalf-of', actingFor);
     const rp = this.retryPolicy;
     const started = Date.now();
     let retries = 0;
@@ -174,12 +183,12 @@ export class PeerHttp {
         // The answer being retried is not read: free its connection.
         await previous?.body?.cancel().catch(() => undefined);
         previous = undefined;
-        const req = original.clone();
-        req.headers.set('authorization', `Bearer ${token}`);
-        req.headers.set('x-request-id', RequestContext.requestId() ?? randomUUID());
-        const actingFor = RequestContext.actingFor();
-        if (actingFor) req.headers.set('x-on-behalf-of', actingFor);
-        const res = await fetch(req, { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(original.url, {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         if (RETRYABLE_STATUS.has(res.status) && retryable) {
           previous = res;
           throw new RetryableResponse(res, await isTransientUnavailable(res));

@@ -11,8 +11,14 @@ import { PeerHttp, retryAfterMs } from '../src/peer-http';
 
 interface Peer {
   url: string;
-  /** Arrival times (ms since the peer started) and methods of the requests it got. */
-  calls: Array<{ at: number; method: string; key?: string }>;
+  /** Arrival times (ms since the peer started), methods, bodies and headers of the requests it got. */
+  calls: Array<{
+    at: number;
+    method: string;
+    key?: string;
+    body: string;
+    headers: IncomingMessage['headers'];
+  }>;
   close(): Promise<void>;
 }
 
@@ -23,12 +29,15 @@ async function peer(
   const t0 = Date.now();
   const calls: Peer['calls'] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       calls.push({
         at: Date.now() - t0,
         method: req.method!,
         key: req.headers['idempotency-key'] as string | undefined,
+        body: Buffer.concat(chunks).toString('utf8'),
+        headers: req.headers,
       });
       const a = answers[Math.min(calls.length - 1, answers.length - 1)];
       res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
@@ -91,6 +100,14 @@ describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', 
       });
       expect(res.status).toBe(201);
       expect(p.calls.map((c) => c.key)).toEqual(['k-1', 'k-1']);
+      // Every attempt carries the same body and headers, with the service's token and a request id.
+      expect(p.calls.map((c) => c.body)).toEqual(['{"a":1}', '{"a":1}']);
+      for (const c of p.calls) {
+        expect(c.headers['content-type']).toBe('application/json');
+        expect(c.headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+        expect(c.headers['x-request-id']).toEqual(expect.any(String));
+      }
+      expect(p.calls[1].headers['x-request-id']).toBe(p.calls[0].headers['x-request-id']);
     } finally {
       await p.close();
     }

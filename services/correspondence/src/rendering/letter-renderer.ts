@@ -116,13 +116,64 @@ class StandardFontMetrics {
         return;
       }
       // A prototype holding the font's fields but its document, id and PDF objects.
-      const template = Object.create(Object.getPrototypeOf(font) as object) as Record<string, unknown>;
+      const proto = Object.getPrototypeOf(font) as StandardFontMethods;
+      const template = Object.create(proto) as Record<string, unknown>;
       for (const [k, v] of Object.entries(font!)) {
         if (!['document', 'id', 'dictionary', 'embedded'].includes(k)) template[k] = v;
       }
+      Object.assign(template, memoisedLayout(proto));
       this.fonts.set(names[i], template);
     }
   }
+}
+
+/** The two layout methods of pdfkit's standard (AFM) fonts that {@link memoisedLayout} wraps. */
+interface StandardFontMethods {
+  encode(this: object, text: string, features?: unknown): [string[], object[]];
+  widthOfString(this: object, text: string, size: number, features?: unknown): number;
+}
+
+/** Entries a memo keeps before it starts again (words and lines of letters: a few MB at most). */
+const LAYOUT_MEMO_LIMIT = 20_000;
+
+/**
+ * A standard font's `encode` (a line's glyph codes and advances) and `widthOfString` (a word's
+ * width) remembered per text, for the fonts built once per process: both are pure functions of the
+ * text for a standard font (no OpenType features), and letters repeat the same words and lines,
+ * where pdfkit looks up every glyph's width and kerning pair again (issue 17: over a third of a
+ * letter's render time). Widths are kept in font units and scaled. What `encode` returns is frozen, so
+ * that a pdfkit that wrote into it would fail loudly instead of spoiling the next letter.
+ */
+function memoisedLayout(proto: StandardFontMethods): StandardFontMethods {
+  const encoded = new Map<string, [string[], object[]]>();
+  const widths = new Map<string, number>();
+  return {
+    encode(text, features) {
+      if (features !== undefined && features !== null) return proto.encode.call(this, text, features);
+      let hit = encoded.get(text);
+      if (!hit) {
+        const [codes, positions] = proto.encode.call(this, text);
+        positions.forEach((p) => Object.freeze(p));
+        hit = Object.freeze([Object.freeze(codes), Object.freeze(positions)]) as [string[], object[]];
+        if (encoded.size >= LAYOUT_MEMO_LIMIT) encoded.clear();
+        encoded.set(text, hit);
+      }
+      return hit;
+    },
+    widthOfString(text, size, features) {
+      if (features !== undefined && features !== null)
+        return proto.widthOfString.call(this, text, size, features);
+      // Kept in the font's own units (size 1000 scales by exactly 1) and scaled as pdfkit does, so
+      // every width is the same number to the last bit and lines break where they always did.
+      let units = widths.get(text);
+      if (units === undefined) {
+        units = proto.widthOfString.call(this, text, 1000);
+        if (widths.size >= LAYOUT_MEMO_LIMIT) widths.clear();
+        widths.set(text, units);
+      }
+      return units * (size / 1000);
+    },
+  };
 }
 
 /** The other parent, by the recipient's role: receiving parent ↔ paying parent. */
