@@ -67,13 +67,18 @@ const CASES_SQL = byIds('"case"', 'id, stage, nationally_sensitive');
 
 /**
  * The SRs raised before under `keys` (idempotency keys), by key, read in `m`'s transaction: one
- * query (the unique index on the key). For {@link ServiceRequestBatchService.createBatch}'s `earlier`.
+ * query, one look-up of the unique index a key (LATERAL … LIMIT 1). With `idempotency_key = ANY($1)`
+ * the planner, without statistics for a table that grows by a broadcast's SRs, scanned the whole
+ * table for every chunk (issue 17: 10 µs a key at 100,000 SRs, against 2.4 µs this way).
+ * For {@link ServiceRequestBatchService.createBatch}'s `earlier`.
  */
 export async function earlierSrs(m: EntityManager, keys: readonly string[]): Promise<Map<string, EarlierSr>> {
   const rows = await m.query<(EarlierSr & { key: string })[]>(
-    `SELECT idempotency_key AS key, id, sr_number AS "srNumber", queue, status,
-            subject_client_id AS "subjectClientId", subject_role AS "subjectRole"
-       FROM service_request WHERE idempotency_key = ANY($1::text[])`,
+    `SELECT sr.* FROM unnest($1::text[]) AS k(key)
+       JOIN LATERAL (
+         SELECT idempotency_key AS key, id, sr_number AS "srNumber", queue, status,
+                subject_client_id AS "subjectClientId", subject_role AS "subjectRole"
+           FROM service_request WHERE idempotency_key = k.key LIMIT 1) sr ON true`,
     [keys],
   );
   return new Map(rows.map(({ key, ...sr }) => [key, sr]));
