@@ -250,9 +250,17 @@ export class BroadcastsService {
     return page(await qb.getMany(), limit);
   }
 
+  /**
+   * The stored first rows of these transaction ids, by id: one look-up of the unique index a
+   * transaction (LATERAL … LIMIT 1), so the cost follows the batch, not the days stored before it
+   * (with `transaction_id = ANY($1)` and no statistics the planner may read the whole table).
+   */
   private async seenBefore(m: EntityManager, transactionIds: string[]): Promise<Map<string, string>> {
     const rows = await m.query<{ transaction_id: string; id: string }[]>(
-      `SELECT transaction_id, id FROM broadcast_transaction WHERE duplicate_of IS NULL AND transaction_id = ANY($1::text[])`,
+      `SELECT t.transaction_id, t.id FROM unnest($1::text[]) AS k(transaction_id)
+         JOIN LATERAL (
+           SELECT transaction_id, id FROM broadcast_transaction
+            WHERE duplicate_of IS NULL AND transaction_id = k.transaction_id LIMIT 1) t ON true`,
       [transactionIds],
     );
     return new Map(rows.map((r) => [r.transaction_id, r.id]));
@@ -269,12 +277,14 @@ export class BroadcastsService {
     const rows = await m.query<
       { reference_kind: string; reference: string; item: string; day: string; latest: Date }[]
     >(
-      `SELECT t.reference_kind, t.reference, t.item, t.recorded_day::text AS day, max(t.recorded_at) AS latest
+      // One look-up of the person-item-day index a key (LATERAL): linear in the batch, whatever
+      // the planner would guess of a table without statistics.
+      `SELECT k.kind AS reference_kind, k.ref AS reference, k.item, k.day::text AS day, t.latest
          FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS k(kind, ref, item, day)
-         JOIN broadcast_transaction t
-           ON t.reference_kind = k.kind AND t.reference = k.ref AND t.item = k.item AND t.recorded_day = k.day
-        WHERE t.outcome NOT IN ('duplicate-ignored', 'failed')
-        GROUP BY t.reference_kind, t.reference, t.item, t.recorded_day`,
+         JOIN LATERAL (
+           SELECT max(recorded_at) AS latest FROM broadcast_transaction
+            WHERE reference_kind = k.kind AND reference = k.ref AND item = k.item AND recorded_day = k.day
+              AND outcome NOT IN ('duplicate-ignored', 'failed')) t ON t.latest IS NOT NULL`,
       [
         list.map((t) => t.referenceKind),
         list.map((t) => t.reference),
