@@ -14,7 +14,8 @@
 //     the service's own default; a fresh client-security process each), runs --callers
 //     concurrent callers doing security checks for --seconds (at most --max-checks in all), while
 //     one sampler calls GET /health/live every 20 ms;
-//  4. prints checks/s, argon2 verifications/s and their ratio to the raw rate, check latency
+//  4. prints checks/s, argon2 verifications/s and their ratio to the raw rate (the one measured at
+//     the start, and the one measured again right before each burst), check latency
 //     p50/p99 and /health/live p99 during the burst (argon2 runs on libuv's threadpool, so hashing
 //     should never stall the event loop).
 // Checks mix: 70% phone with the PIN, 20% phone with the password (case-folded), 10% self-service
@@ -100,49 +101,57 @@ const argon2 = createRequire(path.join(root, 'services/client-security/package.j
 const { ARGON2_PARAMS } = createRequire(import.meta.url)(
   path.join(root, 'services/client-security/dist/security-details/secret-hasher.js'),
 );
-const raw = { threads: [], rates: {} };
-{
-  const secret = Buffer.from(PEPPER, 'utf8');
-  const { type, memoryCost, timeCost, parallelism, hashLength, saltLength } = ARGON2_PARAMS;
-  const stored = await argon2.hash('1234567', {
-    type,
-    memoryCost,
-    timeCost,
-    parallelism,
-    hashLength,
-    saltLength,
-    secret,
-  });
-  for (let i = 0; i < 2; i++) await argon2.verify(stored, '1234567', { secret }); // warm up
-  let rawVerifies = 0;
-  const rawCpuStart = process.cpuUsage();
+const { type, memoryCost, timeCost, parallelism, hashLength, saltLength } = ARGON2_PARAMS;
+const rawSecret = Buffer.from(PEPPER, 'utf8');
+const rawStored = await argon2.hash('1234567', {
+  type,
+  memoryCost,
+  timeCost,
+  parallelism,
+  hashLength,
+  saltLength,
+  secret: rawSecret,
+});
+/**
+ * The raw argon2id rate now, in this process, on 1 and 2 threads for `seconds` each:
+ * `{ threads, rates: { 1, 2 } (verifications/s), best, cpuPerVerify (CPU s), load }`.
+ */
+async function measureRaw(seconds) {
+  const m = { threads: [], rates: {} };
+  for (let i = 0; i < 2; i++) await argon2.verify(rawStored, '1234567', { secret: rawSecret }); // warm up
+  let verifies = 0;
+  const cpuStart = process.cpuUsage();
   for (const threads of [1, 2]) {
     let n = 0;
     const t = performance.now();
-    const until = t + RAW_SECONDS * 1000;
+    const until = t + seconds * 1000;
     await Promise.all(
       Array.from({ length: threads }, async () => {
         while (performance.now() < until) {
-          if (!(await argon2.verify(stored, '1234567', { secret }))) throw new Error('argon2 verify failed');
+          if (!(await argon2.verify(rawStored, '1234567', { secret: rawSecret })))
+            throw new Error('argon2 verify failed');
           n++;
         }
       }),
     );
-    raw.rates[threads] = n / ((performance.now() - t) / 1000);
-    raw.threads.push(threads);
-    rawVerifies += n;
+    m.rates[threads] = n / ((performance.now() - t) / 1000);
+    m.threads.push(threads);
+    verifies += n;
   }
-  const rawCpu = process.cpuUsage(rawCpuStart);
+  const cpu = process.cpuUsage(cpuStart);
   /** CPU seconds one verification costs (all threads of this process): what a check cannot do without. */
-  raw.cpuPerVerify = (rawCpu.user + rawCpu.system) / 1e6 / rawVerifies;
-  raw.best = Math.max(...Object.values(raw.rates));
-  raw.load = os.loadavg()[0];
-  console.log(
-    `raw argon2id verify (m=${memoryCost} KiB, t=${timeCost}, p=${parallelism}, with secret), ${RAW_SECONDS} s each: ` +
-      raw.threads.map((th) => `${th} thread${th > 1 ? 's' : ''} ${raw.rates[th].toFixed(1)}/s`).join(', ') +
-      `; ${(raw.cpuPerVerify * 1000).toFixed(1)} CPU ms a verification; load average ${raw.load.toFixed(1)}`,
-  );
+  m.cpuPerVerify = (cpu.user + cpu.system) / 1e6 / verifies;
+  m.best = Math.max(...Object.values(m.rates));
+  m.load = os.loadavg()[0];
+  return m;
 }
+const rawLine = (r) =>
+  r.threads.map((th) => `${th} thread${th > 1 ? 's' : ''} ${r.rates[th].toFixed(1)}/s`).join(', ') +
+  `; ${(r.cpuPerVerify * 1000).toFixed(1)} CPU ms a verification; load average ${r.load.toFixed(1)}`;
+const raw = await measureRaw(RAW_SECONDS);
+console.log(
+  `raw argon2id verify (m=${memoryCost} KiB, t=${timeCost}, p=${parallelism}, with secret), ${RAW_SECONDS} s each: ${rawLine(raw)}`,
+);
 
 /**
  * CPU seconds (user + system) process `pid` has used so far, from /proc (Linux); null elsewhere.
@@ -339,6 +348,11 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
       throw new Error(`warm-up check ${res.status} ${JSON.stringify(res.body)}`);
   }
 
+  // The raw rate again, right before this burst (the service started and idle): this machine's
+  // raw rate moved by a third between measurements an hour apart (docs/benchmarks.md), so each
+  // burst is also compared with the one measured next to it.
+  const adjacent = await measureRaw(RAW_SECONDS);
+
   /** CPU seconds so far of client-security, service-requests, this process and the PostgreSQL backends of their databases. */
   const cpuNow = async () => {
     const c = new pg.Client({ connectionString: server });
@@ -430,6 +444,8 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
     perSecond: latencies.length / elapsed,
     hashesPerSecond: verifications / elapsed,
     ratio: verifications / elapsed / raw.best,
+    adjacentRaw: adjacent.best,
+    ratioAdjacent: verifications / elapsed / adjacent.best,
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
     healthP50: pct(health, 50),
@@ -448,6 +464,7 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
   console.log(
     `UV_THREADPOOL_SIZE=${threadpool} HASH_CONCURRENCY=${row.hashConcurrency}: ${row.checks} checks in ${elapsed.toFixed(1)} s = ${row.perSecond.toFixed(1)} checks/s ` +
       `(${row.hashesPerSecond.toFixed(1)} argon2 verifications/s = ${row.ratio.toFixed(2)} of the raw rate, ` +
+      `${row.ratioAdjacent.toFixed(2)} of the ${row.adjacentRaw.toFixed(1)}/s measured right before the burst, ` +
       `checks/s ${(row.perSecond / raw.best).toFixed(2)} of it); check p50 ${ms(row.p50)}, p99 ${ms(row.p99)}; ` +
       `/health/live p50 ${ms(row.healthP50)}, p99 ${ms(row.healthP99)}, max ${ms(row.healthMax)} (${row.healthSamples} samples); ` +
       `load average ${row.load}; ` +
@@ -490,7 +507,7 @@ if (argv.includes('--record')) {
   const table = results
     .map(
       (r) =>
-        `| ${r.threadpool} | ${r.hashConcurrency} | ${r.perSecond.toFixed(1)} | ${r.hashesPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.healthP50.toFixed(1)} ms | ${r.healthP99.toFixed(1)} ms | ${r.healthMax.toFixed(1)} ms | ${r.load} |`,
+        `| ${r.threadpool} | ${r.hashConcurrency} | ${r.perSecond.toFixed(1)} | ${r.hashesPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.ratioAdjacent.toFixed(2)} (${r.adjacentRaw.toFixed(1)}/s) | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.healthP50.toFixed(1)} ms | ${r.healthP99.toFixed(1)} ms | ${r.healthMax.toFixed(1)} ms | ${r.load} |`,
     )
     .join('\n');
   const section = `${heading}
@@ -502,21 +519,24 @@ load generator and PostgreSQL on the same cores).
 Baseline, measured first in the same run with nothing else of the benchmark running: raw argon2id
 verifications with the service's parameters (19 MiB, t=2, p=1, with a pepper) in one process,
 ${raw.threads.map((th) => `${raw.rates[th].toFixed(1)}/s on ${th} thread${th > 1 ? 's' : ''}`).join(' and ')} (load average ${raw.load.toFixed(1)}). The
-"of raw" column is the service's argon2 verifications/s over the better of the two.
+"of raw" column is the service's argon2 verifications/s over the better of the two; "of raw just
+before" over the same raw rate measured again right before that row's burst (the service started
+and idle), since this machine's raw rate moves by a third within an hour.
 
 ${CLIENTS} clients created in service-requests (a PWC and an NRP a case) and set up first (${setUpSeconds.toFixed(1)} s, three argon2id hashes each). Then
 ${CALLERS} concurrent callers check for ${SECONDS} s per row: 70% phone with the PIN, 20% phone with
 the password, 10% self-service with both, 5% preceded by a wrong PIN. Every check is
 authenticated, asked about with service-requests (\`POST /access/sensitivity\`: the callers are
 caseworkers), rate limited (a PostgreSQL upsert), verified with argon2id (19 MiB, t=2, p=1, with
-the pepper) and recorded with its audit row in one transaction. \`/health/live\` is sampled every
+the pepper) and recorded with its audit row (one statement, or the row-locked transaction when
+the subject changed meanwhile or the check blocks). \`/health/live\` is sampled every
 20 ms during the burst. The load average column shows how busy the machine was: the service,
 PostgreSQL and this load generator alone keep both cores busy, so anything above about 3 means
 other work (other engineers' builds and tests on the same machine) shared the cores and the row
 understates the service.
 
-| UV_THREADPOOL_SIZE | HASH_CONCURRENCY | checks/s | argon2 verifications/s | of raw | check p50 | check p99 | /health/live p50 | /health/live p99 | /health/live max | load avg (1 min) |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| UV_THREADPOOL_SIZE | HASH_CONCURRENCY | checks/s | argon2 verifications/s | of raw | of raw just before (that rate) | check p50 | check p99 | /health/live p50 | /health/live p99 | /health/live max | load avg (1 min) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
 Measured ${new Date().toISOString().slice(0, 10)}. Throughput is bound by argon2id's memory-hard cost
