@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, DomainValidationError, type Actor, type Clock, type FieldProblem } from '@cms/domain';
-import { auditStatement, CLOCK, combineWrites, CONFIG, preparedQuery, recordAudit } from '@cms/platform';
+import {
+  type AuditEntry,
+  auditStatement,
+  CLOCK,
+  combineWrites,
+  CONFIG,
+  preparedQuery,
+  recordAudit,
+} from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 import { IdempotentRequests, type IdempotencyClaim } from '../idempotency/idempotent-requests';
@@ -566,25 +574,9 @@ export class SecurityDetailsService {
             failuresBefore,
           ],
         },
-        auditStatement(
-          m,
-          [
-            {
-              entityType: ref.type,
-              entityId: ref.id,
-              action: passed ? 'security-check-passed' : 'security-check-failed',
-              before: { consecutiveFailures: failuresBefore },
-              after: {
-                result: passed ? 'pass' : 'fail',
-                channel,
-                itemsSupplied,
-                consecutiveFailures: failures,
-              },
-              source: channel,
-            },
-          ],
-          { when: 'EXISTS (SELECT 1 FROM w1)' },
-        ),
+        auditStatement(m, [checkAudit(ref, passed, channel, itemsSupplied, failuresBefore, failures)], {
+          when: 'EXISTS (SELECT 1 FROM w1)',
+        }),
       ],
       'SELECT count(*)::int AS recorded FROM w1',
     );
@@ -594,13 +586,7 @@ export class SecurityDetailsService {
       sql,
       params,
     );
-    if (!recorded) return null;
-    return {
-      result: passed ? 'pass' : 'fail',
-      consecutiveFailures: failures,
-      attemptsRemaining: FAILURES_BEFORE_BLOCK - failures,
-      blocked: false,
-    };
+    return recorded ? checkResult(passed, failures, false) : null;
   }
 
   /** Records one verified check under the subject's row lock; 'stale' when the details changed meanwhile. */
@@ -633,14 +619,7 @@ export class SecurityDetailsService {
         WHERE subject_id = $1`,
       [ref.id, failures, now, passed ? 'pass' : 'fail', blocks],
     );
-    await recordAudit(m, {
-      entityType: ref.type,
-      entityId: ref.id,
-      action: passed ? 'security-check-passed' : 'security-check-failed',
-      before: { consecutiveFailures: failuresBefore },
-      after: { result: passed ? 'pass' : 'fail', channel, itemsSupplied, consecutiveFailures: failures },
-      source: channel,
-    });
+    await recordAudit(m, checkAudit(ref, passed, channel, itemsSupplied, failuresBefore, failures));
     if (blocks) {
       await recordAudit(m, {
         entityType: ref.type,
@@ -670,12 +649,7 @@ export class SecurityDetailsService {
         subjectId: ref.id,
       });
     }
-    return {
-      result: passed ? 'pass' : 'fail',
-      consecutiveFailures: failures,
-      attemptsRemaining: Math.max(0, FAILURES_BEFORE_BLOCK - failures),
-      blocked: blocks,
-    };
+    return checkResult(passed, failures, blocks);
   }
 
   /** Verifies every supplied item (all of them, so timing does not tell which failed). */
@@ -765,6 +739,35 @@ interface SubjectStateRow {
   consecutive_failures: number;
   blocked_at: Date | null;
   current_version: number;
+}
+
+/** The audit entry of one recorded check (Change - Security Details, steps 3–5; X-2): never a secret. */
+function checkAudit(
+  ref: SubjectRef,
+  passed: boolean,
+  channel: SecurityCheckDto['channel'],
+  itemsSupplied: string[],
+  failuresBefore: number,
+  failures: number,
+): AuditEntry {
+  return {
+    entityType: ref.type,
+    entityId: ref.id,
+    action: passed ? 'security-check-passed' : 'security-check-failed',
+    before: { consecutiveFailures: failuresBefore },
+    after: { result: passed ? 'pass' : 'fail', channel, itemsSupplied, consecutiveFailures: failures },
+    source: channel,
+  };
+}
+
+/** What a recorded check answers: its result, the failures so far and what remains before a block (SD-2). */
+function checkResult(passed: boolean, failures: number, blocked: boolean): SecurityCheckResultView {
+  return {
+    result: passed ? 'pass' : 'fail',
+    consecutiveFailures: failures,
+    attemptsRemaining: Math.max(0, FAILURES_BEFORE_BLOCK - failures),
+    blocked,
+  };
 }
 
 /** A SecuritySubject with the fields a check uses (the rest left unset), from its row. */
