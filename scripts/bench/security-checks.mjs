@@ -25,7 +25,9 @@
 // on (one PostgreSQL upsert per check) with limits raised above the load. No details are changed,
 // so no Change Contact/Security Info SR is needed.
 // Usage: node scripts/bench/security-checks.mjs [--clients 200] [--callers 50] [--seconds 15]
-//          [--max-checks 100000] [--configs 4:default,4:4,2:default] [--raw-seconds 3]
+//          [--max-checks 100000] [--configs 3:default,4:default,2:default] [--raw-seconds 3]
+// (first: as deployed, deploy/k8s/client-security.yaml: UV_THREADPOOL_SIZE 3 on 2 cores; then Node's
+// default threadpool of 4, and 2)
 //          [--no-build] [--record] [--smoke] [--profile DIR]
 // --smoke: tiny sizes (12 clients, 4 callers, 2 s, one configuration, 0.5 s per raw rate) to show
 // the benchmark still runs; figures printed, no thresholds, never recorded. Explicit flags win.
@@ -54,7 +56,7 @@ const CALLERS = Number(opt('callers', 50, 4));
 const SECONDS = Number(opt('seconds', 15, 2));
 const MAX_CHECKS = Number(opt('max-checks', 100_000));
 const RAW_SECONDS = Number(opt('raw-seconds', 3, 0.5));
-const CONFIGS = String(opt('configs', '4:default,4:4,2:default', '4:default'))
+const CONFIGS = String(opt('configs', '3:default,4:default,2:default', '3:default'))
   .split(',')
   .map((c) => {
     const [uv, hc = 'default'] = c.split(':');
