@@ -487,11 +487,17 @@ const checkpoint = async () => {
   await query(dbUrl(names.sr), 'CHECKPOINT');
   return checkpointsSoFar();
 };
-const checkpointsSoFar = async () =>
-  Number(
-    (await query(dbUrl(names.sr), 'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter'))
-      .rows[0].n,
+/** The server's checkpoints so far: pg_stat_checkpointer from PostgreSQL 17 (the embedded 18), pg_stat_bgwriter before. */
+const checkpointsSoFar = async () => {
+  const { rows } = await query(
+    dbUrl(names.sr),
+    `SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS checkpointer`,
   );
+  const sql = rows[0].checkpointer
+    ? 'SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer'
+    : 'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter';
+  return Number((await query(dbUrl(names.sr), sql)).rows[0].n);
+};
 
 // ---------------------------------------------------------------------------------------------
 // 1. End to end: intake → every SR raised or letter issued.
