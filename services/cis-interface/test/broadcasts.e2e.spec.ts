@@ -217,6 +217,13 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
         recipient: expect.objectContaining({ clientId: b.clientId, role: 'NRP' }),
         caseId: b.caseId,
       });
+      // The case as service-requests holds it: number, jurisdiction and stage (read with the client).
+      const kase = (await s.srGet(`/cases/${b.caseId}`).expect(200)).body;
+      expect(letter.body).toMatchObject({
+        caseNumber: kase.caseNumber,
+        jurisdiction: kase.jurisdiction,
+        stage: kase.stage,
+      });
     });
 
     it('[BR-9] a change CMS already holds raises an SR that service-requests closes with a note', async () => {

@@ -180,7 +180,14 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     expect(list.body.total).toBe(1);
     const client = await request(s.url).get(`/clients/${clientId}`).auth(cw, { type: 'bearer' });
     expect(client.body.cases).toEqual([
-      expect.objectContaining({ role: 'PWC', caseNumber: res.body.caseNumber }),
+      {
+        caseId: res.body.id,
+        caseNumber: res.body.caseNumber,
+        role: 'PWC',
+        live: res.body.live,
+        jurisdiction: 'GB',
+        stage: 'maintenance',
+      },
     ]);
   });
 

@@ -613,6 +613,17 @@ export interface components {
              */
             role: string;
             live: boolean;
+            /**
+             * @description Whose service runs the case: GB or NI
+             * @example GB
+             * @enum {string}
+             */
+            jurisdiction: "GB" | "NI";
+            /**
+             * @example maintenance
+             * @enum {string}
+             */
+            stage: "enquiry" | "application" | "new case" | "maintenance";
         };
         ClientView: {
             /** Format: uuid */

@@ -12,6 +12,7 @@ import {
 } from '../jobs';
 import { CorrespondenceGateway } from '../peers/correspondence.gateway';
 import {
+  type CmsClientCase,
   type MatchAndRaiseItem,
   type MatchAndRaiseResult,
   type SrBatchResult,
@@ -192,18 +193,19 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     let reason: string | null = null;
     let letterId: string | null = null;
     try {
-      // Both reads at once (one wait instead of two; issue 17: the letters trailed the last SR),
-      // their outcomes checked in the order they were read one after the other: client, address, case.
-      const [clientRead, caseRead] = await Promise.allSettled([
-        this.srs.getClient(row.clientId),
-        this.srs.getCase(row.caseIds[0]),
-      ]);
-      if (clientRead.status === 'rejected') throw clientRead.reason;
-      const client = clientRead.value;
+      // One read: the client view carries each of the client's cases with its number, jurisdiction
+      // and stage (issue 17: a second read of the case for every letter). The case is read on its
+      // own only if the client is no longer on it. Refusals in order: client, address, case.
+      const client = await this.srs.getClient(row.clientId);
       if (!client.address)
         throw new DomainError('NO_ADDRESS', 'precondition', 'CMS holds no address for the paying parent');
-      if (caseRead.status === 'rejected') throw caseRead.reason;
-      const kase = caseRead.value;
+      const caseId = row.caseIds[0];
+      const kase: Pick<CmsClientCase, 'caseId' | 'caseNumber' | 'jurisdiction' | 'stage'> = client.cases.find(
+        (c) => c.caseId === caseId,
+      ) ?? {
+        ...(await this.srs.getCase(caseId)),
+        caseId,
+      };
       const letter = await this.correspondence.issueLetter(
         {
           templateCode: 'MOPF_BENEFIT_CLAIM',
@@ -213,7 +215,7 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
             name: `${client.firstName} ${client.lastName}`,
             address: client.address,
           },
-          caseId: kase.id,
+          caseId: kase.caseId,
           caseNumber: kase.caseNumber,
           jurisdiction: kase.jurisdiction,
           stage: kase.stage,

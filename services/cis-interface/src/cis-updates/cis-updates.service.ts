@@ -244,7 +244,7 @@ export class CisUpdatesService implements OnApplicationBootstrap {
     serviceRequestId: string | undefined,
     update: CisUpdateInput,
   ): Promise<{ stage: string | null; sr: CocServiceRequest | null }> {
-    const stages = await this.srs.liveStages(client);
+    const stages = this.srs.liveStages(client);
     const maintenance = stages.includes('maintenance');
     const refuse = (message: string) =>
       new DomainError('CIS_UPDATE_NOT_ENABLED', 'precondition', message, {

@@ -1,6 +1,13 @@
 import { ApiField } from '@cms/platform';
 import { ApiProperty } from '@nestjs/swagger';
-import type { IsoDate, ReferenceStatus, Sex, UkAddress } from '@cms/domain';
+import {
+  CASE_STAGES,
+  JURISDICTIONS,
+  type IsoDate,
+  type ReferenceStatus,
+  type Sex,
+  type UkAddress,
+} from '@cms/domain';
 
 export class AddressView {
   @ApiProperty({ example: '12 Acacia Avenue' }) line1: string;
@@ -16,6 +23,9 @@ export class ClientCaseView {
   @ApiProperty({ example: 'PWC', description: 'PWC receiving parent, NRP paying parent, QC, ROC' })
   role: string;
   @ApiProperty() live: boolean;
+  @ApiProperty({ enum: JURISDICTIONS, example: 'GB', description: 'Whose service runs the case: GB or NI' })
+  jurisdiction: string;
+  @ApiProperty({ enum: CASE_STAGES, example: 'maintenance' }) stage: string;
 }
 
 /** A client as the API shows it: CMS's record, its cases, and whether it is nationally sensitive. */

@@ -228,11 +228,21 @@ export class ClientsService {
         'c.case_number AS "caseNumber"',
         'p.role AS role',
         'c.live AS live',
+        'c.jurisdiction AS jurisdiction',
+        'c.stage AS stage',
         'c.nationally_sensitive AS sensitive',
       ])
       .where('p.client_id = :id', { id: client.id })
       .orderBy('c.case_number')
-      .getRawMany<{ caseId: string; caseNumber: string; role: string; live: boolean; sensitive: boolean }>();
+      .getRawMany<{
+        caseId: string;
+        caseNumber: string;
+        role: string;
+        live: boolean;
+        jurisdiction: string;
+        stage: string;
+        sensitive: boolean;
+      }>();
     return {
       id: client.id,
       nino: client.referenceKind === 'NINO' ? client.reference : null,
@@ -242,7 +252,14 @@ export class ClientsService {
       sensitiveCheck: client.sensitiveCheck,
       nationallySensitive:
         client.nationallySensitive || client.sensitiveCheck || links.some((l) => l.sensitive),
-      cases: links.map(({ caseId, caseNumber, role, live }) => ({ caseId, caseNumber, role, live })),
+      cases: links.map(({ caseId, caseNumber, role, live, jurisdiction, stage }) => ({
+        caseId,
+        caseNumber,
+        role,
+        live,
+        jurisdiction,
+        stage,
+      })),
       version: client.version,
       createdAt: client.createdAt,
       updatedAt: client.updatedAt,
