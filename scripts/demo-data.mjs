@@ -27,6 +27,7 @@
 // point resumes where it stopped; every create also treats "already exists" (409) as done.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { exchange } from './lib/http.mjs';
 import { fakerEN_GB as faker } from '@faker-js/faker';
 
 export const CASES = Number(process.env.DEMO_CASES ?? 2000);
@@ -256,36 +257,6 @@ function cisBody(p, sensitive) {
 /** Kept-alive connections to the services: node:http costs the launcher less CPU per call than fetch. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One HTTP exchange: resolves to `{ status, text }`; rejects on a connection failure. */
-function exchange(url, method, token, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 /**
  * A JSON client for one service. Statuses in `accept` (default: any 2xx) resolve to `{status, body}`;
  * anything else throws naming the request and the problem. Connection failures and 502/503/504 are
@@ -296,7 +267,7 @@ function client(base, token, halted) {
     for (let attempt = 0; ; attempt++) {
       let res;
       try {
-        res = await exchange(`${base}${path}`, method, token, body);
+        res = await exchange(`${base}${path}`, method, { agent, token, body });
       } catch (e) {
         if (attempt < 6 && !halted()) {
           await sleep(250 * 2 ** attempt);

@@ -488,16 +488,12 @@ const checkpoint = async () => {
   return checkpointsSoFar();
 };
 /** The server's checkpoints so far: pg_stat_checkpointer from PostgreSQL 17 (the embedded 18), pg_stat_bgwriter before. */
-const checkpointsSoFar = async () => {
-  const { rows } = await query(
-    dbUrl(names.sr),
-    `SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS checkpointer`,
-  );
-  const sql = rows[0].checkpointer
-    ? 'SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer'
-    : 'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter';
-  return Number((await query(dbUrl(names.sr), sql)).rows[0].n);
-};
+const checkpointsSql = (
+  await query(dbUrl(names.sr), `SELECT to_regclass('pg_catalog.pg_stat_checkpointer') IS NOT NULL AS v17`)
+).rows[0].v17
+  ? 'SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer'
+  : 'SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter';
+const checkpointsSoFar = async () => Number((await query(dbUrl(names.sr), checkpointsSql)).rows[0].n);
 
 // ---------------------------------------------------------------------------------------------
 // 1. End to end: intake → every SR raised or letter issued.

@@ -42,6 +42,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../lib/embedded-pg.mjs';
+import { exchange } from '../lib/http.mjs';
 import { benchEnvironment, benchToken, whenReady } from './lib/bench-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -237,40 +238,14 @@ const startService = (threadpool, hashConcurrency = null) =>
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS + 8 });
 /** One request; resolves `{ status, body }` (body parsed as JSON when there is one). */
-const request = (base, method, p, token = null, body = undefined) =>
-  new Promise((resolve, reject) => {
-    const payload = body === undefined ? null : JSON.stringify(body);
-    const req = http.request(
-      base + p,
-      {
-        method,
-        agent,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(payload === null
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null });
-          } catch (err) {
-            reject(
-              new Error(`${method} ${p} ${res.statusCode}: not JSON: ${text.slice(0, 200)}`, { cause: err }),
-            );
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload ?? undefined);
-  });
+const request = async (base, method, p, token = null, body = undefined) => {
+  const res = await exchange(base + p, method, { agent, token, body });
+  try {
+    return { status: res.status, body: res.text ? JSON.parse(res.text) : null };
+  } catch (err) {
+    throw new Error(`${method} ${p} ${res.status}: not JSON: ${res.text.slice(0, 200)}`, { cause: err });
+  }
+};
 const post = (base, token, p, body) => request(base, 'POST', p, token, body);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (v) => `${v.toFixed(1)} ms`;

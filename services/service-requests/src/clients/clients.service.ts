@@ -252,14 +252,7 @@ export class ClientsService {
       sensitiveCheck: client.sensitiveCheck,
       nationallySensitive:
         client.nationallySensitive || client.sensitiveCheck || links.some((l) => l.sensitive),
-      cases: links.map(({ caseId, caseNumber, role, live, jurisdiction, stage }) => ({
-        caseId,
-        caseNumber,
-        role,
-        live,
-        jurisdiction,
-        stage,
-      })),
+      cases: links.map(({ sensitive: _sensitive, ...entry }) => entry),
       version: client.version,
       createdAt: client.createdAt,
       updatedAt: client.updatedAt,
