@@ -42,6 +42,20 @@ function traceCarrier(): Record<string, string> | undefined {
 
 const tracer = trace.getTracer('@cms/platform/jobs');
 
+/**
+ * One job of a fetched batch, as {@link JobQueue.workBatch} hands it to its handler: its payload and
+ * id, and `inContext`, which runs work in the job's own request context and span (the request id
+ * and trace of the job's cause travel with the calls it makes).
+ */
+export interface BatchJob<T> {
+  id: string;
+  payload: T;
+  inContext<R>(work: () => Promise<R>): Promise<R>;
+}
+
+/** What became of one fetched job: done, failed (pg-boss retries it), or handed back unrun. */
+type JobOutcome = { done: true } | { done: false; error: unknown; handedBack?: boolean };
+
 /** How long a stopping replica lets its running jobs finish before handing the rest back (ms). */
 const DRAIN_TIMEOUT_MS = 20_000;
 /** How long a worker keeps trying to record a job's outcome while the database is away (ms). */
@@ -215,7 +229,9 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
    * it; after a full one, it follows at once, so a backlog drains at the handlers' pace). With
    * `concurrent`, a fetched batch's jobs run at the same time instead (handlers that mostly wait on
    * peers, e.g. letters: `batchSize` in flight per worker, no more connections). A thrown error
-   * fails that job, which pg-boss retries with backoff; the others of the batch complete. Skipped
+   * fails that job, which pg-boss retries with backoff; the others of the batch complete (together,
+   * in one statement, once the batch has run: a job whose handler is done but whose batch is not
+   * yet completed may run again after a crash, as any job may; handlers are idempotent). Skipped
    * when workers are disabled. Each call is one more worker, holding a pg-boss connection while it
    * fetches or completes.
    * @throws ConfigError when the workers would outnumber `JOB_POOL_SIZE` - 2 (at start, never later)
@@ -225,6 +241,66 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
     options: { batchSize?: number; pollingIntervalSeconds?: number; concurrent?: boolean } = {},
   ): Promise<void> {
+    const one = (job: PgBoss.Job<JobEnvelope<T>>): Promise<JobOutcome> =>
+      this.handle(name, job, handler).then(
+        () => ({ done: true }),
+        (error: unknown) => ({ done: false, error }),
+      );
+    const run = options.concurrent
+      ? (jobs: PgBoss.Job<JobEnvelope<T>>[]) => Promise.all(jobs.map(one))
+      : async (jobs: PgBoss.Job<JobEnvelope<T>>[]) => {
+          const outcomes: JobOutcome[] = [];
+          for (const job of jobs) {
+            outcomes.push(
+              this.stopping
+                ? { done: false, error: new Error('handed back: replica shutting down'), handedBack: true }
+                : await one(job),
+            );
+          }
+          return outcomes;
+        };
+    this.startWorker(name, run, options);
+  }
+
+  /**
+   * Like {@link JobQueue.work}, but `handler` gets each fetched batch whole (up to `batchSize` jobs),
+   * for work that is cheaper done for many at once (one read and one write for the batch instead of
+   * one each). It answers, for each job in order, `undefined` (done) or the error that fails that job
+   * (pg-boss retries it); a handler that throws fails the whole batch. Whatever the handler does for
+   * one job belongs in `job.inContext`, which runs it in that job's request context and span.
+   * Issue 17: a broadcast's MOPF letters were one read and one write each.
+   * @throws ConfigError as {@link JobQueue.work}
+   */
+  async workBatch<T>(
+    name: string,
+    handler: (jobs: BatchJob<T>[]) => Promise<ReadonlyArray<unknown>>,
+    options: { batchSize?: number; pollingIntervalSeconds?: number } = {},
+  ): Promise<void> {
+    const run = async (jobs: PgBoss.Job<JobEnvelope<T>>[]): Promise<JobOutcome[]> => {
+      const batch: BatchJob<T>[] = jobs.map((job) => ({
+        id: job.id,
+        payload: job.data.payload,
+        inContext: <R>(work: () => Promise<R>) => this.inJobContext(name, job, work),
+      }));
+      let errors: ReadonlyArray<unknown>;
+      try {
+        errors = await handler(batch);
+      } catch (error) {
+        return jobs.map(() => ({ done: false, error }));
+      }
+      return jobs.map((_, i) =>
+        errors[i] === undefined ? { done: true } : { done: false, error: errors[i] },
+      );
+    };
+    this.startWorker(name, run, options);
+  }
+
+  /** Counts one more worker of `name` and starts its loop (see {@link JobQueue.work}). */
+  private startWorker<T>(
+    name: string,
+    run: (jobs: PgBoss.Job<JobEnvelope<T>>[]) => Promise<JobOutcome[]>,
+    options: { batchSize?: number; pollingIntervalSeconds?: number },
+  ): void {
     if (!this.config.WORKERS_ENABLED) return;
     this.workers++;
     if (this.workers + 2 > this.config.JOB_POOL_SIZE) {
@@ -236,22 +312,25 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     if (this.stopping) return;
     const loop = this.runWorker(
       name,
-      handler,
+      run,
       options.batchSize ?? 1,
       (options.pollingIntervalSeconds ?? 0.5) * 1000,
-      options.concurrent ?? false,
     );
     this.loops.add(loop);
     void loop.finally(() => this.loops.delete(loop));
   }
 
-  /** One worker: fetch, run each job, record its outcome; until {@link JobQueue.stopWorkers}. */
+  /**
+   * One worker: fetch, run the batch, record its outcomes; until {@link JobQueue.stopWorkers}. The
+   * jobs done are completed together in ONE statement (issue 17: a statement and a commit a job
+   * were most of a letter's cost in the job tables); each failed job is failed on its own, with its
+   * reason.
+   */
   private async runWorker<T>(
     name: string,
-    handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
+    run: (jobs: PgBoss.Job<JobEnvelope<T>>[]) => Promise<JobOutcome[]>,
     batchSize: number,
     intervalMs: number,
-    concurrent: boolean,
   ): Promise<void> {
     while (!this.stopping) {
       const started = Date.now();
@@ -262,18 +341,17 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         // pg-boss answers [] itself while the database is away; anything else is logged and retried.
         this.logger.warn({ queue: name, reason: (err as Error).message }, 'job fetch failed; retrying');
       }
-      if (concurrent) {
-        await Promise.all(jobs.map((job) => this.runOne(name, job, handler)));
-      } else {
+      if (jobs.length) {
+        const outcomes = await run(jobs);
+        const done = jobs.filter((_, i) => outcomes[i].done).map((j) => j.id);
+        if (done.length) await this.settle(name, 'complete', () => this.boss.complete(name, done));
         for (let i = 0; i < jobs.length; i++) {
-          if (this.stopping) {
-            for (const rest of jobs.slice(i))
-              await this.settle(name, 'hand back', () =>
-                this.boss.fail(name, rest.id, { message: 'handed back: replica shutting down' }),
-              );
-            break;
-          }
-          await this.runOne(name, jobs[i], handler);
+          const o = outcomes[i];
+          if (o.done) continue;
+          const e = o.error as Error | undefined;
+          await this.settle(name, o.handedBack ? 'hand back' : 'fail', () =>
+            this.boss.fail(name, jobs[i].id, { message: e?.message ?? String(o.error), stack: e?.stack }),
+          );
         }
       }
       // A full batch means more may be waiting: fetch again at once (a backlog drains at the
@@ -282,24 +360,6 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       const wait = intervalMs - (Date.now() - started);
       if (!this.stopping && wait > 100) await this.pause(wait, name);
     }
-  }
-
-  /** Runs one fetched job and records its outcome: complete, or fail (pg-boss retries it). */
-  private async runOne<T>(
-    name: string,
-    job: PgBoss.Job<JobEnvelope<T>>,
-    handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
-  ): Promise<void> {
-    try {
-      await this.handle(name, job, handler);
-    } catch (err) {
-      const e = err as Error;
-      await this.settle(name, 'fail', () =>
-        this.boss.fail(name, job.id, { message: e?.message ?? String(err), stack: e?.stack }),
-      );
-      return;
-    }
-    await this.settle(name, 'complete', () => this.boss.complete(name, job.id));
   }
 
   /**
@@ -312,6 +372,19 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     job: PgBoss.Job<JobEnvelope<T>>,
     handler: (payload: T, job: { id: string; retryCount?: number }) => Promise<void>,
   ): Promise<void> {
+    return this.inJobContext(name, job, () => handler(job.data.payload, { id: job.id }));
+  }
+
+  /**
+   * Runs `work` in `job`'s request context and in a span `job <queue>` (kind consumer) whose parent
+   * is the trace context stored with the job.
+   * @throws what `work` throws (the span records it)
+   */
+  private inJobContext<T, R>(
+    name: string,
+    job: PgBoss.Job<JobEnvelope<T>>,
+    work: () => Promise<R>,
+  ): Promise<R> {
     const parent = job.data.trace ? propagation.extract(ROOT_CONTEXT, job.data.trace) : ROOT_CONTEXT;
     const attributes = {
       'messaging.system': 'pg-boss',
@@ -321,10 +394,11 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       ...(this.serviceName ? { 'cms.service': this.serviceName } : {}),
     };
     return tracer.startActiveSpan(`job ${name}`, { kind: SpanKind.CONSUMER, attributes }, parent, (span) =>
-      RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, () =>
-        handler(job.data.payload, { id: job.id }),
-      ).then(
-        () => span.end(),
+      RequestContext.run({ requestId: job.data.requestId ?? `job-${job.id}` }, work).then(
+        (result) => {
+          span.end();
+          return result;
+        },
         (err: unknown) => {
           span.recordException(err as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { BaseServiceConfig, ConfigError, loadConfig } from '../src/config';
 import { JobQueue } from '../src/jobs';
+import { RequestContext } from '../src/request-context';
 
 /*
  * JobQueue on a real PostgreSQL (TEST_DATABASE_URL, set by `npm test`), in a database of its own.
@@ -201,6 +202,117 @@ const admin = async (sql: string) => {
       while (done.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(done.sort()).toEqual([0, 1, 3, 4]);
       expect(most).toBe(5);
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
+  /** Each job of `queue`: its payload's n, state, when it was completed and its output. */
+  const jobRows = async (queue: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ n: number; state: string; completed_on: Date | null; output: unknown }>(
+        `SELECT (data->'payload'->>'n')::int AS n, state, completed_on, output
+           FROM pgboss.job WHERE name = $1 ORDER BY 1`,
+        [queue],
+      );
+      return rows;
+    } finally {
+      await c.end();
+    }
+  };
+  const waitFor = async (what: () => Promise<boolean>) => {
+    const deadline = Date.now() + 10_000;
+    while (!(await what()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it("completes a fetched batch's done jobs in ONE statement, and fails each refused job on its own with its reason", async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    try {
+      await q.declare('one', { retryLimit: 0 });
+      for (let n = 0; n < 5; n++) await q.send('one', { n });
+      await q.work<{ n: number }>(
+        'one',
+        async (p) => {
+          await new Promise((r) => setTimeout(r, 20 * p.n));
+          if (p.n === 2) throw new Error('job 2 refused');
+        },
+        { batchSize: 5, concurrent: true },
+      );
+      await waitFor(async () => (await jobRows('one')).every((r) => r.state !== 'created' && r.state !== 'active'));
+      const rows = await jobRows('one');
+      expect(rows.map((r) => [r.n, r.state])).toEqual([
+        [0, 'completed'],
+        [1, 'completed'],
+        [2, 'failed'],
+        [3, 'completed'],
+        [4, 'completed'],
+      ]);
+      // One statement (one transaction): now() is the same for every job it completed.
+      const completedAt = new Set(
+        rows.filter((r) => r.state === 'completed').map((r) => r.completed_on!.getTime()),
+      );
+      expect(completedAt.size).toBe(1);
+      expect(JSON.stringify(rows[2].output)).toContain('job 2 refused');
+    } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
+  it("workBatch hands the handler a fetched batch whole, each job's work in that job's request context; its answers settle each job, and a throw fails them all", async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    const batches: number[][] = [];
+    const seen = new Map<number, string | undefined>();
+    try {
+      await q.declare('wb', { retryLimit: 0 });
+      for (let n = 0; n < 4; n++) {
+        await RequestContext.run({ requestId: `req-${n}` }, () => q.send('wb', { n }));
+      }
+      await q.workBatch<{ n: number }>(
+        'wb',
+        async (jobs) => {
+          batches.push(jobs.map((j) => j.payload.n));
+          return Promise.all(
+            jobs.map((j) =>
+              j.inContext(async () => {
+                seen.set(j.payload.n, RequestContext.requestId());
+                return j.payload.n === 1 ? new Error('job 1 refused') : undefined;
+              }),
+            ),
+          );
+        },
+        { batchSize: 4 },
+      );
+      await waitFor(async () => (await jobRows('wb')).every((r) => r.state !== 'created' && r.state !== 'active'));
+      expect(batches.map((b) => b.sort())).toEqual([[0, 1, 2, 3]]);
+      expect([...seen.entries()].sort()).toEqual([
+        [0, 'req-0'],
+        [1, 'req-1'],
+        [2, 'req-2'],
+        [3, 'req-3'],
+      ]);
+      const rows = await jobRows('wb');
+      expect(rows.map((r) => r.state)).toEqual(['completed', 'failed', 'completed', 'completed']);
+      expect(JSON.stringify(rows[1].output)).toContain('job 1 refused');
+
+      await q.declare('wb-throw', { retryLimit: 0 });
+      for (let n = 0; n < 3; n++) await q.send('wb-throw', { n });
+      await q.workBatch<{ n: number }>(
+        'wb-throw',
+        async () => {
+          throw new Error('the batch read failed');
+        },
+        { batchSize: 3 },
+      );
+      await waitFor(async () =>
+        (await jobRows('wb-throw')).every((r) => r.state !== 'created' && r.state !== 'active'),
+      );
+      const thrown = await jobRows('wb-throw');
+      expect(thrown.map((r) => r.state)).toEqual(['failed', 'failed', 'failed']);
+      expect(thrown.every((r) => JSON.stringify(r.output).includes('the batch read failed'))).toBe(true);
     } finally {
       await q.onApplicationShutdown();
     }

@@ -332,6 +332,70 @@ describe('cis-interface: CIS - Receive Broadcast Updates (BR-1..BR-9), with the 
     expect(srs.filter((sr) => sr.type === 'NATIONALLY_SENSITIVE_UPDATE')).toHaveLength(1);
   });
 
+  describe('[BR-8] several benefit claims in one batch (the letter jobs are worked a fetched batch at a time)', () => {
+    it('[BR-8] each paying parent gets their own letter; one CMS holds no address for is recorded as failed with the reason; the batch counts both', async () => {
+      const housed = await Promise.all(
+        [nino(420), nino(421), nino(422)].map((n) =>
+          givenClient(s, { nino: n, role: 'NRP', stage: 'maintenance' }),
+        ),
+      );
+      const noAddress = {
+        firstName: 'Noel',
+        lastName: 'Ward',
+        dateOfBirth: '1979-02-03',
+        dateOfBirthVerified: false,
+        sex: 'M',
+      };
+      const homeless = await givenClient(s, {
+        nino: nino(423),
+        role: 'NRP',
+        stage: 'maintenance',
+        details: noAddress,
+      });
+      const all = [...housed, homeless];
+      await Promise.all(all.map((c) => register(c, 'NRP_GENERAL')));
+      const day = await moveSimClockToNext(s, 10);
+      for (const c of all) {
+        await cisChange(s, c.nino, {
+          type: 'NRP_BENEFIT_CLAIM',
+          benefitType: 'Universal Credit',
+          claimDate: day,
+        });
+      }
+      const id = (await runBroadcast(s))!;
+      const done = await processed(id);
+      const txs = await transactions(id);
+      const claimOf = (c: ClientFixture) => {
+        const found = txs.filter((t) => t.reference === c.nino);
+        expect(found).toHaveLength(1);
+        return found[0];
+      };
+      const letterIds = new Set<string>();
+      for (const c of housed) {
+        const t = claimOf(c);
+        expect(t).toMatchObject({ outcome: 'letter-issued', clientRole: 'NRP', serviceRequest: null });
+        letterIds.add(t.letterId);
+        const letter = await request(s.co!.url)
+          .get(`/letters/${t.letterId}`)
+          .auth(s.tokens.sys, { type: 'bearer' })
+          .expect(200);
+        expect(letter.body).toMatchObject({
+          templateCode: 'MOPF_BENEFIT_CLAIM',
+          recipient: expect.objectContaining({ clientId: c.clientId, role: 'NRP' }),
+          caseId: c.caseId,
+        });
+      }
+      expect(letterIds.size).toBe(3);
+      const refused = claimOf(homeless);
+      expect(refused).toMatchObject({ outcome: 'failed', letterId: null });
+      expect(refused.reason).toMatch(/^BR-8: the MOPF letter could not be issued: .*address/i);
+      expect(done.counts).toMatchObject({ pending: 0 });
+      expect(done.counts['letter-issued']).toBe(txs.filter((t) => t.outcome === 'letter-issued').length);
+      expect(done.counts.failed).toBe(txs.filter((t) => t.outcome === 'failed').length);
+      expect(done.counts['letter-issued']).toBeGreaterThanOrEqual(3);
+    });
+  });
+
   describe('batches checked on receipt', () => {
     const tx = (over: Record<string, unknown> = {}) => ({
       transactionId: randomUUID(),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CIS_CHANGE_TYPE_INFO, type CisChangeType, type Clock, DomainError } from '@cms/domain';
-import { CLOCK, CONFIG, JobQueue } from '@cms/platform';
+import { type BatchJob, CLOCK, CONFIG, JobQueue } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CisInterfaceConfig } from '../config';
 import {
@@ -18,7 +18,26 @@ import {
   type SrBatchResult,
   ServiceRequestsGateway,
 } from '../peers/service-requests.gateway';
-import { BroadcastTransaction, type TransactionOutcome } from './broadcast.entity';
+import { type TransactionOutcome } from './broadcast.entity';
+
+/** What a MOPF letter job reads of its transaction (BR-8). */
+interface LetterRow {
+  id: string;
+  batchId: string;
+  transactionId: string;
+  clientId: string;
+  caseIds: string[];
+  payload: unknown;
+}
+
+/** The outcome of a MOPF letter job, to record on its transaction. */
+interface LetterOutcome {
+  id: string;
+  batchId: string;
+  outcome: Extract<TransactionOutcome, 'letter-issued' | 'failed'>;
+  reason: string | null;
+  letterId: string | null;
+}
 
 /** What processing decided for one transaction. */
 interface RowResult {
@@ -63,10 +82,10 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     }
     // Letters mostly wait on service-requests and correspondence: each worker has up to ten in flight
     // (issue 17: one at a time, they fell behind the chunks and ended seconds after the last SR).
+    // A fetched batch's letters are read in one query and their outcomes written in one statement.
     for (let i = 0; i < this.config.BROADCAST_WORKERS; i++) {
-      await this.jobs.work<MopfLetterJob>(MOPF_LETTER_QUEUE, (job) => this.issueMopfLetter(job), {
+      await this.jobs.workBatch<MopfLetterJob>(MOPF_LETTER_QUEUE, (jobs) => this.issueMopfLetters(jobs), {
         batchSize: 10,
-        concurrent: true,
       });
     }
   }
@@ -181,21 +200,72 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
   }
 
   /**
-   * BR-8: issues the MOPF letter to the paying parent through correspondence, idempotent on the CIS
-   * transaction id; records `letter-issued` with the letter id. A letter correspondence refuses
-   * (no address, a bad field) is recorded as failed with the reason; an unavailable peer is retried.
+   * BR-8: issues the MOPF letters of a fetched batch of letter jobs to the paying parents through
+   * correspondence, each idempotent on its CIS transaction id, at the same time (they wait on
+   * service-requests and correspondence); records `letter-issued` with each letter id. A letter
+   * correspondence refuses (no address, a bad field) is recorded as failed with the reason. The
+   * batch's transactions are read in one query and their outcomes written in one statement a
+   * broadcast batch (issue 17: one read, one write and one commit a letter, each write waiting on
+   * the batch's counts).
+   * @returns for each job in order, undefined (done: recorded, or nothing left to do) or the error
+   *   that fails it (a peer unavailable: pg-boss retries it; its transaction stays pending)
+   * @throws when the read or the write fails (every job of the batch is retried)
    */
-  async issueMopfLetter(job: MopfLetterJob): Promise<void> {
-    const row = await this.db.manager.findOneBy(BroadcastTransaction, { id: job.transactionRowId });
-    if (!row || row.outcome !== 'pending' || !row.clientId) return;
+  async issueMopfLetters(jobs: readonly BatchJob<MopfLetterJob>[]): Promise<unknown[]> {
+    const ids = jobs.map((j) => j.payload.transactionRowId);
+    const rows = await this.db.query<LetterRow[]>(
+      `SELECT t.id, t.batch_id AS "batchId", t.transaction_id AS "transactionId", t.client_id AS "clientId",
+              t.case_ids AS "caseIds", t.payload
+         FROM unnest($1::uuid[]) AS u(id)
+         JOIN LATERAL (SELECT * FROM broadcast_transaction b WHERE b.id = u.id) t ON true
+        WHERE t.outcome = 'pending' AND t.client_id IS NOT NULL`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const settled = await Promise.all(
+      jobs.map((job) => {
+        const row = byId.get(job.payload.transactionRowId);
+        if (!row) return Promise.resolve({ decided: null, error: undefined });
+        return job.inContext(() => this.mopfLetter(row)).then(
+          (decided) => ({ decided, error: undefined }),
+          (error: unknown) => ({ decided: null, error: error ?? new Error('letter failed') }),
+        );
+      }),
+    );
+    const decided = settled.flatMap((s) => (s.decided ? [s.decided] : []));
+    const batches = new Map<string, LetterOutcome[]>();
+    for (const d of decided) batches.set(d.batchId, [...(batches.get(d.batchId) ?? []), d]);
+    for (const [batchId, outcomes] of batches) {
+      await this.db.query(
+        `WITH changed AS (
+           UPDATE broadcast_transaction t SET outcome = u.outcome, reason = u.reason, letter_id = u.letter_id,
+                  processed_at = $2
+             FROM json_to_recordset($3::json) AS u(id uuid, outcome text, reason text, letter_id text)
+            WHERE t.id = u.id AND t.outcome = 'pending'
+           RETURNING t.id, t.outcome, t.processed_at)
+         ${RECORD_OUTCOMES}`,
+        [
+          batchId,
+          this.clock.now(),
+          JSON.stringify(
+            outcomes.map((o) => ({ id: o.id, outcome: o.outcome, reason: o.reason, letter_id: o.letterId })),
+          ),
+        ],
+      );
+    }
+    return settled.map((s) => s.error);
+  }
+
+  /**
+   * BR-8 for one matched benefit claim: the letter issued, or the reason correspondence or the
+   * client's record refuses it (recorded as failed). One read of service-requests: the client view
+   * carries each of the client's cases with its number, jurisdiction and stage; the case is read on
+   * its own only if the client is no longer on it. Refusals in order: client, address, case.
+   * @throws what makes the job worth retrying (a peer unavailable)
+   */
+  private async mopfLetter(row: LetterRow): Promise<LetterOutcome> {
     const payload = row.payload as { claimDate?: string; benefitType?: string };
-    let outcome: TransactionOutcome;
-    let reason: string | null = null;
-    let letterId: string | null = null;
     try {
-      // One read: the client view carries each of the client's cases with its number, jurisdiction
-      // and stage (issue 17: a second read of the case for every letter). The case is read on its
-      // own only if the client is no longer on it. Refusals in order: client, address, case.
       const client = await this.srs.getClient(row.clientId);
       if (!client.address)
         throw new DomainError('NO_ADDRESS', 'precondition', 'CMS holds no address for the paying parent');
@@ -223,26 +293,22 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
         },
         row.transactionId,
       );
-      outcome = 'letter-issued';
-      letterId = letter.id;
+      return { id: row.id, batchId: row.batchId, outcome: 'letter-issued', reason: null, letterId: letter.id };
     } catch (e) {
       if (
         !(e instanceof DomainError) ||
         !['validation', 'precondition', 'not-found', 'conflict'].includes(e.kind)
       )
         throw e;
-      outcome = 'failed';
-      reason = `BR-8: the MOPF letter could not be issued: ${e.message}`;
       this.logger.warn({ transactionRowId: row.id, code: e.code }, 'MOPF letter refused');
+      return {
+        id: row.id,
+        batchId: row.batchId,
+        outcome: 'failed',
+        reason: `BR-8: the MOPF letter could not be issued: ${e.message}`,
+        letterId: null,
+      };
     }
-    await this.db.query(
-      `WITH changed AS (
-         UPDATE broadcast_transaction SET outcome = $3, reason = $4, letter_id = $5, processed_at = $2
-          WHERE id = $6 AND outcome = 'pending'
-         RETURNING id, outcome, processed_at)
-       ${RECORD_OUTCOMES}`,
-      [row.batchId, this.clock.now(), outcome, reason, letterId, row.id],
-    );
   }
 
   /**
