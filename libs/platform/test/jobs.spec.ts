@@ -212,7 +212,12 @@ const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      const { rows } = await c.query<{ n: number; state: string; completed_on: Date | null; output: unknown }>(
+      const { rows } = await c.query<{
+        n: number;
+        state: string;
+        completed_on: Date | null;
+        output: unknown;
+      }>(
         `SELECT (data->'payload'->>'n')::int AS n, state, completed_on, output
            FROM pgboss.job WHERE name = $1 ORDER BY 1`,
         [queue],
@@ -241,7 +246,9 @@ const admin = async (sql: string) => {
         },
         { batchSize: 5, concurrent: true },
       );
-      await waitFor(async () => (await jobRows('one')).every((r) => r.state !== 'created' && r.state !== 'active'));
+      await waitFor(async () =>
+        (await jobRows('one')).every((r) => r.state !== 'created' && r.state !== 'active'),
+      );
       const rows = await jobRows('one');
       expect(rows.map((r) => [r.n, r.state])).toEqual([
         [0, 'completed'],
@@ -286,7 +293,9 @@ const admin = async (sql: string) => {
         },
         { batchSize: 4 },
       );
-      await waitFor(async () => (await jobRows('wb')).every((r) => r.state !== 'created' && r.state !== 'active'));
+      await waitFor(async () =>
+        (await jobRows('wb')).every((r) => r.state !== 'created' && r.state !== 'active'),
+      );
       expect(batches.map((b) => b.sort())).toEqual([[0, 1, 2, 3]]);
       expect([...seen.entries()].sort()).toEqual([
         [0, 'req-0'],

@@ -226,10 +226,12 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
       jobs.map((job) => {
         const row = byId.get(job.payload.transactionRowId);
         if (!row) return Promise.resolve({ decided: null, error: undefined });
-        return job.inContext(() => this.mopfLetter(row)).then(
-          (decided) => ({ decided, error: undefined }),
-          (error: unknown) => ({ decided: null, error: error ?? new Error('letter failed') }),
-        );
+        return job
+          .inContext(() => this.mopfLetter(row))
+          .then(
+            (decided) => ({ decided, error: undefined }),
+            (error: unknown) => ({ decided: null, error: error ?? new Error('letter failed') }),
+          );
       }),
     );
     const decided = settled.flatMap((s) => (s.decided ? [s.decided] : []));
@@ -293,7 +295,13 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
         },
         row.transactionId,
       );
-      return { id: row.id, batchId: row.batchId, outcome: 'letter-issued', reason: null, letterId: letter.id };
+      return {
+        id: row.id,
+        batchId: row.batchId,
+        outcome: 'letter-issued',
+        reason: null,
+        letterId: letter.id,
+      };
     } catch (e) {
       if (
         !(e instanceof DomainError) ||
