@@ -13,6 +13,7 @@ import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { BaseServiceConfig, ConfigError } from './config';
 import { isTransientDatabaseError } from './problem';
+import type { SqlStatement } from './statements';
 import { CONFIG, SERVICE_NAME } from './tokens';
 import { RequestContext } from './request-context';
 
@@ -216,6 +217,38 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       jobs.map((j) => ({ id: j.id, name, data: envelopeOf(j.payload) })),
       { db },
     );
+  }
+
+  /**
+   * The statement that writes jobs of queue `name` (pg-boss's own insert: the queue's retry policy
+   * applies, an `id` already stored is skipped), for a caller to run as part of ONE statement with
+   * the writes that cause the jobs ({@link combineWrites}): atomic without BEGIN and COMMIT.
+   * Issue 17: a letter's dispatch job was a statement of its own in a transaction of seven round trips.
+   * @throws Error when `name` was not declared by this process (pg-boss's insert joins the queue
+   *   table, so for an unknown queue it would write nothing, silently)
+   */
+  async jobsStatement<T extends object>(
+    name: string,
+    jobs: readonly { payload: T; id?: string }[],
+  ): Promise<SqlStatement> {
+    if (!this.queues.has(name)) {
+      throw new Error(`Job queue "${name}" is not declared; the jobs would not be written.`);
+    }
+    let statement: SqlStatement | undefined;
+    // pg-boss builds its statement and hands it to `db`: kept here, run by the caller.
+    await this.boss.insert(
+      jobs.map((j) => ({ ...(j.id ? { id: j.id } : {}), name, data: envelopeOf(j.payload) })),
+      {
+        db: {
+          executeSql: async (sql: string, params: unknown[]) => {
+            statement = { sql, params };
+            return { rows: [] };
+          },
+        },
+      },
+    );
+    if (!statement) throw new Error('pg-boss built no statement for the jobs');
+    return statement;
   }
 
   /** Sends a job outside any transaction. */

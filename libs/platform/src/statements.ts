@@ -1,3 +1,6 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+
 /** One SQL statement with its positional parameters (`$1`, `$2`, …), not yet sent. */
 export interface SqlStatement {
   sql: string;
@@ -25,4 +28,24 @@ export function combineWrites(statements: readonly SqlStatement[], result = 'SEL
     return `w${i + 1} AS (${sql})`;
   });
   return { sql: `WITH ${parts.join(',\n')}\n${result}`, params };
+}
+
+/**
+ * The INSERT of one entity row exactly as TypeORM writes it (its column names, transformers and
+ * version column), built but not sent: for {@link combineWrites}, so that a row goes in ONE statement
+ * with the rows and jobs written with it (issue 17). Entity listeners do not run (the insert is not
+ * TypeORM's to execute): give every value, as the callers here do.
+ */
+export function insertStatement<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<E>,
+  values: QueryDeepPartialEntity<E>,
+): SqlStatement {
+  const [sql, params] = manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(values)
+    .getQueryAndParameters();
+  return { sql, params };
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { BaseServiceConfig, ConfigError, loadConfig } from '../src/config';
 import { JobQueue } from '../src/jobs';
 import { RequestContext } from '../src/request-context';
+import { combineWrites } from '../src/statements';
 
 /*
  * JobQueue on a real PostgreSQL (TEST_DATABASE_URL, set by `npm test`), in a database of its own.
@@ -323,6 +324,31 @@ const admin = async (sql: string) => {
       expect(thrown.map((r) => r.state)).toEqual(['failed', 'failed', 'failed']);
       expect(thrown.every((r) => JSON.stringify(r.output).includes('the batch read failed'))).toBe(true);
     } finally {
+      await q.onApplicationShutdown();
+    }
+  });
+
+  it("jobsStatement: a queue's jobs written by the caller's one statement, with the queue's retry policy; a statement that fails writes none; an undeclared queue throws", async () => {
+    const q = queueWith(4);
+    await q.onModuleInit();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await q.declare('js', { retryLimit: 7, retryDelaySeconds: 3 });
+      await c.query('CREATE TABLE IF NOT EXISTS js_cause (id int PRIMARY KEY)');
+      const write = (id: number) => ({ sql: 'INSERT INTO js_cause (id) VALUES ($1)', params: [id] });
+      const one = combineWrites([write(1), await q.jobsStatement('js', [{ payload: { n: 1 } }])]);
+      await c.query(one.sql, one.params);
+      // The cause's row breaks the primary key: the statement fails whole, its job is not written.
+      const again = combineWrites([write(1), await q.jobsStatement('js', [{ payload: { n: 2 } }])]);
+      await expect(c.query(again.sql, again.params)).rejects.toThrow(/duplicate key/);
+      const { rows } = await c.query(
+        `SELECT (data->'payload'->>'n')::int AS n, retry_limit, retry_delay, state FROM pgboss.job WHERE name = 'js'`,
+      );
+      expect(rows).toEqual([{ n: 1, retry_limit: 7, retry_delay: 3, state: 'created' }]);
+      await expect(q.jobsStatement('never-declared', [{ payload: {} }])).rejects.toThrow(/not declared/);
+    } finally {
+      await c.end();
       await q.onApplicationShutdown();
     }
   });

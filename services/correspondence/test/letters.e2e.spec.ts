@@ -606,6 +606,84 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
       ]);
     });
 
+    it('dispatches a fetched batch together: each item handed to the gateway once, the sent and the refused settled in ONE statement with their audit rows; a gateway error fails only its own item; repeats and settled items change nothing', async () => {
+      // CMSL9800 waits for review, so no worker dispatches these; this dispatcher's gateway decides.
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await issue(s.url, letterBody('CMSL9800'))).body.id);
+      const [toSend, toRefuse, toRetry] = ids;
+      const handed: string[] = [];
+      const gateway: PrintGateway = {
+        print: (r) => {
+          handed.push(r.itemId);
+          if (r.itemId === toRefuse) return Promise.reject(new GatewayRejectedError('no such address'));
+          if (r.itemId === toRetry) return Promise.reject(new Error('print supplier timed out'));
+          return Promise.resolve({ reference: `ref-${r.itemId}` });
+        },
+      };
+      const dispatcher = new DispatchService(
+        db,
+        s.app.get<Clock>(CLOCK),
+        s.app.get(JobQueue),
+        s.app.get(BankDetailsCipher),
+        gateway,
+        {} as SmsGateway,
+      );
+      const direct = (itemId: string) => ({ itemId, run: <R>(work: () => Promise<R>) => work() });
+      const answers = await dispatcher.dispatchMany([toSend, toRefuse, toSend, toRetry].map(direct));
+      expect(answers.map((a) => (a === undefined ? 'done' : (a as Error).message))).toEqual([
+        'done',
+        'done',
+        'done',
+        'print supplier timed out',
+      ]);
+      expect(handed).toEqual([toSend, toRefuse, toRetry]);
+      const rows = await db.query(
+        `SELECT id, status, status_reason, status_changed_at FROM correspondence_item WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const byId = new Map(rows.map((r: any) => [r.id, r]));
+      expect(byId.get(toSend)).toMatchObject({ status: 'sent', status_reason: null });
+      expect(byId.get(toRefuse)).toMatchObject({
+        status: 'failed',
+        status_reason: 'Refused by the print gateway: no such address',
+      });
+      expect(byId.get(toRetry)).toMatchObject({ status: 'created' });
+      expect((byId.get(toSend) as any).status_changed_at).toEqual(
+        (byId.get(toRefuse) as any).status_changed_at,
+      );
+      const audit = await db.query(
+        `SELECT entity_id, action, source, after FROM audit_log WHERE entity_id = ANY($1::text[]) AND action <> 'issued' ORDER BY action`,
+        [ids],
+      );
+      expect(audit).toEqual([
+        {
+          entity_id: toRefuse,
+          action: 'failed',
+          source: 'print-gateway',
+          after: {
+            status: 'failed',
+            reason: 'Refused by the print gateway: no such address',
+            gatewayReference: null,
+          },
+        },
+        {
+          entity_id: toSend,
+          action: 'sent',
+          source: 'print-gateway',
+          after: { status: 'sent', reason: null, gatewayReference: `ref-${toSend}` },
+        },
+      ]);
+      // Delivered again (a retried batch): the settled items are not handed or audited again.
+      handed.length = 0;
+      await dispatcher.dispatchMany([toSend, toRefuse].map(direct));
+      expect(handed).toEqual([]);
+      const again = await db.query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = ANY($1::text[]) AND action <> 'issued'`,
+        [ids],
+      );
+      expect(again[0].n).toBe(2);
+    });
+
     it('[SD-16] sends an SMS through the SMS gateway (idempotent), and only the system sends SMS', async () => {
       const body = {
         templateCode: 'SMS_SECURITY_DETAILS_UPDATED',

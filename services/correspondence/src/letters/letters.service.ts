@@ -19,7 +19,7 @@ import {
   type IssueMode,
   type LetterCode,
 } from '@cms/domain';
-import { CLOCK, recordAudit } from '@cms/platform';
+import { auditStatement, CLOCK, insertStatement, recordAudit } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { BankDetailsCipher, canonicalJson } from '../crypto/bank-details-cipher';
@@ -227,33 +227,34 @@ export class LettersService {
       pageCount: rendered.pageCount,
       byteLength: rendered.pdf.length,
     };
-    const outcome: IssueOutcome = await this.items.insertIdempotently(item, async (m) => {
-      await m.insert(CorrespondenceItem, item as QueryDeepPartialEntity<CorrespondenceItem>);
-      await m.insert(LetterPdf, pdf as QueryDeepPartialEntity<LetterPdf>);
-      await recordAudit(m, {
-        entityType: 'letter',
-        entityId: id,
-        action: 'issued',
-        after: {
-          templateCode: code,
-          templateVersion: template.version,
-          mode,
-          status: 'created',
-          recipientClientId: item.recipientClientId,
-          recipientRole: item.recipientRole,
-          caseId: item.caseId,
-          serviceRequestId: item.serviceRequestId,
-          approval: item.approval,
-          transferReference: item.transferReference,
-          reviewRequired,
-          personalisation: masked,
-          pdfSha256: rendered.sha256,
+    const outcome: IssueOutcome = await this.items.insertIdempotently(item, [
+      insertStatement(this.db.manager, LetterPdf, pdf as QueryDeepPartialEntity<LetterPdf>),
+      auditStatement(this.db.manager, [
+        {
+          entityType: 'letter',
+          entityId: id,
+          action: 'issued',
+          after: {
+            templateCode: code,
+            templateVersion: template.version,
+            mode,
+            status: 'created',
+            recipientClientId: item.recipientClientId,
+            recipientRole: item.recipientRole,
+            caseId: item.caseId,
+            serviceRequestId: item.serviceRequestId,
+            approval: item.approval,
+            transferReference: item.transferReference,
+            reviewRequired,
+            personalisation: masked,
+            pdfSha256: rendered.sha256,
+          },
+          actorId: actor.id,
+          actorRoles: actor.roles,
         },
-        actorId: actor.id,
-        actorRoles: actor.roles,
-      });
-      if (mode === 'system' && !reviewRequired) await this.dispatch.enqueue(m, id);
-    });
+      ]),
+      ...(mode === 'system' && !reviewRequired ? [await this.dispatch.enqueueStatement(id)] : []),
+    ]);
     if (outcome.replayed) return { view: await this.view(outcome.item), replayed: true };
     return { view: toLetterView(item, pdf, template.title), replayed: false };
   }

@@ -9,9 +9,8 @@ import {
   type Actor,
   type Clock,
 } from '@cms/domain';
-import { CLOCK, recordAudit } from '@cms/platform';
+import { auditStatement, CLOCK } from '@cms/platform';
 import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { BankDetailsCipher, canonicalJson } from '../crypto/bank-details-cipher';
 import { DispatchService } from '../gateways/dispatch.service';
 import { fill } from '../rendering/placeholders';
@@ -122,25 +121,26 @@ export class SmsService {
       createdAt: now,
       updatedAt: now,
     });
-    const outcome = await this.items.insertIdempotently(item, async (m) => {
-      await m.insert(CorrespondenceItem, item as QueryDeepPartialEntity<CorrespondenceItem>);
-      await recordAudit(m, {
-        entityType: 'sms',
-        entityId: id,
-        action: 'issued',
-        after: {
-          templateCode: template.code,
-          templateVersion: template.version,
-          status: 'created',
-          recipientClientId: item.recipientClientId,
-          caseId: item.caseId,
-          text,
+    const outcome = await this.items.insertIdempotently(item, [
+      auditStatement(this.db.manager, [
+        {
+          entityType: 'sms',
+          entityId: id,
+          action: 'issued',
+          after: {
+            templateCode: template.code,
+            templateVersion: template.version,
+            status: 'created',
+            recipientClientId: item.recipientClientId,
+            caseId: item.caseId,
+            text,
+          },
+          actorId: actor.id,
+          actorRoles: actor.roles,
         },
-        actorId: actor.id,
-        actorRoles: actor.roles,
-      });
-      await this.dispatch.enqueue(m, id);
-    });
+      ]),
+      await this.dispatch.enqueueStatement(id),
+    ]);
     return { view: toSmsView(outcome.item), replayed: outcome.replayed };
   }
 
