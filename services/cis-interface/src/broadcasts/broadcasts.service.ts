@@ -95,14 +95,19 @@ export class BroadcastsService {
         await m.increment(BroadcastBatch, { id: batchId }, 'timesReceived', 1);
         return;
       }
-      const seen = await this.seenBefore(
-        m,
-        parsed.map((t) => t.transactionId),
-      );
-      const latest = await this.latestStored(
-        m,
-        parsed.filter((t) => t.valid),
-      );
+      // The two look-ups at once, each on a connection of its own (two PostgreSQL backends, the
+      // intake's largest wait after the COPY, issue 17). What they read is what this transaction
+      // would read: rows committed by earlier intakes, which the lock above keeps from changing.
+      const [seen, latest] = await Promise.all([
+        this.seenBefore(
+          this.db.manager,
+          parsed.map((t) => t.transactionId),
+        ),
+        this.latestStored(
+          this.db.manager,
+          parsed.filter((t) => t.valid),
+        ),
+      ]);
       phase('lookupMs');
       const decisions = decideIntake(parsed, seen, latest);
       // Time-ordered (UUID version 7): a batch's rows go to the right-hand end of the primary-key
