@@ -497,6 +497,17 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
   });
 
   describe('delivery to the gateways (durable job)', () => {
+    /** A dispatcher of this service's database whose print gateway is `print` (no SMS gateway). */
+    const dispatcherPrintingWith = (print: PrintGateway) =>
+      new DispatchService(
+        db,
+        s.app.get<Clock>(CLOCK),
+        s.app.get(JobQueue),
+        s.app.get(BankDetailsCipher),
+        print,
+        {} as SmsGateway,
+      );
+
     it('moves a system letter from created to sent through the print gateway, recording what would be posted', async () => {
       const res = await issue(s.url, letterBody('MOPF_BENEFIT_CLAIM'));
       expect(res.body.status).toBe('created');
@@ -564,14 +575,7 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
           return Promise.reject(new GatewayRejectedError('address not deliverable'));
         },
       };
-      const dispatcher = new DispatchService(
-        db,
-        s.app.get<Clock>(CLOCK),
-        s.app.get(JobQueue),
-        s.app.get(BankDetailsCipher),
-        refusing,
-        {} as SmsGateway,
-      );
+      const dispatcher = dispatcherPrintingWith(refusing);
       const [before] = await db.query(`SELECT version FROM correspondence_item WHERE id = $1`, [res.body.id]);
       await dispatcher.dispatch(res.body.id);
       await dispatcher.dispatch(res.body.id);
@@ -620,14 +624,7 @@ describe('letters: procedure rules, idempotency, status, issue log, bank details
           return Promise.resolve({ reference: `ref-${r.itemId}` });
         },
       };
-      const dispatcher = new DispatchService(
-        db,
-        s.app.get<Clock>(CLOCK),
-        s.app.get(JobQueue),
-        s.app.get(BankDetailsCipher),
-        gateway,
-        {} as SmsGateway,
-      );
+      const dispatcher = dispatcherPrintingWith(gateway);
       const direct = (itemId: string) => ({ itemId, run: <R>(work: () => Promise<R>) => work() });
       const answers = await dispatcher.dispatchMany([toSend, toRefuse, toSend, toRetry].map(direct));
       expect(answers.map((a) => (a === undefined ? 'done' : (a as Error).message))).toEqual([
