@@ -191,6 +191,55 @@ describe('service-requests: clients and cases over HTTP on real PostgreSQL', () 
     ]);
   });
 
+  it('reads a client with every detail as it was written (the same view as the create answered), and their cases in case-number order', async () => {
+    const full = {
+      nino: 'JT 33 44 55 B',
+      firstName: 'Nia',
+      lastName: 'Lowe',
+      dateOfBirth: '1979-12-31',
+      dateOfBirthVerified: true,
+      sex: 'F',
+      address: { line1: '4 Mill Lane', line2: 'Headingley', town: 'Leeds', postcode: 'ls6 3aa' },
+      addressStartDate: '2024-02-29',
+      homePhone: '0113 496 0000',
+      businessPhone: '0113 496 0001',
+      mobilePhone: '07700 900456',
+      homeEmail: 'nia@example.com',
+    };
+    const created = await request(s.url).post('/clients').auth(cw, { type: 'bearer' }).send(full).expect(201);
+    const kases = [];
+    for (const stage of ['application', 'maintenance']) {
+      kases.push(
+        (
+          await request(s.url)
+            .post('/cases')
+            .auth(cw, { type: 'bearer' })
+            .send({ jurisdiction: 'NI', stage, participants: [{ clientId: created.body.id, role: 'NRP' }] })
+            .expect(201)
+        ).body,
+      );
+    }
+    const read = await request(s.url)
+      .get(`/clients/${created.body.id}`)
+      .auth(cw, { type: 'bearer' })
+      .expect(200);
+    expect({ ...read.body, cases: [] }).toEqual(created.body);
+    expect(read.body.dateOfBirth).toBe('1979-12-31');
+    expect(read.body.addressStartDate).toBe('2024-02-29');
+    expect(read.body.cases).toEqual(
+      kases
+        .sort((a, b) => a.caseNumber.localeCompare(b.caseNumber))
+        .map((k) => ({
+          caseId: k.id,
+          caseNumber: k.caseNumber,
+          role: 'NRP',
+          live: k.live,
+          jurisdiction: 'NI',
+          stage: k.stage,
+        })),
+    );
+  });
+
   it('refuses a case with a client that does not exist, writing nothing', async () => {
     const before = await request(s.url).get('/cases').auth(cw, { type: 'bearer' });
     const res = await request(s.url)
