@@ -236,7 +236,11 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
     );
     const decided = settled.flatMap((s) => (s.decided ? [s.decided] : []));
     const batches = new Map<string, LetterOutcome[]>();
-    for (const d of decided) batches.set(d.batchId, [...(batches.get(d.batchId) ?? []), d]);
+    for (const d of decided) {
+      const same = batches.get(d.batchId);
+      if (same) same.push(d);
+      else batches.set(d.batchId, [d]);
+    }
     for (const [batchId, outcomes] of batches) {
       await this.db.query(
         `WITH changed AS (
