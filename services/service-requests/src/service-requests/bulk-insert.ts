@@ -13,19 +13,9 @@ import type { ServiceRequest } from './service-request.entity';
  */
 
 /**
- * Inserts fully built SRs (ids, numbers, status, queue and SLA already set) in one statement.
- * @throws the database's error (e.g. a duplicate idempotency key from a concurrent batch), so the
- *   caller's transaction rolls back whole
- */
-export async function insertServiceRequests(m: EntityManager, srs: readonly ServiceRequest[]): Promise<void> {
-  if (!srs.length) return;
-  const { sql, params } = serviceRequestsInsert(srs);
-  await m.query(sql, params);
-}
-
-/**
- * The INSERT {@link insertServiceRequests} sends, not yet sent (to combine with the SR's links and
- * audit row into one statement: combineWrites). `srs` must not be empty.
+ * Inserts fully built SRs (ids, numbers, status, queue and SLA already set): the statement, not yet
+ * sent, to combine with the SRs' links, notes and audit rows into one (combineWrites). `srs` must
+ * not be empty. A duplicate idempotency key (a concurrent batch) fails the whole statement.
  */
 export function serviceRequestsInsert(srs: readonly ServiceRequest[]): SqlStatement {
   // One JSON text for every row (json_to_recordset), not an array per column: node-postgres escapes
@@ -88,17 +78,7 @@ export function serviceRequestsInsert(srs: readonly ServiceRequest[]): SqlStatem
   };
 }
 
-/** Links SRs to cases in one statement: `links` as `{ srId, caseId }` pairs. */
-export async function insertCaseLinks(
-  m: EntityManager,
-  links: readonly { srId: string; caseId: string }[],
-): Promise<void> {
-  if (!links.length) return;
-  const { sql, params } = caseLinksInsert(links);
-  await m.query(sql, params);
-}
-
-/** The INSERT {@link insertCaseLinks} sends, not yet sent (combineWrites). */
+/** Links SRs to cases (`links` as `{ srId, caseId }` pairs): the statement, not yet sent (combineWrites). */
 export function caseLinksInsert(links: readonly { srId: string; caseId: string }[]): SqlStatement {
   return {
     sql: `INSERT INTO sr_case_link (sr_id, case_id)
@@ -107,17 +87,10 @@ export function caseLinksInsert(links: readonly { srId: string; caseId: string }
   };
 }
 
-/** Appends notes in one statement (sr_note is append-only; created_at is the service's clock, #12). */
-export async function insertNotes(
-  m: EntityManager,
-  notes: readonly { srId: string; text: string; author: string }[],
-): Promise<void> {
-  if (!notes.length) return;
-  const { sql, params } = notesInsert(m, notes);
-  await m.query(sql, params);
-}
-
-/** The INSERT {@link insertNotes} sends, not yet sent (combineWrites); dated by `m`'s clock. */
+/**
+ * Appends notes (sr_note is append-only; created_at is `m`'s clock, #12): the statement, not yet
+ * sent (combineWrites).
+ */
 export function notesInsert(
   m: EntityManager,
   notes: readonly { srId: string; text: string; author: string }[],
