@@ -100,27 +100,30 @@ export function auditStatement(
   const actor = RequestContext.actor();
   const requestId = RequestContext.requestId() ?? null;
   const onBehalfOf = RequestContext.onBehalfOf() ?? null;
-  // One JSON text for all the entries (json_to_recordset), not an array per column: node-postgres
-  // escapes every element of a jsonb[] one by one, a large share of a 500-SR chunk's CPU (issue 17).
-  const rows = entries.map((e) => ({
-    id: timeOrderedUuid(),
-    actor_id: e.actorId ?? actor?.id ?? 'system',
-    roles: [...(e.actorRoles ?? actor?.roles ?? [])].join(','),
-    source: e.source ?? 'api',
-    entity_type: e.entityType,
-    entity_id: e.entityId,
-    action: e.action,
-    before: e.before ?? null,
-    after: e.after ?? null,
-  }));
+  // One JSON text for all the entries, not an array per column (node-postgres escapes every element
+  // of a jsonb[] one by one, issue 17), and each entry an array of its values by position, read with
+  // jsonb_array_elements: objects through json_to_recordset repeated every column name an entry and
+  // took PostgreSQL about twice as long to read (measured on service requests' rows).
+  const rows = entries.map((e) => [
+    timeOrderedUuid(),
+    e.actorId ?? actor?.id ?? 'system',
+    [...(e.actorRoles ?? actor?.roles ?? [])].join(','),
+    e.source ?? 'api',
+    e.entityType,
+    e.entityId,
+    e.action,
+    e.before ?? null,
+    e.after ?? null,
+  ]);
   return {
     sql: `INSERT INTO audit_log (id, actor_id, actor_roles, source, entity_type, entity_id, action, before, after,
                             request_id, on_behalf_of, occurred_at)
      SELECT u.id, u.actor_id, string_to_array(u.roles, ','), u.source, u.entity_type, u.entity_id, u.action,
             u.before, u.after, $2::text, $3::text, COALESCE($4::timestamptz, now())
-       FROM json_to_recordset($1::json)
-         AS u(id uuid, actor_id text, roles text, source text, entity_type text, entity_id text, action text,
-              before jsonb, after jsonb)${when ? `\n      WHERE ${when}` : ''}`,
+       FROM (SELECT (r->>0)::uuid AS id, r->>1 AS actor_id, r->>2 AS roles, r->>3 AS source, r->>4 AS entity_type,
+                    r->>5 AS entity_id, r->>6 AS action, NULLIF(r->7, 'null'::jsonb) AS before,
+                    NULLIF(r->8, 'null'::jsonb) AS after
+               FROM jsonb_array_elements($1::jsonb) AS r) AS u${when ? `\n      WHERE ${when}` : ''}`,
     params: [JSON.stringify(rows), requestId, onBehalfOf, businessNow(manager) ?? null],
   };
 }
