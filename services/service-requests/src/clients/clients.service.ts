@@ -61,6 +61,18 @@ interface CaseLink {
 }
 
 /**
+ * The cases of client `clientRef` (an SQL expression) as a JSON array of {@link CaseLink}, ordered
+ * by case number: one subquery, for a client read ({@link CLIENT_WITH_CASES_SQL}) and a view built
+ * from a client in hand ({@link ClientsService.view}).
+ */
+const casesOf = (clientRef: string) => `COALESCE((
+           SELECT json_agg(json_build_object('caseId', k.id, 'caseNumber', k.case_number, 'role', p.role,
+                    'live', k.live, 'jurisdiction', k.jurisdiction, 'stage', k.stage,
+                    'sensitive', k.nationally_sensitive) ORDER BY k.case_number)
+             FROM case_participant p JOIN "case" k ON k.id = p.case_id
+            WHERE p.client_id = ${clientRef}), '[]'::json)`;
+
+/**
  * A client with their cases in one query (plain SQL, see {@link ClientsService.get}): the client's
  * columns named as the entity's properties, dates as `YYYY-MM-DD` as TypeORM gives them, and the
  * cases (ordered by case number) as JSON.
@@ -74,13 +86,7 @@ const CLIENT_WITH_CASES_SQL = `
          c.home_phone AS "homePhone", c.business_phone AS "businessPhone", c.mobile_phone AS "mobilePhone",
          c.home_email AS "homeEmail", c.sensitive_check AS "sensitiveCheck",
          c.nationally_sensitive AS "nationallySensitive", c.version, c.created_at AS "createdAt",
-         c.updated_at AS "updatedAt",
-         COALESCE((
-           SELECT json_agg(json_build_object('caseId', k.id, 'caseNumber', k.case_number, 'role', p.role,
-                    'live', k.live, 'jurisdiction', k.jurisdiction, 'stage', k.stage,
-                    'sensitive', k.nationally_sensitive) ORDER BY k.case_number)
-             FROM case_participant p JOIN "case" k ON k.id = p.case_id
-            WHERE p.client_id = c.id), '[]'::json) AS cases
+         c.updated_at AS "updatedAt", ${casesOf('c.id')} AS cases
     FROM client c
    WHERE c.id = $1`;
 
@@ -284,22 +290,11 @@ export class ClientsService {
 
   /** Builds the API view of a client: its cases and derived sensitivity. */
   async view(client: Client, manager: EntityManager): Promise<ClientView> {
-    const links = await manager
-      .createQueryBuilder(CaseParticipant, 'p')
-      .innerJoin(Case, 'c', 'c.id = p.case_id')
-      .select([
-        'p.case_id AS "caseId"',
-        'c.case_number AS "caseNumber"',
-        'p.role AS role',
-        'c.live AS live',
-        'c.jurisdiction AS jurisdiction',
-        'c.stage AS stage',
-        'c.nationally_sensitive AS sensitive',
-      ])
-      .where('p.client_id = :id', { id: client.id })
-      .orderBy('c.case_number')
-      .getRawMany<CaseLink>();
-    return clientView(client, links);
+    const [{ cases }] = await manager.query<{ cases: CaseLink[] }[]>(
+      `SELECT ${casesOf('$1::uuid')} AS cases`,
+      [client.id],
+    );
+    return clientView(client, cases);
   }
 
   /** What the audit keeps of a client: every detail, the reference masked to its status. */
