@@ -2,6 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { tokenFor } from '@cms/testing';
+import { sensitivityStatement } from '../src/access/access.repository';
 import {
   givenSecuritySetUp,
   startServiceRequestsWithSecurity,
@@ -338,6 +339,56 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
       expect(answer).toEqual(
         Object.fromEntries(kinds.map((k) => [k, asked.includes(k) ? [sensitive[k]] : []])),
       );
+    }
+  });
+
+  it('[X-1] answers every combination of kinds asked about with one id each (the one-id statements)', async () => {
+    const plain = (
+      await as(cw).post('/clients', { nino: 'CE444445B', firstName: 'Only', lastName: 'One' }).expect(201)
+    ).body.id;
+    const sensitive = {
+      clients: family.pwc,
+      cases: family.caseId,
+      serviceRequests: family.srId,
+      representatives: family.repId,
+    } as const;
+    const kinds = Object.keys(sensitive) as Array<keyof typeof sensitive>;
+    for (let mask = 1; mask < 1 << kinds.length; mask++) {
+      const asked = kinds.filter((_, i) => mask & (1 << i));
+      // One id a kind: the sensitive record for even masks, a record that is not for odd ones.
+      const pick = (k: keyof typeof sensitive) => (mask % 2 ? plain : sensitive[k]);
+      const body = Object.fromEntries(asked.map((k) => [k, [pick(k)]]));
+      const answer = (await as(system).post('/access/sensitivity', body).expect(200)).body;
+      expect(answer).toEqual(
+        Object.fromEntries(kinds.map((k) => [k, asked.includes(k) && mask % 2 === 0 ? [sensitive[k]] : []])),
+      );
+    }
+  });
+
+  it('[X-1] a question about one record is planned once, not on every call (issue 17)', async () => {
+    // The statement POST /access/sensitivity runs for one client and one representative, as
+    // client-security asks on every security check. PostgreSQL keeps a custom plan (planning again at
+    // every execution) when it does not trust the generic one; after its five custom plans it must use
+    // the generic plan, whatever statistics the tables have.
+    const statement = sensitivityStatement([
+      { kind: 'client', ids: [family.pwc] },
+      { kind: 'representative', ids: [family.pwc] },
+    ])!;
+    const runner = s.app.get<DataSource>(getDataSourceToken()).createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`PREPARE one_record_question AS ${statement.sql}`);
+      const literal = (p: string | readonly string[]) =>
+        typeof p === 'string' ? `'${p}'` : `ARRAY[${p.map((id) => `'${id}'`).join(',')}]::uuid[]`;
+      for (let i = 0; i < 8; i++)
+        await runner.query(`EXECUTE one_record_question(${statement.params.map(literal).join(', ')})`);
+      const [plans] = await runner.query(
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'one_record_question'`,
+      );
+      expect(plans).toEqual({ generic_plans: '3', custom_plans: '5' });
+    } finally {
+      await runner.query('DEALLOCATE ALL').catch(() => undefined);
+      await runner.release();
     }
   });
 });

@@ -4,6 +4,22 @@ import type { Actor } from '@cms/domain';
 import { type AccessRepository, maySeeSensitive, preparedQuery, type ResourceKind } from '@cms/platform';
 import { DataSource } from 'typeorm';
 
+/** How every access query below names its ids. */
+const ANY_ID = '= ANY($1::uuid[])';
+
+/**
+ * The same query for exactly one id (`$1` a uuid, not an array): issue 17. For `= ANY($1::uuid[])`
+ * PostgreSQL's generic plan assumes a longer array than the one usually given, so it never trusts
+ * that plan and plans the query again on every execution (pg_stat_statements: 1,486 plans for
+ * 1,478 calls of `POST /access/sensitivity`, 0.5 ms of planning against 0.04 ms of execution a
+ * call). With a single uuid the generic plan is the custom one, kept after five executions.
+ * @throws Error at start-up when a query does not name its ids as {@link ANY_ID}
+ */
+function forOneId(sql: string): string {
+  if (sql.split(ANY_ID).length !== 2) throw new Error(`access query without exactly one ${ANY_ID}: ${sql}`);
+  return sql.replace(ANY_ID, '= $1::uuid');
+}
+
 /**
  * SQL that finds the nationally sensitive ones among `$1` (uuid[]) for each kind service-requests
  * owns (X-1). A client is sensitive when flagged itself (SU-6 without a live case), under Sensitive
@@ -32,6 +48,22 @@ const QUERIES: Partial<Record<ResourceKind, readonly string[]>> = {
   // An audit trail's id is the audited case's, client's or SR's.
   'audit-trail': [CASES, CLIENTS, SERVICE_REQUESTS],
 };
+/** {@link QUERIES} for exactly one id ({@link forOneId}). */
+const QUERIES_ONE: Partial<Record<ResourceKind, readonly string[]>> = Object.fromEntries(
+  Object.entries(QUERIES).map(([kind, sqls]) => [kind, sqls.map(forOneId)]),
+);
+
+/** A kind's queries and parameter for these ids: the one-id form when there is exactly one. */
+function queriesFor(
+  kind: ResourceKind,
+  ids: readonly string[],
+): { queries: readonly string[]; param: string | readonly string[]; one: boolean } | undefined {
+  const queries = QUERIES[kind];
+  if (!queries) return undefined;
+  return ids.length === 1
+    ? { queries: QUERIES_ONE[kind]!, param: ids[0], one: true }
+    : { queries, param: ids, one: false };
+}
 
 /**
  * The SQL condition that keeps an SR query (alias `sr`) to what `actor` may see: everything for
@@ -39,6 +71,37 @@ const QUERIES: Partial<Record<ResourceKind, readonly string[]>> = {
  */
 export function visibleServiceRequests(actor: Actor): string {
   return maySeeSensitive(actor) ? 'true' : `NOT ${SENSITIVE_SR}`;
+}
+
+/**
+ * The one prepared statement that answers, for kinds that have queries, which of the asked ids are
+ * nationally sensitive (X-1): each kind's queries in a UNION ALL, a row's kind the index `k` into
+ * `labels`; a kind asked about with exactly one id uses the one-id form ({@link forOneId}).
+ * Undefined when nothing is asked. Used by `sensitiveByKind` (`POST /access/sensitivity`).
+ * @throws Error for a kind without queries (the caller answers those: all sensitive)
+ */
+export function sensitivityStatement(
+  asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>,
+): { name: string; sql: string; params: (string | readonly string[])[]; labels: ResourceKind[] } | undefined {
+  const parts: string[] = [];
+  const params: (string | readonly string[])[] = [];
+  const labels: ResourceKind[] = [];
+  const names: string[] = [];
+  for (const { kind, ids } of asks) {
+    if (!ids.length) continue;
+    const q = queriesFor(kind, ids);
+    if (!q) throw new Error(`no sensitivity query for ${kind}`);
+    params.push(q.param);
+    labels.push(kind);
+    names.push(q.one ? `${kind}1` : kind);
+    // The kind as a parameter's index, not as text in the SQL: our queries alone make the statement.
+    for (const sql of q.queries)
+      parts.push(
+        `SELECT ${labels.length - 1} AS k, q.id FROM (${sql.replace(/\$1\b/g, `$${params.length}`)}) q`,
+      );
+  }
+  if (!parts.length) return undefined;
+  return { name: `access_by_kind_${names.join('_')}`, sql: parts.join(' UNION ALL '), params, labels };
 }
 
 /** service-requests' answers to the access policy: it owns cases, clients, SRs and their flags. */
@@ -51,13 +114,14 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
   async sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>> {
     // BR-7: the sensitive case team's queue is itself sensitive; a queue is named, not numbered.
     if (kind === 'work-queue') return new Set(ids.filter((q) => q === 'sensitive-case-team'));
-    const queries = QUERIES[kind];
+    const q = queriesFor(kind, ids);
     // Deny by default: a kind without a query is sensitive.
-    if (!queries) return new Set(ids);
+    if (!q) return new Set(ids);
     const found = new Set<string>();
-    for (const [i, sql] of queries.entries()) {
+    for (const [i, sql] of q.queries.entries()) {
       // Prepared (parsed and planned once per connection): asked before nearly every read.
-      const rows = await preparedQuery<{ id: string }>(this.db, `access_${kind}_${i}`, sql, [ids]);
+      const name = `access_${kind}_${i}${q.one ? '_one' : ''}`;
+      const rows = await preparedQuery<{ id: string }>(this.db, name, sql, [q.param]);
       rows.forEach((r) => found.add(r.id));
     }
     return found;
@@ -74,31 +138,16 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
     asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>,
   ): Promise<Map<ResourceKind, Set<string>>> {
     const found = new Map<ResourceKind, Set<string>>(asks.map((a) => [a.kind, new Set<string>()]));
-    const parts: string[] = [];
-    const params: (readonly string[])[] = [];
-    const labels: ResourceKind[] = [];
+    const withQueries: Array<{ kind: ResourceKind; ids: readonly string[] }> = [];
     for (const { kind, ids } of asks) {
       if (!ids.length) continue;
-      const queries = QUERIES[kind];
-      if (!queries) {
-        (await this.sensitiveAmong(kind, ids)).forEach((id) => found.get(kind)!.add(id));
-        continue;
-      }
-      params.push(ids);
-      labels.push(kind);
-      // The kind as a parameter's index, not as text in the SQL: our queries alone make the statement.
-      for (const sql of queries)
-        parts.push(
-          `SELECT ${labels.length - 1} AS k, q.id FROM (${sql.replace(/\$1\b/g, `$${params.length}`)}) q`,
-        );
+      if (QUERIES[kind]) withQueries.push({ kind, ids });
+      else (await this.sensitiveAmong(kind, ids)).forEach((id) => found.get(kind)!.add(id));
     }
-    if (!parts.length) return found;
-    const rows = await preparedQuery<{ k: number; id: string }>(
-      this.db,
-      `access_by_kind_${labels.join('_')}`,
-      parts.join(' UNION ALL '),
-      params,
-    );
+    const statement = sensitivityStatement(withQueries);
+    if (!statement) return found;
+    const { name, sql, params, labels } = statement;
+    const rows = await preparedQuery<{ k: number; id: string }>(this.db, name, sql, params);
     rows.forEach((r) => found.get(labels[r.k])!.add(r.id));
     return found;
   }
@@ -110,20 +159,28 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
    */
   async anySensitive(asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>): Promise<boolean> {
     const parts: string[] = [];
-    const params: (readonly string[])[] = [];
+    const params: (string | readonly string[])[] = [];
+    const names: string[] = [];
     for (const { kind, ids } of asks) {
       if (!ids.length) continue;
       if (kind === 'work-queue') {
         if ((await this.sensitiveAmong(kind, ids)).size) return true;
         continue;
       }
-      const queries = QUERIES[kind];
-      if (!queries) return true;
-      params.push(ids);
-      for (const sql of queries) parts.push(`(${sql.replace(/\$1\b/g, `$${params.length}`)})`);
+      const q = queriesFor(kind, ids);
+      if (!q) return true;
+      params.push(q.param);
+      names.push(q.one ? `${kind}1` : kind);
+      for (const sql of q.queries) parts.push(`(${sql.replace(/\$1\b/g, `$${params.length}`)})`);
     }
     if (!parts.length) return false;
-    const rows = await this.db.query<unknown[]>(`${parts.join(' UNION ALL ')} LIMIT 1`, params);
+    // Prepared like the others: the kinds asked about (and whether each is one id) make the statement.
+    const rows = await preparedQuery<unknown>(
+      this.db,
+      `access_any_${names.join('_')}`,
+      `${parts.join(' UNION ALL ')} LIMIT 1`,
+      params,
+    );
     return rows.length > 0;
   }
 }
