@@ -167,3 +167,102 @@ describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', 
     expect(error).toMatchObject({ code: 'PEER_UNAVAILABLE', kind: 'unavailable' });
   });
 });
+
+describe('PeerHttp exchanges over undici request, answering WHATWG Responses (issue 17)', () => {
+  /** A peer that answers with `handler` (a plain node:http handler). */
+  async function rawPeer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+    const server = createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    };
+  }
+
+  it('sends the body, the service token and the request id; hands back status, headers and body', async () => {
+    let seen: { method?: string; body?: string; headers?: IncomingMessage['headers'] } = {};
+    const p = await rawPeer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen = { method: req.method, body: Buffer.concat(chunks).toString('utf8'), headers: req.headers };
+        res.writeHead(201, [
+          ['content-type', 'application/json'],
+          ['x-one', 'a'],
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+        ]);
+        res.end('{"id":"é"}');
+      });
+    });
+    try {
+      const res = await http().fetch(`${p.url}/things?x=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+        body: JSON.stringify({ name: 'Zoë' }),
+      });
+      expect(res.status).toBe(201);
+      expect(await res.json()).toEqual({ id: 'é' });
+      expect(res.headers.get('x-one')).toBe('a');
+      expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+      expect(seen.method).toBe('POST');
+      expect(JSON.parse(seen.body!)).toEqual({ name: 'Zoë' });
+      expect(seen.headers!.authorization).toMatch(/^Bearer ey/);
+      expect(seen.headers!['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(seen.headers!['idempotency-key']).toBe('k-1');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('answers without a body where HTTP has none (204, HEAD)', async () => {
+    const p = await rawPeer((req, res) => {
+      res.writeHead(req.method === 'HEAD' ? 200 : 204, {
+        'content-length': req.method === 'HEAD' ? '5' : '0',
+      });
+      res.end();
+    });
+    try {
+      const none = await http().fetch(`${p.url}/gone`, { method: 'DELETE' });
+      expect(none.status).toBe(204);
+      expect(none.body).toBeNull();
+      const head = await http().fetch(`${p.url}/thing`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe('5');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a peer that does not answer within the time-out is PEER_UNAVAILABLE, after its retries', async () => {
+    let calls = 0;
+    const p = await rawPeer(() => {
+      calls++; // never answers
+    });
+    try {
+      const peerHttp = http();
+      peerHttp.retryPolicy = {
+        ...peerHttp.retryPolicy,
+        maxOtherRetries: 1,
+        initialDelayMs: 10,
+        maxDelayMs: 10,
+      };
+      const err = await peerHttp
+        .withTimeout(200)(`${p.url}/slow`)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).code).toBe('PEER_UNAVAILABLE');
+      expect(calls).toBe(2);
+    } finally {
+      await p.close();
+    }
+  });
+});
