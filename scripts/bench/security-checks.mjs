@@ -10,10 +10,14 @@
 //     without sensitive access, whether it is sensitive (POST /access/sensitivity, on every check);
 //  2. creates --clients clients on cases (a PWC and an NRP a case) through service-requests' API,
 //     then sets up their security details (PIN + special password: three argon2id hashes each);
+//     Then ANALYZEs both databases, as autovacuum would have on a deployed database (it is off on
+//     some machines): without statistics PostgreSQL re-plans some prepared statements every time;
 //  3. for each configuration in --configs (`UV_THREADPOOL_SIZE:HASH_CONCURRENCY`, `default` leaving
-//     the service's own default; a fresh client-security process each), runs --callers
-//     concurrent callers doing security checks for --seconds (at most --max-checks in all), while
-//     one sampler calls GET /health/live every 20 ms;
+//     the service's own default; a fresh client-security process each), warms it up with the same
+//     load, unmeasured, for --warmup-seconds (V8 optimises a check's path only after thousands of
+//     calls: a deployed service is long past that), then runs --callers concurrent callers doing
+//     security checks for --seconds (at most --max-checks in all), while one sampler calls
+//     GET /health/live every 20 ms;
 //  4. prints checks/s, argon2 verifications/s and their ratio to the raw rate (the one measured at
 //     the start, and the mean of those measured again right before and after each burst), check latency
 //     p50/p99 and /health/live p99 during the burst (argon2 runs on libuv's threadpool, so hashing
@@ -26,23 +30,25 @@
 // so no Change Contact/Security Info SR is needed.
 // Usage: node scripts/bench/security-checks.mjs [--clients 200] [--callers 50] [--seconds 15]
 //          [--max-checks 100000] [--configs 3:default,4:default,2:default] [--raw-seconds 3]
+//          [--warmup-seconds 30]
 // (first: as deployed, deploy/k8s/client-security.yaml: UV_THREADPOOL_SIZE 3 on 2 cores; then Node's
 // default threadpool of 4, and 2)
 //          [--no-build] [--record] [--smoke] [--profile DIR]
-// --smoke: tiny sizes (12 clients, 4 callers, 2 s, one configuration, 0.5 s per raw rate) to show
+// BENCH_NODE_ARGS passes Node/V8 flags to the services (e.g. --perf-basic-prof-only-functions for
+// `perf`); BENCH_LOGS=<service> shows that service's stdout.
+// --smoke: tiny sizes (12 clients, 4 callers, 2 s, one configuration, 0.5 s per raw rate and warm-up) to show
 // the benchmark still runs; figures printed, no thresholds, never recorded. Explicit flags win.
 // --record replaces the "Security checks (client-security)" section of docs/benchmarks.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { freePort } from '../lib/embedded-pg.mjs';
-import { exchange } from '../lib/http.mjs';
 import { benchEnvironment, benchToken, whenReady } from './lib/bench-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,6 +63,7 @@ const CALLERS = Number(opt('callers', 50, 4));
 const SECONDS = Number(opt('seconds', 15, 2));
 const MAX_CHECKS = Number(opt('max-checks', 100_000));
 const RAW_SECONDS = Number(opt('raw-seconds', 3, 0.5));
+const WARMUP_SECONDS = Number(opt('warmup-seconds', 30, 0.5));
 const CONFIGS = String(opt('configs', '3:default,4:default,2:default', '3:default'))
   .split(',')
   .map((c) => {
@@ -73,6 +80,7 @@ const HOST = '127.0.0.1'; // loopback only
 const NOWHERE = 'http://127.0.0.1:9';
 if (
   ![CLIENTS, CALLERS, SECONDS, MAX_CHECKS, RAW_SECONDS].every((n) => Number.isFinite(n) && n > 0) ||
+  !(Number.isFinite(WARMUP_SECONDS) && WARMUP_SECONDS >= 0) ||
   !CONFIGS.length ||
   (SMOKE && argv.includes('--record'))
 ) {
@@ -190,20 +198,26 @@ async function startBuilt(service, env) {
   const profile = PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${service}-${port}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'services', service, 'dist/main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST,
-      AUTH_JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      WORKERS_ENABLED: 'false',
-      DATABASE_POOL_SIZE: '10',
-      ...env,
+  // BENCH_NODE_ARGS: extra Node/V8 flags for the services (e.g. --perf-basic-prof for `perf`).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...profile, ...nodeArgs, path.join(root, 'services', service, 'dist/main.js')],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        HOST,
+        AUTH_JWT_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+        WORKERS_ENABLED: 'false',
+        DATABASE_POOL_SIZE: '10',
+        ...env,
+      },
+      stdio: ['ignore', process.env.BENCH_LOGS === service ? 'inherit' : 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   started.push(child);
   return whenReady(child, { name: service, base: `http://${HOST}:${port}`, killAfterMs: 10_000 });
 }
@@ -232,18 +246,37 @@ const startService = (threadpool, hashConcurrency = null) =>
   });
 
 /**
- * The callers' HTTP client: node:http over kept-alive connections (one a caller, plus the sampler's),
- * not fetch: fetch spent about 1 CPU ms of this process a request, on the same two cores as the
- * service it measures; node:http about a third of that.
+ * The callers' HTTP client: an undici Pool a service, over kept-alive connections (one a caller, plus
+ * the sampler's). The load generator shares the two cores with what it measures, so it should cost
+ * as little as it can: fetch spent about 1 CPU ms of this process a request, node:http about a third
+ * of that, undici's `request` a third of node:http's (0.03 against 0.09 CPU ms on an idle machine).
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS + 8 });
+const pools = new Map();
+const poolOf = (base) => {
+  if (!pools.has(base)) pools.set(base, new Pool(base, { connections: CALLERS + 8 }));
+  return pools.get(base);
+};
+/** Closes every pool's kept-alive connections (before a service stops). */
+const closePools = async () => {
+  await Promise.all([...pools.values()].map((p) => p.close()));
+  pools.clear();
+};
 /** One request; resolves `{ status, body }` (body parsed as JSON when there is one). */
 const request = async (base, method, p, token = null, body = undefined) => {
-  const res = await exchange(base + p, method, { agent, token, body });
+  const res = await poolOf(base).request({
+    path: p,
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
   try {
-    return { status: res.status, body: res.text ? JSON.parse(res.text) : null };
+    return { status: res.statusCode, body: text ? JSON.parse(text) : null };
   } catch (err) {
-    throw new Error(`${method} ${p} ${res.status}: not JSON: ${res.text.slice(0, 200)}`, { cause: err });
+    throw new Error(`${method} ${p} ${res.statusCode}: not JSON: ${text.slice(0, 200)}`, { cause: err });
   }
 };
 const post = (base, token, p, body) => request(base, 'POST', p, token, body);
@@ -305,17 +338,58 @@ const setUpSeconds = (performance.now() - t0) / 1000;
 console.log(
   `set up ${CLIENTS} clients in ${setUpSeconds.toFixed(1)} s (${Math.round((CLIENTS * 3) / setUpSeconds)} hashes/s, 8 at a time)`,
 );
-agent.destroy();
+await closePools();
 await setUpService.stop();
+
+// Statistics, as autovacuum's ANALYZE would have them on a deployed database (it is off on some
+// machines, this one included). Without them PostgreSQL never trusts a generic plan for the access
+// queries (`= ANY($1::uuid[])`, with EXISTS joins) and plans them again on every execution: a third
+// of PostgreSQL's CPU in a check (perf: GetCachedPlan 1.6% of all samples, execution 0.6%).
+for (const name of Object.values(dbNames)) {
+  const c = new pg.Client({ connectionString: dbUrlOf(name) });
+  await c.connect();
+  await c.query('ANALYZE');
+  await c.end();
+}
 
 const tokens = await Promise.all(
   Array.from({ length: CALLERS }, (_, i) => sign(`bench-cw-${i}`, ['caseworker'])),
 );
+/**
+ * The callers: CALLERS concurrent loops of security checks against `base` until `deadline`
+ * (performance.now() ms) or MAX_CHECKS in all, each caller on its own subjects, in the mix described
+ * at the top. `onAnswer(ms, status, body, res)` is told of every check.
+ */
+async function drive(base, deadline, onAnswer) {
+  let issued = 0;
+  await Promise.all(
+    Array.from({ length: CALLERS }, async (_, caller) => {
+      const mine = subjects.filter((s) => s.owner === caller);
+      let k = 0;
+      while (performance.now() < deadline && issued < MAX_CHECKS) {
+        const s = mine[k++ % mine.length];
+        const r = Math.random();
+        const attempts = [];
+        if (r < 0.05) attempts.push({ channel: 'phone', pin: '9999999' });
+        if (r < 0.75) attempts.push({ channel: 'phone', pin: s.pin });
+        else if (r < 0.9) attempts.push({ channel: 'phone', password: s.password.toLowerCase() });
+        else attempts.push({ channel: 'self-service', pin: s.pin, password: s.password });
+        for (const body of attempts) {
+          issued++;
+          const t = performance.now();
+          const res = await post(base, tokens[caller], `/clients/${s.id}/security-check`, body);
+          onAnswer(performance.now() - t, res.status, body, res);
+        }
+      }
+    }),
+  );
+}
+
 const results = [];
 const defaultHashConcurrency = Math.max(1, Math.min(os.availableParallelism(), 3));
 for (const { threadpool, hashConcurrency } of CONFIGS) {
   const svc = await startService(threadpool, hashConcurrency);
-  // Warm-up: a few checks so that JIT and connection pools are ready.
+  // A first few checks, one at a time: they must pass, or the fixture is broken.
   for (const s of subjects.slice(0, 10)) {
     const res = await post(svc.base, tokens[s.owner], `/clients/${s.id}/security-check`, {
       channel: 'phone',
@@ -323,6 +397,26 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
     });
     if (res.status !== 200 || res.body.result !== 'pass')
       throw new Error(`warm-up check ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  // Then the burst's own load, unmeasured, for --warmup-seconds: V8 optimises a function only after
+  // thousands of calls, and a check's path crosses hundreds of them (Fastify, Nest, pg, undici), so
+  // after ten checks most of it still ran as baseline code (perf: V8's inline-cache built-ins 10% of
+  // the main thread). A deployed service has long been past that; its first seconds are not what it costs.
+  if (WARMUP_SECONDS > 0) {
+    const mainBefore = cpuSeconds(svc.pid, `/proc/${svc.pid}/task/${svc.pid}/stat`);
+    let warm = 0;
+    const warmStart = performance.now();
+    await drive(svc.base, warmStart + WARMUP_SECONDS * 1000, (_ms, status, _body, res) => {
+      if (status !== 200) throw new Error(`warm-up check ${status} ${JSON.stringify(res.body)}`);
+      warm++;
+    });
+    const mainAfter = cpuSeconds(svc.pid, `/proc/${svc.pid}/task/${svc.pid}/stat`);
+    console.log(
+      `   warm-up: ${warm} checks in ${((performance.now() - warmStart) / 1000).toFixed(1)} s (unmeasured)` +
+        (mainBefore === null || mainAfter === null
+          ? ''
+          : `; client-security's main thread ${(((mainAfter - mainBefore) / warm) * 1000).toFixed(1)} CPU ms a check`),
+    );
   }
 
   // The raw rate again, right before this burst (the service started and idle), and right after
@@ -355,7 +449,6 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
   const loadBefore = os.loadavg()[0];
   const latencies = [];
   const statuses = new Map();
-  let issued = 0;
   let verifications = 0;
   let running = true;
   const started = performance.now();
@@ -371,30 +464,12 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
     }
   })();
 
-  await Promise.all(
-    Array.from({ length: CALLERS }, async (_, caller) => {
-      const mine = subjects.filter((s) => s.owner === caller);
-      let k = 0;
-      while (performance.now() < deadline && issued < MAX_CHECKS) {
-        const s = mine[k++ % mine.length];
-        const r = Math.random();
-        const attempts = [];
-        if (r < 0.05) attempts.push({ channel: 'phone', pin: '9999999' });
-        if (r < 0.75) attempts.push({ channel: 'phone', pin: s.pin });
-        else if (r < 0.9) attempts.push({ channel: 'phone', password: s.password.toLowerCase() });
-        else attempts.push({ channel: 'self-service', pin: s.pin, password: s.password });
-        for (const body of attempts) {
-          issued++;
-          const t = performance.now();
-          const res = await post(svc.base, tokens[caller], `/clients/${s.id}/security-check`, body);
-          latencies.push(performance.now() - t);
-          verifications += body.channel === 'self-service' ? 2 : 1;
-          const key = res.status === 200 ? `200 ${res.body.result}` : `${res.status} ${res.body.code}`;
-          statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        }
-      }
-    }),
-  );
+  await drive(svc.base, deadline, (ms, status, body, res) => {
+    latencies.push(ms);
+    verifications += body.channel === 'self-service' ? 2 : 1;
+    const key = res.status === 200 ? `200 ${res.body.result}` : `${res.status} ${res.body.code}`;
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+  });
   const elapsed = (performance.now() - started) / 1000;
   running = false;
   await sampler;
@@ -408,7 +483,7 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
   const cpuTotal = Object.values(cpu).reduce((a, v) => a + (v ?? 0), 0);
   const mainThread =
     cpuAfter.main === null || cpuBefore.main === null ? null : cpuAfter.main - cpuBefore.main;
-  agent.destroy(); // close the kept-alive connections before the service stops
+  await closePools(); // close the kept-alive connections before the service stops
   // And once more right after it (the service still up, idle): the burst is compared with the
   // mean of the raw rates on either side of it.
   const after = await measureRaw(RAW_SECONDS);
@@ -505,7 +580,8 @@ the burst" over the mean of the same raw rate measured again right before and ri
 row's burst (the service started and idle), since this machine's raw rate moves by a quarter within
 minutes.
 
-${CLIENTS} clients created in service-requests (a PWC and an NRP a case) and set up first (${setUpSeconds.toFixed(1)} s, three argon2id hashes each). Then
+${CLIENTS} clients created in service-requests (a PWC and an NRP a case) and set up first (${setUpSeconds.toFixed(1)} s, three argon2id hashes each), and both databases ANALYZEd. Each row's service is
+first warmed up with the same load, unmeasured, for ${WARMUP_SECONDS} s. Then
 ${CALLERS} concurrent callers check for ${SECONDS} s per row: 70% phone with the PIN, 20% phone with
 the password, 10% self-service with both, 5% preceded by a wrong PIN. Every check is
 authenticated, asked about with service-requests (\`POST /access/sensitivity\`: the callers are
