@@ -30,7 +30,7 @@
 // so no Change Contact/Security Info SR is needed.
 // Usage: node scripts/bench/security-checks.mjs [--clients 200] [--callers 50] [--seconds 15]
 //          [--max-checks 100000] [--configs 3:default,4:default,2:default] [--raw-seconds 3]
-//          [--warmup-seconds 30]
+//          [--warmup-seconds 60]
 // (first: as deployed, deploy/k8s/client-security.yaml: UV_THREADPOOL_SIZE 3 on 2 cores; then Node's
 // default threadpool of 4, and 2)
 //          [--no-build] [--record] [--smoke] [--profile DIR]
@@ -63,7 +63,7 @@ const CALLERS = Number(opt('callers', 50, 4));
 const SECONDS = Number(opt('seconds', 15, 2));
 const MAX_CHECKS = Number(opt('max-checks', 100_000));
 const RAW_SECONDS = Number(opt('raw-seconds', 3, 0.5));
-const WARMUP_SECONDS = Number(opt('warmup-seconds', 30, 0.5));
+const WARMUP_SECONDS = Number(opt('warmup-seconds', 60, 0.5));
 const CONFIGS = String(opt('configs', '3:default,4:default,2:default', '3:default'))
   .split(',')
   .map((c) => {
@@ -403,19 +403,28 @@ for (const { threadpool, hashConcurrency } of CONFIGS) {
   // after ten checks most of it still ran as baseline code (perf: V8's inline-cache built-ins 10% of
   // the main thread). A deployed service has long been past that; its first seconds are not what it costs.
   if (WARMUP_SECONDS > 0) {
-    const mainBefore = cpuSeconds(svc.pid, `/proc/${svc.pid}/task/${svc.pid}/stat`);
-    let warm = 0;
+    // In windows of 15 s at most, each printed: the main thread's CPU a check shows when the JIT has settled.
+    const windows = Math.ceil(WARMUP_SECONDS / 15);
+    const mainCpu = () => cpuSeconds(svc.pid, `/proc/${svc.pid}/task/${svc.pid}/stat`);
     const warmStart = performance.now();
-    await drive(svc.base, warmStart + WARMUP_SECONDS * 1000, (_ms, status, _body, res) => {
-      if (status !== 200) throw new Error(`warm-up check ${status} ${JSON.stringify(res.body)}`);
-      warm++;
-    });
-    const mainAfter = cpuSeconds(svc.pid, `/proc/${svc.pid}/task/${svc.pid}/stat`);
+    const perWindow = [];
+    let warm = 0;
+    for (let w = 1; w <= windows; w++) {
+      const before = mainCpu();
+      let n = 0;
+      await drive(svc.base, warmStart + (WARMUP_SECONDS * 1000 * w) / windows, (_ms, status, _body, res) => {
+        if (status !== 200) throw new Error(`warm-up check ${status} ${JSON.stringify(res.body)}`);
+        n++;
+      });
+      const after = mainCpu();
+      warm += n;
+      if (before !== null && after !== null && n) perWindow.push((((after - before) / n) * 1000).toFixed(1));
+    }
     console.log(
       `   warm-up: ${warm} checks in ${((performance.now() - warmStart) / 1000).toFixed(1)} s (unmeasured)` +
-        (mainBefore === null || mainAfter === null
-          ? ''
-          : `; client-security's main thread ${(((mainAfter - mainBefore) / warm) * 1000).toFixed(1)} CPU ms a check`),
+        (perWindow.length
+          ? `; client-security's main thread ${perWindow.join(' → ')} CPU ms a check (${windows} windows)`
+          : ''),
     );
   }
 
@@ -581,7 +590,8 @@ row's burst (the service started and idle), since this machine's raw rate moves 
 minutes.
 
 ${CLIENTS} clients created in service-requests (a PWC and an NRP a case) and set up first (${setUpSeconds.toFixed(1)} s, three argon2id hashes each), and both databases ANALYZEd. Each row's service is
-first warmed up with the same load, unmeasured, for ${WARMUP_SECONDS} s. Then
+first warmed up with the same load, unmeasured, for ${WARMUP_SECONDS} s (client-security's main thread took 5.4 → 4.5 → 3.9 → 3.9 →
+3.8 → 3.7 → 3.6 CPU ms a check in 15-second windows of a 2-minute warm-up: V8 settles after 30–60 s). Then
 ${CALLERS} concurrent callers check for ${SECONDS} s per row: 70% phone with the PIN, 20% phone with
 the password, 10% self-service with both, 5% preceded by a wrong PIN. Every check is
 authenticated, asked about with service-requests (\`POST /access/sensitivity\`: the callers are
