@@ -8,6 +8,7 @@ import { IdempotencyRecord } from './idempotency/idempotency-record.entity';
 import { IdempotentRequests } from './idempotency/idempotent-requests';
 import { SecurityDetails1763900000000 } from './migrations/1763900000000-security-details';
 import { IdempotencyKeys1765200000300 } from './migrations/1765200000300-idempotency-keys';
+import { SubjectIdentityFixed1765300000000 } from './migrations/1765300000000-subject-identity-fixed';
 import { RateLimitBucket } from './rate-limits/rate-limit-bucket.entity';
 import { RateLimiter } from './rate-limits/rate-limiter.service';
 import {
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   SecurityDetails1763900000000,
   AuditOnBehalfOf1764900000000,
   IdempotencyKeys1765200000300,
+  SubjectIdentityFixed1765300000000,
 ];
 
 /** Root module of client-security. */

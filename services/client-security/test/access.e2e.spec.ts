@@ -382,6 +382,48 @@ describe('[X-1] client-security under the access policy, with the real service-r
     }).expect(201);
   });
 
+  it('[X-1] an id asked about before it is set up is read again: acting for a sensitive client, it is refused at once (issue 17)', async () => {
+    // The access policy remembers a subject's identity once read (fixed at set-up), never its absence.
+    const later = randomUUID();
+    const path = `/representatives/${later}/security-details`;
+    expect((await as(cw, 'get', path).expect(200)).body).toMatchObject({ setUp: false });
+    // Recorded here as acting for the sensitive client, unknown to service-requests as anyone's
+    // representative: only client-security's own record makes it sensitive.
+    await sql.query(
+      `INSERT INTO security_subject (subject_id, subject_type, acting_for_client_id, current_version,
+                                     created_by, created_at, updated_at)
+       VALUES ($1, 'representative', $2, 1, 'test', now(), now())`,
+      [later, caseClient],
+    );
+    try {
+      expectRefusedWithNothingOfTheSubject(await as(cw, 'get', path), path, 'X-1');
+    } finally {
+      await sql.query('DELETE FROM security_subject WHERE subject_id = $1', [later]);
+    }
+  });
+
+  it('[SD-18] the database refuses a change to a subject’s type or to the client a representative acts for', async () => {
+    for (const [change, params] of [
+      [
+        `UPDATE security_subject SET acting_for_client_id = $2 WHERE subject_id = $1`,
+        [representative, ordinaryClient],
+      ],
+      [
+        `UPDATE security_subject SET subject_type = 'client', acting_for_client_id = NULL WHERE subject_id = $1`,
+        [representative],
+      ],
+      [`UPDATE security_subject SET subject_id = $2 WHERE subject_id = $1`, [ordinaryClient, randomUUID()]],
+    ] as const) {
+      await expect(sql.query(change, [...params])).rejects.toThrow(/fixed at set-up \(SD-18\)/);
+    }
+    // Naming the columns with their own values, as an ORM may, is no change.
+    await sql.query(
+      `UPDATE security_subject SET subject_type = subject_type, acting_for_client_id = acting_for_client_id
+        WHERE subject_id = $1`,
+      [representative],
+    );
+  });
+
   it('[X-1] an ordinary client stays open to caseworkers, and team leaders read it', async () => {
     await as(cw, 'get', `/clients/${ordinaryClient}/security-details`).expect(200);
     await as(tl, 'get', `/clients/${ordinaryClient}/security-details/history`).expect(200);
