@@ -368,6 +368,37 @@ describe('[X-1] service-requests: a nationally sensitive family is open only to 
     );
   });
 
+  it('[X-1] refuses a malformed question with 400 naming the field, and answers an empty one with nothing', async () => {
+    const ask = (body: unknown) =>
+      request(s.url)
+        .post('/access/sensitivity')
+        .auth(system, { type: 'bearer' })
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(body));
+    const refused: Array<[unknown, string]> = [
+      [{ clients: [family.pwc, 'not-a-uuid'] }, 'clients[1]'],
+      [{ cases: family.caseId }, 'cases'],
+      [{ representatives: null }, 'representatives'],
+      [{ serviceRequests: [42] }, 'serviceRequests[0]'],
+      [{ clients: [family.pwc], nino: 'CE123456A' }, 'nino'],
+      [{ cases: Array.from({ length: 1001 }, () => family.caseId) }, 'cases'],
+      [[family.pwc], 'body'],
+    ];
+    for (const [body, field] of refused) {
+      const res = await ask(body).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(JSON.stringify(res.body)).not.toContain(family.pwc);
+    }
+    for (const empty of [{}, { clients: [] }])
+      expect((await ask(empty).expect(200)).body).toEqual({
+        cases: [],
+        clients: [],
+        representatives: [],
+        serviceRequests: [],
+      });
+    await request(s.url).post('/access/sensitivity').auth(system, { type: 'bearer' }).expect(200);
+  });
+
   it('[X-1] a question about one record is planned once, not on every call (issue 17)', async () => {
     // The statement POST /access/sensitivity runs for one client and one representative, as
     // client-security asks on every security check. PostgreSQL keeps a custom plan (planning again at
