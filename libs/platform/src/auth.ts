@@ -16,6 +16,7 @@ import {
   JWTVerifyGetKey,
   SignJWT,
 } from 'jose';
+import { rememberBounded } from './bounded-map';
 import type { FastifyRequest } from 'fastify';
 import { BaseServiceConfig } from './config';
 import { CONFIG } from './tokens';
@@ -98,11 +99,12 @@ export class TokenVerifier {
     // Never past the token's own expiry (jose still accepts it 30 s more, then in full).
     const until = Math.min(exp === undefined ? Infinity : exp * 1000, now + TokenVerifier.REMEMBER_MS);
     if (until <= now) return;
-    if (this.verified.size >= TokenVerifier.REMEMBER_MAX) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
-    this.verified.set(token, { actor: { ...caller, roles: [...caller.roles] }, until });
+    rememberBounded(
+      this.verified,
+      token,
+      { actor: { ...caller, roles: [...caller.roles] }, until },
+      TokenVerifier.REMEMBER_MAX,
+    );
   }
 
   /** Checks the token's signature, issuer, audience and times with jose. */

@@ -1,5 +1,6 @@
+import type { PipeTransform } from '@nestjs/common';
 import Ajv, { type ErrorObject } from 'ajv';
-import type { FieldProblem } from '@cms/domain';
+import { DomainValidationError, type FieldProblem } from '@cms/domain';
 
 /** What a compiled body check answers: the typed body, or one problem per field. */
 export type BodyCheck<T> = (
@@ -39,3 +40,31 @@ export function compileBodyCheck<T>(schema: Record<string, unknown>): BodyCheck<
     return { ok: false, problems: [...problems.values()] };
   };
 }
+
+/**
+ * The body pipe of a route checked without class-validator: `problemsOf` (pure) names what is wrong,
+ * and the body, or `absentAs` when there is none, goes on to the handler unchanged. Used with
+ * `@Body(pipe)` on a parameter typed with an interface, which the global ValidationPipe leaves alone.
+ * @throws DomainValidationError (400 problem+json naming each field) when `problemsOf` finds any
+ */
+export function problemsPipe<T>(
+  problemsOf: (body: unknown) => FieldProblem[],
+  absentAs?: T,
+): PipeTransform<unknown, T> {
+  return {
+    transform(body: unknown): T {
+      const value = body ?? absentAs;
+      const problems = problemsOf(value);
+      if (problems.length) throw new DomainValidationError(problems);
+      return value as T;
+    },
+  };
+}
+
+/** The problems a compiled {@link BodyCheck} finds (none when the body passes). */
+export const problemsOfCheck =
+  (check: BodyCheck<unknown>) =>
+  (body: unknown): FieldProblem[] => {
+    const checked = check(body);
+    return checked.ok ? [] : checked.problems;
+  };

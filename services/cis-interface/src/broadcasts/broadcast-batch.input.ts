@@ -1,6 +1,5 @@
-import { type PipeTransform } from '@nestjs/common';
-import { DomainValidationError, type FieldProblem } from '@cms/domain';
-import { compileBodyCheck } from '@cms/platform';
+import type { FieldProblem } from '@cms/domain';
+import { compileBodyCheck, problemsPipe } from '@cms/platform';
 import { MAX_BATCH_TRANSACTIONS } from './broadcast.dto';
 
 /** Body of `POST /broadcasts` as checked on receipt; each transaction is then checked on its own (parseTransaction). */
@@ -53,10 +52,4 @@ export function broadcastBatchProblems(body: unknown): FieldProblem[] {
  * class-transformer (the parameter is typed with an interface, so the global ValidationPipe leaves
  * it alone). @throws DomainValidationError (400 problem+json naming each field)
  */
-export class BroadcastBatchPipe implements PipeTransform<unknown, BroadcastBatchInput> {
-  transform(body: unknown): BroadcastBatchInput {
-    const problems = broadcastBatchProblems(body);
-    if (problems.length) throw new DomainValidationError(problems);
-    return body as BroadcastBatchInput;
-  }
-}
+export const BroadcastBatchPipe = problemsPipe<BroadcastBatchInput>(broadcastBatchProblems);

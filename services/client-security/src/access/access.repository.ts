@@ -7,6 +7,7 @@ import {
   CONFIG,
   PeerHttp,
   preparedQuery,
+  rememberBounded,
   type ResourceKind,
 } from '@cms/platform';
 import { DataSource } from 'typeorm';
@@ -96,13 +97,13 @@ export class ClientSecurityAccessRepository implements AccessRepository {
         `SELECT subject_id, acting_for_client_id FROM security_subject WHERE subject_id = ANY($1::uuid[])`,
         [unknown],
       );
-      for (const r of rows) {
-        if (this.identities.size >= ClientSecurityAccessRepository.REMEMBER_MAX) {
-          const oldest = this.identities.keys().next().value;
-          if (oldest !== undefined) this.identities.delete(oldest);
-        }
-        this.identities.set(r.subject_id, r.acting_for_client_id);
-      }
+      for (const r of rows)
+        rememberBounded(
+          this.identities,
+          r.subject_id,
+          r.acting_for_client_id,
+          ClientSecurityAccessRepository.REMEMBER_MAX,
+        );
     }
     const actingFor = new Map<string, string>();
     for (const id of ids) {

@@ -74,15 +74,16 @@ export function visibleServiceRequests(actor: Actor): string {
 }
 
 /**
- * The one prepared statement that answers, for kinds that have queries, which of the asked ids are
- * nationally sensitive (X-1): each kind's queries in a UNION ALL, a row's kind the index `k` into
- * `labels`; a kind asked about with exactly one id uses the one-id form ({@link forOneId}).
- * Undefined when nothing is asked. Used by `sensitiveByKind` (`POST /access/sensitivity`).
- * @throws Error for a kind without queries (the caller answers those: all sensitive)
+ * The kinds asked about as one UNION ALL: each kind's queries (the one-id form for exactly one id,
+ * {@link queriesFor}) read their ids from the kind's own parameter, each wrapped by `part(sql, k)`
+ * (`k` the kind's index in `labels`). `names` tells the kinds apart, and which had one id, for the
+ * prepared statement's name. Kinds with no ids are left out.
+ * @throws Error for a kind without queries (callers answer those themselves)
  */
-export function sensitivityStatement(
+function unionOfKinds(
   asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>,
-): { name: string; sql: string; params: (string | readonly string[])[]; labels: ResourceKind[] } | undefined {
+  part: (sql: string, k: number) => string,
+): { parts: string[]; params: (string | readonly string[])[]; labels: ResourceKind[]; names: string[] } {
   const parts: string[] = [];
   const params: (string | readonly string[])[] = [];
   const labels: ResourceKind[] = [];
@@ -94,12 +95,27 @@ export function sensitivityStatement(
     params.push(q.param);
     labels.push(kind);
     names.push(q.one ? `${kind}1` : kind);
-    // The kind as a parameter's index, not as text in the SQL: our queries alone make the statement.
     for (const sql of q.queries)
-      parts.push(
-        `SELECT ${labels.length - 1} AS k, q.id FROM (${sql.replace(/\$1\b/g, `$${params.length}`)}) q`,
-      );
+      parts.push(part(sql.replace(/\$1\b/g, `$${params.length}`), labels.length - 1));
   }
+  return { parts, params, labels, names };
+}
+
+/**
+ * The one prepared statement that answers, for kinds that have queries, which of the asked ids are
+ * nationally sensitive (X-1): each kind's queries in a UNION ALL, a row's kind the index `k` into
+ * `labels`; a kind asked about with exactly one id uses the one-id form ({@link forOneId}).
+ * Undefined when nothing is asked. Used by `sensitiveByKind` (`POST /access/sensitivity`).
+ * @throws Error for a kind without queries (the caller answers those: all sensitive)
+ */
+export function sensitivityStatement(
+  asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>,
+): { name: string; sql: string; params: (string | readonly string[])[]; labels: ResourceKind[] } | undefined {
+  // The kind as a parameter's index, not as text in the SQL: our queries alone make the statement.
+  const { parts, params, labels, names } = unionOfKinds(
+    asks,
+    (sql, k) => `SELECT ${k} AS k, q.id FROM (${sql}) q`,
+  );
   if (!parts.length) return undefined;
   return { name: `access_by_kind_${names.join('_')}`, sql: parts.join(' UNION ALL '), params, labels };
 }
@@ -158,21 +174,17 @@ export class ServiceRequestsAccessRepository implements AccessRepository {
    * its cases, as raising an SR does). A kind without a query is sensitive (deny by default).
    */
   async anySensitive(asks: ReadonlyArray<{ kind: ResourceKind; ids: readonly string[] }>): Promise<boolean> {
-    const parts: string[] = [];
-    const params: (string | readonly string[])[] = [];
-    const names: string[] = [];
+    const withQueries: Array<{ kind: ResourceKind; ids: readonly string[] }> = [];
     for (const { kind, ids } of asks) {
       if (!ids.length) continue;
       if (kind === 'work-queue') {
         if ((await this.sensitiveAmong(kind, ids)).size) return true;
         continue;
       }
-      const q = queriesFor(kind, ids);
-      if (!q) return true;
-      params.push(q.param);
-      names.push(q.one ? `${kind}1` : kind);
-      for (const sql of q.queries) parts.push(`(${sql.replace(/\$1\b/g, `$${params.length}`)})`);
+      if (!QUERIES[kind]) return true;
+      withQueries.push({ kind, ids });
     }
+    const { parts, params, names } = unionOfKinds(withQueries, (sql) => `(${sql})`);
     if (!parts.length) return false;
     // Prepared like the others: the kinds asked about (and whether each is one id) make the statement.
     const rows = await preparedQuery<unknown>(

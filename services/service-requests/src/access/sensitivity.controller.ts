@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, type PipeTransform, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiOkResponse,
@@ -7,8 +7,15 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { DomainValidationError } from '@cms/domain';
-import { Access, ACCESS_REPOSITORY, compileBodyCheck, type ResourceKind, Roles } from '@cms/platform';
+import {
+  Access,
+  ACCESS_REPOSITORY,
+  compileBodyCheck,
+  problemsOfCheck,
+  problemsPipe,
+  type ResourceKind,
+  Roles,
+} from '@cms/platform';
 import { ServiceRequestsAccessRepository } from './access.repository';
 
 const MAX = 1000;
@@ -47,21 +54,16 @@ export const SENSITIVITY_QUERY_SCHEMA = {
   properties: { cases: IDS, clients: IDS, representatives: IDS, serviceRequests: IDS },
 } as const;
 
-const checkQuery = compileBodyCheck<SensitivityQuery>(SENSITIVITY_QUERY_SCHEMA);
-
 /**
  * The body pipe of `POST /access/sensitivity`, asked by the other services on nearly every read of
  * theirs: the compiled schema instead of class-transformer and class-validator (issue 17: the
  * ValidationPipe was 12% of service-requests' CPU on this route). An absent body asks about nothing,
  * as before. @throws DomainValidationError (400 naming each field, e.g. `clients[2]`)
  */
-export class SensitivityQueryPipe implements PipeTransform<unknown, SensitivityQuery> {
-  transform(body: unknown): SensitivityQuery {
-    const checked = checkQuery(body ?? {});
-    if (!checked.ok) throw new DomainValidationError(checked.problems);
-    return checked.value;
-  }
-}
+export const SensitivityQueryPipe = problemsPipe<SensitivityQuery>(
+  problemsOfCheck(compileBodyCheck<SensitivityQuery>(SENSITIVITY_QUERY_SCHEMA)),
+  {},
+);
 
 export class SensitivityView {
   @ApiProperty({ type: [String], description: 'The given cases that are nationally sensitive.' })

@@ -1,13 +1,11 @@
-import { type PipeTransform } from '@nestjs/common';
 import {
   CIS_CHANGE_TYPES,
   type CisChangeType,
-  DomainValidationError,
   type FieldProblem,
   PERSON_REFERENCE_KINDS,
   type PersonReferenceKind,
 } from '@cms/domain';
-import { compileBodyCheck } from '@cms/platform';
+import { compileBodyCheck, problemsPipe } from '@cms/platform';
 
 /** Most transactions in one `POST /cis-matches/raise` call. */
 export const MAX_MATCH_AND_RAISE_ITEMS = 1000;
@@ -105,10 +103,4 @@ export function matchAndRaiseProblems(body: unknown): FieldProblem[] {
  * route's parameter is typed with an interface, so the global ValidationPipe leaves it alone).
  * @throws DomainValidationError (400 problem+json naming each field) for a bad body
  */
-export class MatchAndRaisePipe implements PipeTransform<unknown, MatchAndRaiseInput> {
-  transform(body: unknown): MatchAndRaiseInput {
-    const problems = matchAndRaiseProblems(body);
-    if (problems.length) throw new DomainValidationError(problems);
-    return body as MatchAndRaiseInput;
-  }
-}
+export const MatchAndRaisePipe = problemsPipe<MatchAndRaiseInput>(matchAndRaiseProblems);
