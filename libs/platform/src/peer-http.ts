@@ -59,25 +59,45 @@ export const TRANSIENT_PEER_CODES: ReadonlySet<string> = new Set([
   'DRAINING',
 ]);
 
+/** A peer's answer as it came: status, headers (lower-case names) and the body read whole. */
+export interface PeerAnswer {
+  status: number;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer;
+}
+
+/** One header of an answer (the first value when repeated), or null. */
+function header(answer: PeerAnswer, name: string): string | null {
+  const v = answer.headers[name];
+  return v === undefined ? null : Array.isArray(v) ? (v[0] ?? null) : v;
+}
+
+/** The answer's body as JSON, or undefined when it has none or it is not JSON. */
+function jsonOf(answer: PeerAnswer): unknown {
+  if (!answer.body.length) return undefined;
+  try {
+    return JSON.parse(answer.body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 class RetryableResponse extends Error {
   constructor(
-    readonly response: Response,
+    readonly answer: PeerAnswer,
     /** A 503 of the peer's own, momentary unavailability ({@link TRANSIENT_PEER_CODES}). */
     readonly transient: boolean,
   ) {
-    super(`peer answered ${response.status}`);
+    super(`peer answered ${answer.status}`);
   }
 }
 
 /** True for a 503 whose problem code is in {@link TRANSIENT_PEER_CODES}, or that has no code (a proxy's). */
-async function isTransientUnavailable(res: Response): Promise<boolean> {
-  if (res.status !== 503) return false;
-  try {
-    const code = ((await res.clone().json()) as { code?: unknown } | null)?.code;
-    return typeof code !== 'string' || TRANSIENT_PEER_CODES.has(code);
-  } catch {
-    return true; // no JSON body: a load balancer's or proxy's 503
-  }
+function isTransientUnavailable(answer: PeerAnswer): boolean {
+  if (answer.status !== 503) return false;
+  const code = (jsonOf(answer) as { code?: unknown } | null | undefined)?.code;
+  // No JSON body or no code: a load balancer's or proxy's 503.
+  return typeof code !== 'string' || TRANSIENT_PEER_CODES.has(code);
 }
 
 /**
@@ -116,17 +136,38 @@ export class PeerHttp {
 
   /** A fetch bound to this service's identity; pass it to the generated clients in libs/clients. */
   readonly fetch = (input: Request | string | URL, init?: RequestInit): Promise<Response> =>
-    this.call(input, init, this.config.HTTP_TIMEOUT_MS);
+    this.fetchWithin(input, init, this.config.HTTP_TIMEOUT_MS);
 
   /**
    * As {@link PeerHttp.fetch}, with a time-out of its own (milliseconds) for calls that are large by
    * nature, e.g. a day's CIS broadcast batch (tens of MB) stored durably before it is acknowledged.
    */
   withTimeout(timeoutMs: number): (input: Request | string | URL, init?: RequestInit) => Promise<Response> {
-    return (input, init) => this.call(input, init, timeoutMs);
+    return (input, init) => this.fetchWithin(input, init, timeoutMs);
   }
 
-  private async call(
+  /**
+   * A JSON call without the WHATWG Request/Response the generated clients need, for the hottest
+   * peer call (the access policy's sensitivity question, on every check of a record another service
+   * owns: issue 17). Same token, request id, time-out and retries as {@link PeerHttp.fetch}.
+   * `body` is sent as JSON when given. Returns the answer's JSON body on a 2xx.
+   * @throws DomainError as {@link unwrapPeer}: the peer's problem (code, detail, field errors) on
+   *   any other status; PEER_UNAVAILABLE (503) when it does not answer
+   */
+  async json<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let bytes: Buffer | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      bytes = Buffer.from(JSON.stringify(body), 'utf8');
+    }
+    const answer = await this.call(url, method.toUpperCase(), headers, bytes, this.config.HTTP_TIMEOUT_MS);
+    const data = jsonOf(answer);
+    if (answer.status >= 200 && answer.status < 300) return data as T;
+    throw peerProblem(answer.status, data);
+  }
+
+  private async fetchWithin(
     input: Request | string | URL,
     init: RequestInit | undefined,
     timeoutMs: number,
@@ -134,28 +175,57 @@ export class PeerHttp {
     // The generated clients hand over a Request of their own: used as it is, not copied.
     const original = input instanceof Request && init === undefined ? input : new Request(input, init);
     const method = original.method.toUpperCase();
-    const retryable = IDEMPOTENT.has(method) || original.headers.has('idempotency-key');
-    const token = await this.token();
     // Read once: every attempt sends the same bytes and headers (issue 17: a Request built and its
     // body stream teed for every call cost more than the call).
     const body = original.body ? Buffer.from(await original.arrayBuffer()) : undefined;
-    const headers = new Headers(original.headers);
-    headers.set('authorization', `Bearer ${token}`);
-    headers.set('x-request-id', RequestContext.requestId() ?? randomUUID());
+    const answer = await this.call(
+      original.url,
+      method,
+      Object.fromEntries(original.headers),
+      body,
+      timeoutMs,
+    );
+    const answerHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) answerHeaders.append(name, v);
+    }
+    return new Response(NULL_BODY_STATUS.has(answer.status) || method === 'HEAD' ? null : answer.body, {
+      status: answer.status,
+      headers: answerHeaders,
+    });
+  }
+
+  /**
+   * One peer call with its retries: `headers` (lower-case names) get the service token, the request
+   * id and the client acted for. Returns the last answer (a retried one when the budget is spent).
+   * @throws DomainError PEER_UNAVAILABLE when the peer never answered
+   */
+  private async call(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    timeoutMs: number,
+  ): Promise<PeerAnswer> {
+    const retryable = IDEMPOTENT.has(method) || headers['idempotency-key'] !== undefined;
+    const sent: Record<string, string> = {
+      ...headers,
+      authorization: `Bearer ${await this.token()}`,
+      'x-request-id': RequestContext.requestId() ?? randomUUID(),
+    };
     const actingFor = RequestContext.actingFor();
-    if (actingFor) headers.set('x-on-behalf-of', actingFor);
-    const sent: Record<string, string> = Object.fromEntries(headers);
+    if (actingFor) sent['x-on-behalf-of'] = actingFor;
     const rp = this.retryPolicy;
     const started = Date.now();
     let retries = 0;
     let otherRetries = 0;
-    let previous: Response | undefined;
     // The wait before the next attempt: the peer's Retry-After when it gave one, else exponential
     // backoff with equal jitter; undefined when that wait would end past the budget (no retry).
     const waitFor = (e: unknown): number | undefined => {
       const asked =
         e instanceof RetryableResponse && e.transient
-          ? retryAfterMs(e.response.headers.get('retry-after'))
+          ? retryAfterMs(header(e.answer, 'retry-after'))
           : undefined;
       const backoff = Math.min(rp.maxDelayMs, rp.initialDelayMs * 2 ** retries);
       const wait = Math.min(rp.maxDelayMs, asked ?? backoff / 2 + (Math.random() * backoff) / 2);
@@ -183,24 +253,20 @@ export class PeerHttp {
     );
     try {
       return await policy.execute(async () => {
-        // The answer being retried is not read: free its connection.
-        await previous?.body?.cancel().catch(() => undefined);
-        previous = undefined;
-        const res = await exchange(original.url, method, sent, body, AbortSignal.timeout(timeoutMs));
-        if (RETRYABLE_STATUS.has(res.status) && retryable) {
-          previous = res;
-          throw new RetryableResponse(res, await isTransientUnavailable(res));
+        const answer = await exchange(url, method, sent, body, timeoutMs);
+        if (RETRYABLE_STATUS.has(answer.status) && retryable) {
+          throw new RetryableResponse(answer, isTransientUnavailable(answer));
         }
-        return res;
+        return answer;
       });
     } catch (e) {
-      if (e instanceof RetryableResponse) return e.response;
+      if (e instanceof RetryableResponse) return e.answer;
       throw new DomainError(
         'PEER_UNAVAILABLE',
         'unavailable',
-        `A dependent service did not answer (${original.method} ${new URL(original.url).pathname}).`,
+        `A dependent service did not answer (${method} ${new URL(url).pathname}).`,
         {
-          extra: { peer: new URL(original.url).host },
+          extra: { peer: new URL(url).host },
         },
       );
     }
@@ -237,10 +303,10 @@ class NoAnswer extends Error {
 const PEER_DISPATCHER = new Agent({ keepAliveTimeout: 10_000 });
 
 /**
- * One HTTP exchange with a peer through undici's `request`, the answer read whole within `signal`'s
- * time-out and handed back as a WHATWG Response, which the generated clients read. Issue 17: the
- * global `fetch` (undici's WHATWG fetch over web streams) was 22% of client-security's main thread
- * in a security check, ~0.8 CPU ms a call under load; this path costs under half of it (0.17–0.20
+ * One HTTP exchange with a peer through undici's `request`, the answer read whole within
+ * `timeoutMs` (undici's own header and body time-outs, and an overall timer). Issue 17: the global
+ * `fetch` (undici's WHATWG fetch over web streams) was 22% of client-security's main thread in a
+ * security check, ~0.8 CPU ms a call under load; this path costs under half of it (0.17–0.20
  * against 0.40–0.44 CPU ms a call on an idle machine). undici publishes the same diagnostics
  * channels for it, so the tracing's undici instrumentation still makes each attempt a client span
  * and adds its `traceparent` (e2e/test/tracing.spec.ts).
@@ -251,22 +317,26 @@ async function exchange(
   method: string,
   headers: Record<string, string>,
   body: Buffer | undefined,
-  signal: AbortSignal,
-): Promise<Response> {
+  timeoutMs: number,
+): Promise<PeerAnswer> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new NoAnswer('timed out')), timeoutMs);
   try {
-    const res = await undiciRequest(url, { method, headers, body, signal, dispatcher: PEER_DISPATCHER });
-    const bytes = Buffer.from(await res.body.arrayBuffer());
-    const answerHeaders = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) answerHeaders.append(name, v);
-    }
-    return new Response(NULL_BODY_STATUS.has(res.statusCode) || method === 'HEAD' ? null : bytes, {
-      status: res.statusCode,
-      headers: answerHeaders,
+    const res = await undiciRequest(url, {
+      method,
+      headers,
+      body,
+      signal: abort.signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      dispatcher: PEER_DISPATCHER,
     });
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    return { status: res.statusCode, headers: res.headers, body: bytes };
   } catch (e) {
     throw new NoAnswer(e);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -298,19 +368,26 @@ const STATUS_TO_KIND: Record<number, DomainErrorKind> = {
  */
 export function unwrapPeer<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.response.ok) return result.data as T;
-  const problem = (result.error ?? {}) as {
+  throw peerProblem(result.response.status, result.error);
+}
+
+/**
+ * The DomainError for a peer's non-2xx answer: its problem code, detail, title, field errors and
+ * requirement id carried over; the kind from the status ("Insufficient Access" on a 403 is its own).
+ */
+function peerProblem(status: number, body: unknown): DomainError {
+  const problem = (body ?? {}) as {
     code?: string;
     detail?: string;
     title?: string;
     errors?: [];
     requirementId?: string;
   };
-  const status = result.response.status;
   const kind: DomainErrorKind =
     status === 403 && problem.title === 'Insufficient Access'
       ? 'insufficient-access'
       : (STATUS_TO_KIND[status] ?? 'unavailable');
-  throw new DomainError(
+  return new DomainError(
     problem.code ?? `PEER_HTTP_${status}`,
     kind,
     problem.detail ?? `A dependent service answered ${status}.`,

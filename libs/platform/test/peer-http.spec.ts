@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DomainError } from '@cms/domain';
 import { BaseServiceConfig, loadConfig } from '../src/config';
 import { PeerHttp, retryAfterMs } from '../src/peer-http';
+import { askSensitivity, SensitivityPeer } from '../src/sensitivity';
 
 /*
  * Issue #16: a peer whose database restarts, or a replica that drains, answers 503 with
@@ -261,6 +262,147 @@ describe('PeerHttp exchanges over undici request, answering WHATWG Responses (is
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).code).toBe('PEER_UNAVAILABLE');
       expect(calls).toBe(2);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('PeerHttp.json: a JSON call without WHATWG Request/Response (issue 17)', () => {
+  /** A peer answering each request with `answer(method, url, body)`; the requests it got. */
+  async function jsonPeer(
+    answer: (
+      method: string,
+      url: string,
+      body: unknown,
+    ) => { status: number; body?: unknown; headers?: Record<string, string> },
+  ) {
+    const seen: Array<{ method: string; url: string; body: unknown; headers: IncomingMessage['headers'] }> =
+      [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const body: unknown = text ? JSON.parse(text) : undefined;
+        seen.push({ method: req.method!, url: req.url!, body, headers: req.headers });
+        const a = answer(req.method!, req.url!, body);
+        res.writeHead(a.status, { 'content-type': 'application/problem+json', ...(a.headers ?? {}) });
+        res.end(a.body === undefined ? '' : JSON.stringify(a.body));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      seen,
+      close: () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    };
+  }
+
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as DomainError,
+    );
+
+  it('sends the body as JSON with the service token and request id, and answers the JSON of a 2xx', async () => {
+    const p = await jsonPeer(() => ({ status: 200, body: { clients: ['é'] } }));
+    try {
+      expect(await http().json('post', `${p.url}/access/sensitivity`, { clients: ['a'] })).toEqual({
+        clients: ['é'],
+      });
+      expect(p.seen).toHaveLength(1);
+      expect(p.seen[0].method).toBe('POST');
+      expect(p.seen[0].body).toEqual({ clients: ['a'] });
+      expect(p.seen[0].headers['content-type']).toBe('application/json');
+      expect(p.seen[0].headers.authorization).toMatch(/^Bearer ey/);
+      expect(p.seen[0].headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("a peer's problem comes back as a DomainError with its code, kind, detail and field errors", async () => {
+    const problems: Record<string, { status: number; body?: unknown }> = {
+      '/denied': {
+        status: 403,
+        body: { title: 'Insufficient Access', code: 'INSUFFICIENT_ACCESS', detail: 'no' },
+      },
+      '/invalid': {
+        status: 400,
+        body: { code: 'VALIDATION_FAILED', detail: 'bad', errors: [{ field: 'clients[0]', rule: 'format' }] },
+      },
+      '/bare': { status: 404 },
+    };
+    const p = await jsonPeer((_m, url) => problems[url]);
+    try {
+      const denied = await failure(http().json('POST', `${p.url}/denied`, {}));
+      expect(denied).toBeInstanceOf(DomainError);
+      expect([denied!.code, denied!.kind, denied!.message]).toEqual([
+        'INSUFFICIENT_ACCESS',
+        'insufficient-access',
+        'no',
+      ]);
+      const invalid = await failure(http().json('POST', `${p.url}/invalid`, {}));
+      expect([invalid!.code, invalid!.kind]).toEqual(['VALIDATION_FAILED', 'validation']);
+      expect(invalid!.errors).toEqual([{ field: 'clients[0]', rule: 'format' }]);
+      const bare = await failure(http().json('GET', `${p.url}/bare`));
+      expect([bare!.code, bare!.kind]).toEqual(['PEER_HTTP_404', 'not-found']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('retries as fetch does: an idempotent GET through a momentary 503, never a POST without a key', async () => {
+    let gets = 0;
+    const p = await jsonPeer((method) => {
+      if (method === 'GET' && ++gets > 1) return { status: 200, body: { ok: true } };
+      return { status: 503, body: { code: 'DATABASE_UNAVAILABLE' }, headers: { 'retry-after': '0' } };
+    });
+    try {
+      expect(await http().json('GET', `${p.url}/thing`)).toEqual({ ok: true });
+      expect(gets).toBe(2);
+      const refused = await failure(http().json('POST', `${p.url}/thing`, { a: 1 }));
+      expect([refused!.code, refused!.kind]).toEqual(['DATABASE_UNAVAILABLE', 'unavailable']);
+      expect(p.seen.filter((s) => s.method === 'POST')).toHaveLength(1);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('[X-1] askSensitivity asks once per 1,000 ids of a kind, each id once, and merges the answers', async () => {
+    const p = await jsonPeer((_m, _u, body) => {
+      const q = body as Record<string, string[]>;
+      return {
+        status: 200,
+        body: {
+          cases: [],
+          clients: q.clients.filter((id) => id.endsWith('7')),
+          representatives: q.representatives,
+          serviceRequests: [],
+        },
+      };
+    });
+    try {
+      const clients = Array.from({ length: 2500 }, (_, i) => `c${i}`);
+      const answer = await askSensitivity(new SensitivityPeer(http(), `${p.url}/`), {
+        clients: [...clients, 'c7', 'c17'],
+        representatives: ['r1'],
+      });
+      expect(p.seen.map((s) => s.url)).toEqual([
+        '/access/sensitivity',
+        '/access/sensitivity',
+        '/access/sensitivity',
+      ]);
+      expect(p.seen.map((s) => (s.body as { clients: string[] }).clients.length)).toEqual([1000, 1000, 500]);
+      expect(answer.clients).toEqual(clients.filter((id) => id.endsWith('7')));
+      expect(answer.representatives).toEqual(['r1']);
+      expect(answer.cases).toEqual([]);
     } finally {
       await p.close();
     }

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { serviceRequestsClient } from '@cms/clients';
-import { type AccessRepository, askSensitivity, CONFIG, PeerHttp, type ResourceKind } from '@cms/platform';
+import {
+  type AccessRepository,
+  askSensitivity,
+  CONFIG,
+  PeerHttp,
+  type ResourceKind,
+  SensitivityPeer,
+} from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { CisInterfaceConfig } from '../config';
 
@@ -39,14 +45,14 @@ const KINDS: readonly ResourceKind[] = [
 @Injectable()
 export class CisInterfaceAccessRepository implements AccessRepository {
   readonly kinds = KINDS;
-  private readonly serviceRequests: ReturnType<typeof serviceRequestsClient>;
+  private readonly serviceRequests: SensitivityPeer;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) config: CisInterfaceConfig,
     peer: PeerHttp,
   ) {
-    this.serviceRequests = serviceRequestsClient(config.SERVICE_REQUESTS_URL, peer.fetch);
+    this.serviceRequests = new SensitivityPeer(peer, config.SERVICE_REQUESTS_URL);
   }
 
   async sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>> {

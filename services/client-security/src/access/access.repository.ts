@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { serviceRequestsClient } from '@cms/clients';
 import {
   type AccessRepository,
   askSensitivity,
@@ -9,6 +8,7 @@ import {
   preparedQuery,
   rememberBounded,
   type ResourceKind,
+  SensitivityPeer,
 } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
@@ -42,14 +42,14 @@ export class ClientSecurityAccessRepository implements AccessRepository {
   readonly kinds: readonly ResourceKind[] = [...SUBJECT_KINDS, 'service-request'];
   /** Subject id → the client it acts for (null for a client), for subjects that exist: fixed at set-up. */
   private readonly identities = new Map<string, string | null>();
-  private readonly serviceRequests: ReturnType<typeof serviceRequestsClient>;
+  private readonly serviceRequests: SensitivityPeer;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) config: ClientSecurityConfig,
     peer: PeerHttp,
   ) {
-    this.serviceRequests = serviceRequestsClient(config.SERVICE_REQUESTS_URL, peer.fetch);
+    this.serviceRequests = new SensitivityPeer(peer, config.SERVICE_REQUESTS_URL);
   }
 
   async sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>> {

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { serviceRequestsClient } from '@cms/clients';
-import { askSensitivity, type AccessRepository, CONFIG, PeerHttp, type ResourceKind } from '@cms/platform';
+import {
+  askSensitivity,
+  type AccessRepository,
+  CONFIG,
+  PeerHttp,
+  type ResourceKind,
+  SensitivityPeer,
+} from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { CorrespondenceConfig } from '../config';
 
@@ -32,14 +38,14 @@ export class CorrespondenceAccessRepository implements AccessRepository {
     'sms',
     'issue-log-entry',
   ];
-  private readonly serviceRequests: ReturnType<typeof serviceRequestsClient>;
+  private readonly serviceRequests: SensitivityPeer;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) config: CorrespondenceConfig,
     peer: PeerHttp,
   ) {
-    this.serviceRequests = serviceRequestsClient(config.SERVICE_REQUESTS_URL, peer.fetch);
+    this.serviceRequests = new SensitivityPeer(peer, config.SERVICE_REQUESTS_URL);
   }
 
   async sensitiveAmong(kind: ResourceKind, ids: readonly string[]): Promise<ReadonlySet<string>> {
