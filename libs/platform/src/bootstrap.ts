@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PinoNestLogger } from './logging';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { BaseServiceConfig } from './config';
 import { ensureDatabase } from './database';
+import { UuidParamPipe } from './decorators';
 import { clientErrorHandler, frameworkErrorHandler, installInputHardening } from './input-hardening';
 import { JobQueue } from './jobs';
 import { HealthController } from './ops.controller';
@@ -253,11 +255,42 @@ function nullableRefs(node: unknown): void {
     if (key !== 'example' && key !== 'examples') nullableRefs(value);
 }
 
+/** Nest's metadata key for a handler's parameters (`@Param`, `@Body`, …) and their pipes. */
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+
+/**
+ * The path parameters each handler reads through {@link UuidParamPipe}, by operation id
+ * (`Controller_method`, as @nestjs/swagger names operations): those the document declares as
+ * `format: uuid`, so that a client or a fuzzer knows what the route accepts.
+ */
+function uuidPathParams(app: INestApplication): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  for (const wrapper of app.get(DiscoveryService, { strict: false }).getControllers()) {
+    const cls = wrapper.metatype as (new () => unknown) | undefined;
+    if (!cls?.prototype) continue;
+    for (const method of Object.getOwnPropertyNames(cls.prototype)) {
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, method) ?? {}) as Record<
+        string,
+        { data?: unknown; pipes?: unknown[] }
+      >;
+      for (const [key, arg] of Object.entries(args)) {
+        const isUuid = arg.pipes?.some((p) => p === UuidParamPipe || p instanceof UuidParamPipe);
+        if (key.split(':')[0] !== String(RouteParamtypes.PARAM) || typeof arg.data !== 'string' || !isUuid)
+          continue;
+        const id = `${cls.name}_${method}`;
+        found.set(id, (found.get(id) ?? new Set()).add(arg.data));
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Builds the OpenAPI document: `servers` (this service on its port), `license`, bearer auth for every
  * operation but the public ones (`/health/*`, documented with `security: []`), the standard
- * problem+json error responses (400, 401, 403, 500) on every operation besides its own, and nullable
- * references that validators accept (see {@link nullableRefs}).
+ * problem+json error responses (400, 401, 403, 500) on every operation besides its own, path ids
+ * checked by {@link UuidParamPipe} as `format: uuid`, and nullable references that validators
+ * accept (see {@link nullableRefs}).
  */
 export function buildOpenApi(app: INestApplication, d: ServiceDescription, port?: number): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -274,11 +307,25 @@ export function buildOpenApi(app: INestApplication, d: ServiceDescription, port?
     ...(document.components.schemas ?? {}),
     ProblemDetails: PROBLEM_SCHEMA as never,
   };
+  const uuids = uuidPathParams(app);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item) as Array<
-      [string, { responses?: Record<string, unknown>; security?: unknown[] }]
+      [
+        string,
+        {
+          responses?: Record<string, unknown>;
+          security?: unknown[];
+          operationId?: string;
+          parameters?: Array<{ in?: string; name?: string; schema?: Record<string, unknown> }>;
+        },
+      ]
     >) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      const uuidParams = uuids.get(op.operationId ?? '');
+      for (const param of op.parameters ?? []) {
+        if (param.in === 'path' && uuidParams?.has(param.name ?? ''))
+          param.schema = { ...(param.schema ?? {}), type: 'string', format: 'uuid' };
+      }
       const isPublic = path.startsWith('/health') || (Array.isArray(op.security) && op.security.length === 0);
       if (isPublic) op.security = [];
       op.responses = op.responses ?? {};
