@@ -32,6 +32,17 @@ export class ClientSecurityConfig extends BaseServiceConfig {
   @Max(64)
   HASH_CONCURRENCY = Math.max(1, Math.min(availableParallelism(), 3));
 
+  /**
+   * Days an `Idempotency-Key` and its answer are kept (issue #18). A caller retries a lost answer
+   * within minutes (service-requests' outbox, within hours at worst); after this a key is forgotten
+   * and the same key is a new request. Swept hourly by the replica that runs workers.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  IDEMPOTENCY_RETENTION_DAYS = 30;
+
   /** Base URL of service-requests: receives `POST /security-events` when an account is blocked (SD-3). */
   @IsUrl({ require_tld: false })
   SERVICE_REQUESTS_URL = 'http://127.0.0.1:3001';

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { tokenFor } from '@cms/testing';
+import { IdempotentRequests } from '../src/idempotency/idempotent-requests';
 import {
   serviceRequestsRecords,
   type ServiceRequestsRecords,
@@ -194,5 +195,32 @@ describe('client-security: Idempotency-Key on set-up, change and unblock', () =>
       const stored = JSON.stringify(row);
       for (const secret of secrets) expect(stored).not.toContain(secret);
     }
+  });
+
+  it('keeps a key IDEMPOTENCY_RETENTION_DAYS (30), then forgets it: the same key is then a new request', async () => {
+    const { clientId, srId } = await setUpClient();
+    const key = `sr:${srId}:update-security-details:retention`;
+    await change(clientId, { pin: '6150382', serviceRequestId: srId }, key).expect(200);
+    const sweeper = s.app.get(IdempotentRequests);
+    const storedDaysAgo = (days: number) =>
+      sql.query(`UPDATE idempotency_key SET created_at = now() - make_interval(days => $2) WHERE key = $1`, [
+        key,
+        days,
+      ]);
+    const count = async () => Number((await sql.query(`SELECT count(*) FROM idempotency_key`)).rows[0].count);
+    // Stored 29 days ago: kept, and a different request under it is still refused.
+    await storedDaysAgo(29);
+    const before = await count();
+    expect(await sweeper.sweep()).toBe(0);
+    expect(await change(clientId, { pin: '7305516', serviceRequestId: srId }, key)).toMatchObject({
+      status: 422,
+    });
+    // Stored 31 days ago: it alone goes (the other keys, stored today, stay).
+    await storedDaysAgo(31);
+    expect(await sweeper.sweep()).toBe(1);
+    expect(await count()).toBe(before - 1);
+    const again = await change(clientId, { pin: '7305516', serviceRequestId: srId }, key);
+    expect(again.status).toBe(200);
+    expect((await history(clientId)).map((v) => v.version)).toEqual([3, 2, 1]);
   });
 });

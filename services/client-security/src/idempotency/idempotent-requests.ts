@@ -1,8 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Actor, type Clock, DomainError, DomainValidationError } from '@cms/domain';
-import { CLOCK } from '@cms/platform';
+import { CLOCK, CONFIG } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ClientSecurityConfig } from '../config';
 import { SecretHasher } from '../security-details/secret-hasher';
 import { IdempotencyRecord } from './idempotency-record.entity';
 
@@ -74,15 +81,43 @@ export function canonicalJson(value: unknown): string {
  * different request is refused (422, IDEMPOTENCY_KEY_REUSED). Keys are per caller and kept with the
  * answer (never a secret) and an argon2id hash of the canonical request (secrets are in it, so never
  * a plain digest). Only applied requests are stored: a refusal changed nothing, and a repeat is
- * judged again.
+ * judged again. Keys are kept IDEMPOTENCY_RETENTION_DAYS, then swept (hourly, by the replica that
+ * runs workers): the table does not grow with every change ever made.
  */
 @Injectable()
-export class IdempotentRequests {
+export class IdempotentRequests implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotentRequests.name);
+  private timer?: NodeJS.Timeout;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: ClientSecurityConfig,
     private readonly hasher: SecretHasher,
   ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WORKERS_ENABLED) return;
+    this.timer = setInterval(
+      () => void this.sweep().catch((err) => this.logger.error({ msg: 'idempotency key sweep failed', err })),
+      3_600_000,
+    );
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Forgets the keys stored more than IDEMPOTENCY_RETENTION_DAYS before `now` (the injected clock's
+   * time by default): a repeat after that is judged as a new request. Returns how many went.
+   */
+  async sweep(now: Date = this.clock.now()): Promise<number> {
+    const before = new Date(now.getTime() - this.config.IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
+    const [, count] = await this.db.query(`DELETE FROM "idempotency_key" WHERE "created_at" < $1`, [before]);
+    return Number(count ?? 0);
+  }
 
   /**
    * Runs `apply` once per caller and key: without a key, simply runs it; with a key answered before,
