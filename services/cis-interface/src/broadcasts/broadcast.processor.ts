@@ -359,21 +359,23 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
    */
   private async saveResults(m: EntityManager, batchId: string, results: RowResult[]): Promise<void> {
     if (!results.length) return;
-    // One JSON text, read by json_to_recordset: JSON.stringify is native, where 11 bound arrays had
-    // node-postgres escape each of 5,500 values in JavaScript (issue 17).
-    const rows = results.map((r) => ({
-      id: r.id,
-      outcome: r.outcome,
-      reason: r.reason,
-      client_id: r.clientId,
-      client_role: r.clientRole,
-      case_ids: r.caseIds,
-      sensitive: r.nationallySensitive,
-      sr_id: r.sr?.id ?? null,
-      sr_number: r.sr?.srNumber ?? null,
-      sr_queue: r.sr?.queue ?? null,
-      sr_status: r.sr?.status ?? null,
-    }));
+    // One JSON text (JSON.stringify is native, where 11 bound arrays had node-postgres escape each
+    // of 5,500 values in JavaScript), each row an array of its values by position, read with
+    // jsonb_array_elements: objects through json_to_recordset repeated 11 column names a row (issue
+    // 17, as service-requests' SR rows and every audit row). `case_ids` goes as an array literal.
+    const rows = results.map((r) => [
+      r.id,
+      r.outcome,
+      r.reason,
+      r.clientId,
+      r.clientRole,
+      `{${r.caseIds.join(',')}}`,
+      r.nationallySensitive,
+      r.sr?.id ?? null,
+      r.sr?.srNumber ?? null,
+      r.sr?.queue ?? null,
+      r.sr?.status ?? null,
+    ]);
     await m.query(
       `WITH changed AS (
          UPDATE broadcast_transaction t
@@ -381,9 +383,10 @@ export class BroadcastProcessor implements OnApplicationBootstrap {
                 case_ids = u.case_ids, nationally_sensitive = u.sensitive,
                 sr_id = u.sr_id, sr_number = u.sr_number, sr_queue = u.sr_queue, sr_status = u.sr_status,
                 processed_at = CASE WHEN u.outcome = 'pending' THEN NULL ELSE $2::timestamptz END
-           FROM json_to_recordset($3::json)
-             AS u(id uuid, outcome text, reason text, client_id uuid, client_role text, case_ids uuid[],
-                  sensitive boolean, sr_id uuid, sr_number text, sr_queue text, sr_status text)
+           FROM (SELECT (r->>0)::uuid AS id, r->>1 AS outcome, r->>2 AS reason, (r->>3)::uuid AS client_id,
+                        r->>4 AS client_role, (r->>5)::uuid[] AS case_ids, (r->>6)::boolean AS sensitive,
+                        (r->>7)::uuid AS sr_id, r->>8 AS sr_number, r->>9 AS sr_queue, r->>10 AS sr_status
+                   FROM jsonb_array_elements($3::jsonb) AS r) AS u
           WHERE t.id = u.id AND t.outcome = 'pending'
          RETURNING t.id, t.outcome, t.processed_at)
        ${RECORD_OUTCOMES}`,

@@ -80,8 +80,9 @@ export function serviceRequestsInsert(srs: readonly ServiceRequest[]): SqlStatem
 export function caseLinksInsert(links: readonly { srId: string; caseId: string }[]): SqlStatement {
   return {
     sql: `INSERT INTO sr_case_link (sr_id, case_id)
-     SELECT sr_id, case_id FROM json_to_recordset($1::json) AS u(sr_id uuid, case_id uuid)`,
-    params: [JSON.stringify(links.map((l) => ({ sr_id: l.srId, case_id: l.caseId })))],
+     SELECT (r->>0)::uuid, (r->>1)::uuid FROM jsonb_array_elements($1::jsonb) AS r`,
+    // Each link as [srId, caseId], by position (as the SR rows: no column name repeated a row).
+    params: [JSON.stringify(links.map((l) => [l.srId, l.caseId]))],
   };
 }
 
@@ -95,10 +96,11 @@ export function notesInsert(
 ): SqlStatement {
   return {
     sql: `INSERT INTO sr_note (sr_id, text, author, created_at)
-     SELECT u.sr_id, u.text, u.author, COALESCE($2::timestamptz, now())
-       FROM json_to_recordset($1::json) AS u(sr_id uuid, text text, author text)`,
+     SELECT (r->>0)::uuid, r->>1, r->>2, COALESCE($2::timestamptz, now())
+       FROM jsonb_array_elements($1::jsonb) AS r`,
+    // Each note as [srId, text, author], by position (as the SR rows).
     params: [
-      JSON.stringify(notes.map((n) => ({ sr_id: n.srId, text: n.text, author: n.author }))),
+      JSON.stringify(notes.map((n) => [n.srId, n.text, n.author])),
       businessNow(m) ?? null,
     ],
   };
