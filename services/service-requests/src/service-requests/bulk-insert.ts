@@ -99,9 +99,6 @@ export function notesInsert(
      SELECT (r->>0)::uuid, r->>1, r->>2, COALESCE($2::timestamptz, now())
        FROM jsonb_array_elements($1::jsonb) AS r`,
     // Each note as [srId, text, author], by position (as the SR rows).
-    params: [
-      JSON.stringify(notes.map((n) => [n.srId, n.text, n.author])),
-      businessNow(m) ?? null,
-    ],
+    params: [JSON.stringify(notes.map((n) => [n.srId, n.text, n.author])), businessNow(m) ?? null],
   };
 }
