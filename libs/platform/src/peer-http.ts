@@ -152,7 +152,8 @@ export class PeerHttp {
    * owns: issue 17). Same token, request id, time-out and retries as {@link PeerHttp.fetch}.
    * `body` is sent as JSON when given. Returns the answer's JSON body on a 2xx.
    * @throws DomainError as {@link unwrapPeer}: the peer's problem (code, detail, field errors) on
-   *   any other status; PEER_UNAVAILABLE (503) when it does not answer
+   *   any other status; PEER_UNAVAILABLE (503) when it does not answer; PEER_UNREADABLE_ANSWER (503)
+   *   for a 2xx whose body is not JSON
    */
   async json<T>(method: string, url: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -163,8 +164,16 @@ export class PeerHttp {
     }
     const answer = await this.call(url, method.toUpperCase(), headers, bytes, this.config.HTTP_TIMEOUT_MS);
     const data = jsonOf(answer);
-    if (answer.status >= 200 && answer.status < 300) return data as T;
-    throw peerProblem(answer.status, data);
+    if (answer.status < 200 || answer.status >= 300) throw peerProblem(answer.status, data);
+    if (data === undefined && answer.body.length) {
+      // Fail closed: an answer that cannot be read is no answer (e.g. a proxy's HTML page).
+      throw new DomainError(
+        'PEER_UNREADABLE_ANSWER',
+        'unavailable',
+        `A dependent service answered ${method.toUpperCase()} ${new URL(url).pathname} with a body that is not JSON.`,
+      );
+    }
+    return data as T;
   }
 
   private async fetchWithin(

@@ -67,6 +67,21 @@ const http = () =>
     'peer-http-test',
   );
 
+/** A peer that answers with `handler` (a plain node:http handler). */
+async function rawPeer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
 const UNAVAILABLE = { status: 503, headers: { 'retry-after': '1' }, code: 'DATABASE_UNAVAILABLE' };
 
 describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', () => {
@@ -170,21 +185,6 @@ describe('PeerHttp retries 503 with Retry-After within its budget (issue #16)', 
 });
 
 describe('PeerHttp exchanges over undici request, answering WHATWG Responses (issue 17)', () => {
-  /** A peer that answers with `handler` (a plain node:http handler). */
-  async function rawPeer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-    const server = createServer(handler);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const { port } = server.address() as { port: number };
-    return {
-      url: `http://127.0.0.1:${port}`,
-      close: () =>
-        new Promise<void>((r) => {
-          server.closeAllConnections();
-          server.close(() => r());
-        }),
-    };
-  }
-
   it('sends the body, the service token and the request id; hands back status, headers and body', async () => {
     let seen: { method?: string; body?: string; headers?: IncomingMessage['headers'] } = {};
     const p = await rawPeer((req, res) => {
@@ -353,6 +353,20 @@ describe('PeerHttp.json: a JSON call without WHATWG Request/Response (issue 17)'
       expect(invalid!.errors).toEqual([{ field: 'clients[0]', rule: 'format' }]);
       const bare = await failure(http().json('GET', `${p.url}/bare`));
       expect([bare!.code, bare!.kind]).toEqual(['PEER_HTTP_404', 'not-found']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a 2xx whose body is not JSON is no answer: PEER_UNREADABLE_ANSWER (503), never undefined data', async () => {
+    const p = await rawPeer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>proxy</html>');
+    });
+    try {
+      const err = await failure(http().json('POST', `${p.url}/access/sensitivity`, { clients: [] }));
+      expect(err).toBeInstanceOf(DomainError);
+      expect([err!.code, err!.kind]).toEqual(['PEER_UNREADABLE_ANSWER', 'unavailable']);
     } finally {
       await p.close();
     }
