@@ -2,6 +2,7 @@ import 'reflect-metadata';
 export * from './tokens';
 export * from './config';
 export * from './bounded-map';
+export * from './periodic-sweep';
 export * from './compiled-body';
 export * from './request-context';
 export * from './redact';

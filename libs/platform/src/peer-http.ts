@@ -66,6 +66,14 @@ export interface PeerAnswer {
   body: Buffer;
 }
 
+/** One peer request as sent on every attempt: headers with lower-case names, the body read once. */
+interface PeerRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+}
+
 /** One header of an answer (the first value when repeated), or null. */
 function header(answer: PeerAnswer, name: string): string | null {
   const v = answer.headers[name];
@@ -162,7 +170,10 @@ export class PeerHttp {
       headers['content-type'] = 'application/json';
       bytes = Buffer.from(JSON.stringify(body), 'utf8');
     }
-    const answer = await this.call(url, method.toUpperCase(), headers, bytes, this.config.HTTP_TIMEOUT_MS);
+    const answer = await this.call(
+      { url, method: method.toUpperCase(), headers, body: bytes },
+      this.config.HTTP_TIMEOUT_MS,
+    );
     const data = jsonOf(answer);
     if (answer.status < 200 || answer.status >= 300) throw peerProblem(answer.status, data);
     if (data === undefined && answer.body.length) {
@@ -188,10 +199,7 @@ export class PeerHttp {
     // body stream teed for every call cost more than the call).
     const body = original.body ? Buffer.from(await original.arrayBuffer()) : undefined;
     const answer = await this.call(
-      original.url,
-      method,
-      Object.fromEntries(original.headers),
-      body,
+      { url: original.url, method, headers: Object.fromEntries(original.headers), body },
       timeoutMs,
     );
     const answerHeaders = new Headers();
@@ -210,21 +218,17 @@ export class PeerHttp {
    * id and the client acted for. Returns the last answer (a retried one when the budget is spent).
    * @throws DomainError PEER_UNAVAILABLE when the peer never answered
    */
-  private async call(
-    url: string,
-    method: string,
-    headers: Record<string, string>,
-    body: Buffer | undefined,
-    timeoutMs: number,
-  ): Promise<PeerAnswer> {
-    const retryable = IDEMPOTENT.has(method) || headers['idempotency-key'] !== undefined;
-    const sent: Record<string, string> = {
-      ...headers,
+  private async call(request: PeerRequest, timeoutMs: number): Promise<PeerAnswer> {
+    const { url, method } = request;
+    const retryable = IDEMPOTENT.has(method) || request.headers['idempotency-key'] !== undefined;
+    const headers: Record<string, string> = {
+      ...request.headers,
       authorization: `Bearer ${await this.token()}`,
       'x-request-id': RequestContext.requestId() ?? randomUUID(),
     };
     const actingFor = RequestContext.actingFor();
-    if (actingFor) sent['x-on-behalf-of'] = actingFor;
+    if (actingFor) headers['x-on-behalf-of'] = actingFor;
+    const sent: PeerRequest = { ...request, headers };
     const rp = this.retryPolicy;
     const started = Date.now();
     let retries = 0;
@@ -262,7 +266,7 @@ export class PeerHttp {
     );
     try {
       return await policy.execute(async () => {
-        const answer = await exchange(url, method, sent, body, timeoutMs);
+        const answer = await exchange(sent, timeoutMs);
         if (RETRYABLE_STATUS.has(answer.status) && retryable) {
           throw new RetryableResponse(answer, isTransientUnavailable(answer));
         }
@@ -321,13 +325,7 @@ const PEER_DISPATCHER = new Agent({ keepAliveTimeout: 10_000 });
  * and adds its `traceparent` (e2e/test/tracing.spec.ts).
  * @throws NoAnswer when the peer cannot be reached, resets, or does not answer in time
  */
-async function exchange(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body: Buffer | undefined,
-  timeoutMs: number,
-): Promise<PeerAnswer> {
+async function exchange({ url, method, headers, body }: PeerRequest, timeoutMs: number): Promise<PeerAnswer> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new NoAnswer('timed out')), timeoutMs);
   try {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Actor, type Clock, DomainError, DomainValidationError } from '@cms/domain';
-import { CLOCK, CONFIG } from '@cms/platform';
+import { CLOCK, CONFIG, startPeriodicSweep } from '@cms/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 import { SecretHasher } from '../security-details/secret-hasher';
@@ -87,7 +87,7 @@ export function canonicalJson(value: unknown): string {
 @Injectable()
 export class IdempotentRequests implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IdempotentRequests.name);
-  private timer?: NodeJS.Timeout;
+  private stopSweep = (): void => undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -97,16 +97,17 @@ export class IdempotentRequests implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.WORKERS_ENABLED) return;
-    this.timer = setInterval(
-      () => void this.sweep().catch((err) => this.logger.error({ msg: 'idempotency key sweep failed', err })),
-      3_600_000,
-    );
-    this.timer.unref();
+    this.stopSweep = startPeriodicSweep({
+      enabled: this.config.WORKERS_ENABLED,
+      everyMs: 3_600_000,
+      name: 'idempotency key sweep',
+      logger: this.logger,
+      run: () => this.sweep(),
+    });
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopSweep();
   }
 
   /**

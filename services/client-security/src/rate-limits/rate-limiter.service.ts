@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, type Clock } from '@cms/domain';
-import { CLOCK, CONFIG, preparedQuery, type SqlStatement } from '@cms/platform';
+import { CLOCK, CONFIG, preparedQuery, type SqlStatement, startPeriodicSweep } from '@cms/platform';
 import { DataSource } from 'typeorm';
 import type { ClientSecurityConfig } from '../config';
 
@@ -55,7 +55,7 @@ export class RateLimitedError extends DomainError {
 @Injectable()
 export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RateLimiter.name);
-  private timer?: NodeJS.Timeout;
+  private stopSweep = (): void => undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -64,16 +64,17 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.WORKERS_ENABLED) return;
-    this.timer = setInterval(
-      () => void this.sweep().catch((err) => this.logger.error({ msg: 'rate-limit sweep failed', err })),
-      300_000,
-    );
-    this.timer.unref();
+    this.stopSweep = startPeriodicSweep({
+      enabled: this.config.WORKERS_ENABLED,
+      everyMs: 300_000,
+      name: 'rate-limit sweep',
+      logger: this.logger,
+      run: () => this.sweep(),
+    });
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopSweep();
   }
 
   /**

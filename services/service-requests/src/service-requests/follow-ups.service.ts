@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Clock } from '@cms/domain';
-import { CLOCK, CONFIG, RequestContext } from '@cms/platform';
+import { CLOCK, CONFIG, RequestContext, startPeriodicSweep } from '@cms/platform';
 import { assertUnreachable, FOLLOW_UP_ACTOR, followUpOnWaitExpiry } from '@cms/sr-rules';
 import { DataSource } from 'typeorm';
 import type { ServiceRequestsConfig } from '../config';
@@ -21,7 +21,7 @@ import { snapshotOfLoaded } from './service-request.state';
 @Injectable()
 export class FollowUpsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FollowUpsService.name);
-  private timer?: NodeJS.Timeout;
+  private stopSweep = (): void => undefined;
   private running?: Promise<number>;
 
   constructor(
@@ -35,16 +35,17 @@ export class FollowUpsService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.WORKERS_ENABLED) return;
-    this.timer = setInterval(
-      () => void this.runDue().catch((err) => this.logger.error({ err }, 'follow-up sweep failed')),
-      this.config.FOLLOW_UP_INTERVAL_MS,
-    );
-    this.timer.unref();
+    this.stopSweep = startPeriodicSweep({
+      enabled: this.config.WORKERS_ENABLED,
+      everyMs: this.config.FOLLOW_UP_INTERVAL_MS,
+      name: 'follow-up sweep',
+      logger: this.logger,
+      run: () => this.runDue(),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopSweep();
     await this.running;
   }
 
